@@ -1,0 +1,1 @@
+//! Sysroot build crate.
