@@ -16,4 +16,5 @@
 pub mod api;
 
 pub use api::*;
+pub mod error;
 mod kernel_impl;
