@@ -16,5 +16,8 @@
 pub mod api;
 
 pub use api::*;
+pub mod cred;
 pub mod error;
+pub mod file;
+pub mod wait;
 mod kernel_impl;

@@ -1,0 +1,144 @@
+//! Open files: the [`FileOps`] trait every kind of open file implements
+//! (regular files and directories of each file system, pipes, ttys,
+//! eventfd, epoll, timerfd, sockets) and [`OpenFile`], the open file
+//! description shared by dup'd descriptors and across fork.
+//!
+//! Operations are non-blocking: a stream that has nothing to give returns
+//! `EAGAIN` and offers readiness through [`FileOps::poll`] and
+//! [`FileOps::wait_queue`]; the syscall layer owns the single blocking loop
+//! (O_NONBLOCK, deadlines, signals). Trait defaults return the Linux errno,
+//! so each kind overrides only what it supports.
+
+use std::any::Any;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Errno, KResult};
+use crate::wait::WaitQueue;
+
+/// Seconds and nanoseconds (time64).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timespec {
+    pub sec: i64,
+    pub nsec: u32,
+}
+
+impl Timespec {
+    pub fn from_ns(ns: u64) -> Timespec {
+        Timespec { sec: (ns / 1_000_000_000) as i64, nsec: (ns % 1_000_000_000) as u32 }
+    }
+}
+
+/// What `stat` reports, independent of the guest struct layout.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stat {
+    pub dev: u64,
+    pub ino: u64,
+    /// File type and permission bits (`S_IFMT | 0o7777`).
+    pub mode: u32,
+    pub nlink: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub rdev: u64,
+    pub size: u64,
+    pub blksize: u32,
+    /// 512-byte blocks allocated.
+    pub blocks: u64,
+    pub atime: Timespec,
+    pub mtime: Timespec,
+    pub ctime: Timespec,
+    pub btime: Timespec,
+}
+
+/// poll(2) event bits (`POLLIN`...); epoll uses the same low bits.
+pub mod poll_bits {
+    pub const POLLIN: u32 = 0x001;
+    pub const POLLPRI: u32 = 0x002;
+    pub const POLLOUT: u32 = 0x004;
+    pub const POLLERR: u32 = 0x008;
+    pub const POLLHUP: u32 = 0x010;
+    pub const POLLNVAL: u32 = 0x020;
+    pub const POLLRDNORM: u32 = 0x040;
+    pub const POLLRDBAND: u32 = 0x080;
+    pub const POLLWRNORM: u32 = 0x100;
+    pub const POLLWRBAND: u32 = 0x200;
+    pub const POLLRDHUP: u32 = 0x2000;
+}
+
+/// One directory entry as `getdents64` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirEntry {
+    pub ino: u64,
+    /// `DT_*` type.
+    pub kind: u8,
+    pub name: Vec<u8>,
+}
+
+/// Behaviour of an open file. Offsets are managed by [`OpenFile`] for
+/// seekable files and passed in; streams ignore them.
+pub trait FileOps: Send + Sync + Any {
+    /// Read up to `buf.len()` bytes at `offset` without blocking.
+    fn read(&self, _buf: &mut [u8], _offset: u64) -> KResult<usize> {
+        Err(Errno::EINVAL)
+    }
+    /// Write `data` at `offset` (streams: append) without blocking;
+    /// `EAGAIN` if nothing can be written now.
+    fn write(&self, _data: &[u8], _offset: u64) -> KResult<usize> {
+        Err(Errno::EINVAL)
+    }
+    /// Does the file have a position (lseek works)? Streams: `ESPIPE`.
+    fn seekable(&self) -> bool {
+        false
+    }
+    fn stat(&self) -> KResult<Stat>;
+    /// Current readiness (`poll_bits`), level-triggered.
+    fn poll(&self) -> u32 {
+        poll_bits::POLLIN | poll_bits::POLLOUT
+    }
+    /// Where to wait for readiness changes; `None` means always ready.
+    fn wait_queue(&self) -> Option<&WaitQueue> {
+        None
+    }
+    /// The directory entry at cookie `pos` and the next cookie; `Ok(None)`
+    /// at the end.
+    fn readdir(&self, _pos: u64) -> KResult<Option<(DirEntry, u64)>> {
+        Err(Errno::ENOTDIR)
+    }
+    fn truncate(&self, _len: u64) -> KResult<()> {
+        Err(Errno::EINVAL)
+    }
+    fn sync(&self) -> KResult<()> {
+        Ok(())
+    }
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// An open file description (`struct file`): the object, its status
+/// flags and its position. Shared by dup'd fds and across fork.
+pub struct OpenFile {
+    pub ops: Arc<dyn FileOps>,
+    /// `O_*` status flags (access mode, O_APPEND, O_NONBLOCK...).
+    flags: AtomicU32,
+    /// File position of seekable files.
+    pub pos: Mutex<u64>,
+    /// Guest path it was opened by (for /proc/<pid>/fd and strace).
+    pub path: Vec<u8>,
+}
+
+impl OpenFile {
+    pub fn new(ops: Arc<dyn FileOps>, flags: u32, path: Vec<u8>) -> Arc<OpenFile> {
+        Arc::new(OpenFile { ops, flags: AtomicU32::new(flags), pos: Mutex::new(0), path })
+    }
+    pub fn flags(&self) -> u32 {
+        self.flags.load(Ordering::Relaxed)
+    }
+    pub fn set_flags(&self, flags: u32) {
+        self.flags.store(flags, Ordering::Relaxed)
+    }
+}
+
+impl std::fmt::Debug for OpenFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OpenFile({:?})", String::from_utf8_lossy(&self.path))
+    }
+}
