@@ -69,7 +69,7 @@ mod tests {
         assert!(alice.permits(0o100600, 1000, 0, MAY_READ | MAY_WRITE));
         assert!(!alice.permits(0o100600, 1001, 1000, MAY_READ));
         assert!(alice.permits(0o100060, 1001, 1000, MAY_READ));
-        assert!(!alice.permits(0o100604, 1000, 0, MAY_READ), "owner bits win even when other allows");
+        assert!(!alice.permits(0o100044, 1000, 0, MAY_READ), "owner bits win even when other allows");
         assert!(alice.permits(0o100004, 1001, 1001, MAY_READ));
         let root = Creds::new(0, 0);
         assert!(root.permits(0o100000, 5, 5, MAY_READ | MAY_WRITE));
