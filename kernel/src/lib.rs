@@ -19,5 +19,7 @@ pub use api::*;
 pub mod cred;
 pub mod error;
 pub mod file;
+pub mod fs;
+pub mod vfs;
 pub mod wait;
 mod kernel_impl;
