@@ -1,0 +1,2 @@
+/* wasm has no user-visible register file; sys/user.h offers nothing arch-specific. */
+#include <signal.h>
