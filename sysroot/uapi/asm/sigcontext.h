@@ -3,9 +3,11 @@
  * wasmlinux: the machine context saved in a wasm32 signal frame.
  *
  * WebAssembly has no user-visible registers or program counter, so the
- * context is a placeholder with room to grow: the bridge records the shadow
- * stack pointer (__stack_pointer) at delivery; the rest is reserved and zero.
- * musl's arch/wasm32/bits/signal.h (mcontext_t) has the same size and layout.
+ * context is a placeholder with room to grow: the kernel records the shadow
+ * stack pointer (__stack_pointer) at the interruption point; sc_pc is always
+ * 0 and the rest is reserved and zero. 128 bytes. musl's
+ * arch/wasm32/bits/signal.h (mcontext_t: __sp, __pc, __reserved[30]) has the
+ * same size and layout.
  */
 #ifndef _ASM_WASM32_SIGCONTEXT_H
 #define _ASM_WASM32_SIGCONTEXT_H
@@ -16,7 +18,8 @@
 
 struct sigcontext {
 	__u32 sc_sp;             /* __stack_pointer when the signal arrived */
-	__u32 sc_reserved[15];   /* zero */
+	__u32 sc_pc;             /* always 0 */
+	__u32 sc_reserved[30];   /* zero */
 };
 
 #endif /* __ASSEMBLY__ */
