@@ -102,6 +102,14 @@ mkdir -p "$STAGE/arch/wasm32"
     esac
 done
 
+# musl's Makefile does not track dependencies on arch headers: when any header of the port
+# changes, rebuild everything (a clean build takes a minute or two).
+HDR_FP=$( (cd "$PORT" && find . -name '*.h' -o -name '*.in' | LC_ALL=C sort | xargs sha256sum) | sha256sum | awk '{print $1}')
+if [ "$(cat "$OBJ/.headers" 2>/dev/null)" != "$HDR_FP" ]; then
+    [ -d "$OBJ/obj" ] && say "port headers changed: full rebuild"
+    rm -rf "$OBJ/obj" "$OBJ/lib"
+fi
+
 # ---- configure (hand-written config.mak; musl's configure does not know wasm32) ---------------------
 CFLAGS_AUTO="-O2 -pipe -ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables"
 CFLAGS_AUTO+=" -mbulk-memory -mnontrapping-fptoint -msign-ext -mmutable-globals"
@@ -150,6 +158,7 @@ make -C "$OBJ" -f "$STAGE/Makefile" -j"$JOBS" -s all >"$WORK/make.log" 2>&1 || {
     grep -E "error|Error" "$WORK/make.log" | head -n 40 >&2
     die "musl build failed; full log: $WORK/make.log"
 }
+echo "$HDR_FP" > "$OBJ/.headers"
 say "installing headers and libraries into $SYSROOT"
 mkdir -p "$SYSROOT/include" "$SYSROOT/lib" "$SYSROOT/bin"
 make -C "$OBJ" -f "$STAGE/Makefile" -s install-headers install-libs >>"$WORK/make.log" 2>&1 \

@@ -19,7 +19,7 @@ class LongJmp { constructor(env, val) { this.env = env; this.val = val; } }
 let inst, mem;
 const u8 = () => new Uint8Array(mem.buffer);
 const dv = () => new DataView(mem.buffer);
-let mmapTop = 0;
+let sigmask = 0n;
 
 function grow(len) {
   const pages = Math.ceil(len / 65536);
@@ -71,7 +71,16 @@ function syscall(nr, argp) {
     case 233: return 0; // madvise
     case 29: return -ENOTTY; // ioctl
     case 96: return 1; // set_tid_address
-    case 134: case 135: return 0; // rt_sigaction, rt_sigprocmask
+    case 134: return 0; // rt_sigaction: accepted, never delivered
+    case 135: { // rt_sigprocmask(how, set, oldset, 8)
+      if (a[2]) d.setBigUint64(a[2], sigmask, true);
+      if (a[1]) {
+        const set = d.getBigUint64(a[1], true) & ~((1n << 8n) | (1n << 18n)); // not KILL/STOP
+        if (a[0] === 0) sigmask |= set; else if (a[0] === 1) sigmask &= ~set; else if (a[0] === 2) sigmask = set;
+        else return -22;
+      }
+      return 0;
+    }
     case 172: case 178: return 1; // getpid, gettid
     case 174: case 175: case 176: case 177: return 0; // getuid...
     case 403: { // clock_gettime64

@@ -6,12 +6,13 @@
 # define SIGSTKSZ 8192
 #endif
 
-/* wasm has no addressable registers. The kernel records the shadow stack pointer
- * (__stack_pointer) at the interruption point; __pc is always 0. 128 bytes. */
+/* wasm has no addressable registers. The bridge records the shadow stack pointer
+ * (__stack_pointer) at the interruption point; everything else is zero. 64 bytes, the
+ * layout of the kernel's struct sigcontext (sysroot/uapi/asm/sigcontext.h). */
 typedef struct {
 	unsigned long __sp;
-	unsigned long __pc;
-	unsigned long __reserved[30];
+	unsigned long __pc;            /* always 0: wasm has no program counter to record */
+	unsigned long __reserved[14];
 } mcontext_t;
 
 struct sigaltstack {
@@ -21,7 +22,7 @@ struct sigaltstack {
 };
 
 /* Offsets (wasm32): uc_flags 0, uc_link 4, uc_stack 8, uc_sigmask 20 (128 bytes; the
- * kernel's 8-byte sigset then padding), uc_mcontext 148, size 276. */
+ * kernel's 8-byte sigset then padding), uc_mcontext 148, size 212. */
 typedef struct __ucontext {
 	unsigned long uc_flags;
 	struct __ucontext *uc_link;
