@@ -1,7 +1,7 @@
 /* malloc/calloc/realloc/free churn with a deterministic pattern and content checks. */
 #include "../common.h"
 
-enum { SLOTS = 1024, ROUNDS = 200000 };
+enum { SLOTS = 1024, ROUNDS = 100000 };
 
 static unsigned rng(unsigned *s) { *s = *s * 1664525u + 1013904223u; return *s >> 8; }
 

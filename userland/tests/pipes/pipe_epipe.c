@@ -6,16 +6,22 @@ static void on_pipe(int s) { got_pipe = s; }
 
 int main(void)
 {
-    int p[2];
+    int p[2], go[2];
     pipe(p);
+    pipe(go);
     pid_t pid = t_fork();
     if (pid == 0) {
         close(p[0]);
+        close(go[1]);
+        char c;
+        read(go[0], &c, 1); /* EOF once the parent has closed its read end */
         write(p[1], "x", 1);
         _exit(42); /* not reached */
     }
     close(p[1]);
     close(p[0]);
+    close(go[0]);
+    close(go[1]);
     int st = t_wait(pid);
     printf("default: %s\n", t_status(st));
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE);
