@@ -13,8 +13,36 @@ use std::any::Any;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::api::GuestMemory;
 use crate::error::{Errno, KResult};
 use crate::wait::WaitQueue;
+
+/// `O_*` open/status flags (asm-generic values).
+pub mod oflags {
+    pub const O_ACCMODE: u32 = 0o3;
+    pub const O_RDONLY: u32 = 0o0;
+    pub const O_WRONLY: u32 = 0o1;
+    pub const O_RDWR: u32 = 0o2;
+    pub const O_CREAT: u32 = 0o100;
+    pub const O_EXCL: u32 = 0o200;
+    pub const O_NOCTTY: u32 = 0o400;
+    pub const O_TRUNC: u32 = 0o1000;
+    pub const O_APPEND: u32 = 0o2000;
+    pub const O_NONBLOCK: u32 = 0o4000;
+    pub const O_DSYNC: u32 = 0o10000;
+    pub const FASYNC: u32 = 0o20000;
+    pub const O_DIRECT: u32 = 0o40000;
+    pub const O_LARGEFILE: u32 = 0o100000;
+    pub const O_DIRECTORY: u32 = 0o200000;
+    pub const O_NOFOLLOW: u32 = 0o400000;
+    pub const O_NOATIME: u32 = 0o1000000;
+    pub const O_CLOEXEC: u32 = 0o2000000;
+    pub const O_SYNC: u32 = 0o4010000;
+    pub const O_PATH: u32 = 0o10000000;
+    pub const O_TMPFILE: u32 = 0o20200000;
+    /// Status flags `F_SETFL` may change.
+    pub const SETFL_MASK: u32 = O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME;
+}
 
 /// Seconds and nanoseconds (time64).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -110,6 +138,16 @@ pub trait FileOps: Send + Sync + Any {
     fn sync(&self) -> KResult<()> {
         Ok(())
     }
+    /// Device-specific `ioctl(cmd, arg)`; generic requests (FIONBIO,
+    /// FIOCLEX, FIONREAD on streams...) are handled by the syscall layer
+    /// before this is called.
+    fn ioctl(&self, _cmd: u32, _arg: u32, _mem: &mut dyn GuestMemory) -> KResult<i32> {
+        Err(Errno::ENOTTY)
+    }
+    /// Bytes readable now (FIONREAD), for streams; `None` when unknown.
+    fn nread(&self) -> Option<usize> {
+        None
+    }
     fn as_any(&self) -> &dyn Any;
 }
 
@@ -134,6 +172,17 @@ impl OpenFile {
     }
     pub fn set_flags(&self, flags: u32) {
         self.flags.store(flags, Ordering::Relaxed)
+    }
+    pub fn readable(&self) -> bool {
+        let f = self.flags();
+        f & oflags::O_PATH == 0 && matches!(f & oflags::O_ACCMODE, oflags::O_RDONLY | oflags::O_RDWR)
+    }
+    pub fn writable(&self) -> bool {
+        let f = self.flags();
+        f & oflags::O_PATH == 0 && matches!(f & oflags::O_ACCMODE, oflags::O_WRONLY | oflags::O_RDWR)
+    }
+    pub fn nonblocking(&self) -> bool {
+        self.flags() & oflags::O_NONBLOCK != 0
     }
 }
 

@@ -1,16 +1,44 @@
-//! The `Kernel` object: public entry points. (Skeleton: the internals are
-//! being filled in; every entry already has its final signature.)
+//! The `Kernel` object: public entry points, the process table and the
+//! dispatcher. Process lifecycle (fork, exec, exit, wait) is in
+//! `task/lifecycle.rs`, signal generation/delivery in `signal/deliver.rs`;
+//! both are `impl Kernel` blocks.
 
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::api::*;
+use crate::cred::Creds;
+use crate::error::Errno;
+use crate::file::{oflags, OpenFile};
+use crate::mm::Mm;
+use crate::signal::SigSet;
+use crate::syscall::{self, Args, Ctx, Ret};
+use crate::task::{default_rlimits, lock, ExecInfo, FdTable, ItimerReal, ProcEntry, ProcSignals, ProcState, ProcTable, Process, Task, TaskSignals};
+use crate::tty::{Console, ConsoleFile};
+use crate::vfs::MountNamespace;
+use crate::wait::WaitQueue;
+
+/// The strace sink.
+pub type StraceSink = Box<dyn Fn(&str) + Send + Sync>;
 
 /// An in-process Linux kernel instance.
 pub struct Kernel {
+    pub(crate) host: Arc<dyn HostOps>,
+    pub(crate) config: KernelConfig,
+    /// Every task and process (see `task` for the lock order).
+    pub(crate) procs: Mutex<ProcTable>,
+    pub(crate) console: Arc<Console>,
+    /// The mount namespace shared by all processes (`None` until the VFS
+    /// builds one from the config).
+    pub(crate) ns: Option<Arc<MountNamespace>>,
     #[allow(dead_code)]
-    host: Arc<dyn HostOps>,
+    pub(crate) hostname: Mutex<Vec<u8>>,
     #[allow(dead_code)]
-    config: KernelConfig,
+    pub(crate) domainname: Mutex<Vec<u8>>,
+    pub(crate) strace: RwLock<Option<StraceSink>>,
+    /// Monotonic time at boot (uptime, process start times).
+    #[allow(dead_code)]
+    pub(crate) boot_ns: u64,
 }
 
 impl Kernel {
@@ -18,21 +46,179 @@ impl Kernel {
     /// /proc and the configured host mounts. Fails with a message when a host
     /// directory is missing.
     pub fn new(config: KernelConfig, host: Arc<dyn HostOps>) -> Result<Arc<Kernel>, String> {
-        Ok(Arc::new(Kernel { host, config }))
+        let console = Console::new(config.console, host.clone());
+        let boot_ns = host.now_ns(HostClock::Monotonic);
+        let hostname = config.hostname.as_bytes().to_vec();
+        Ok(Arc::new(Kernel {
+            host,
+            config,
+            procs: Mutex::new(ProcTable::default()),
+            console,
+            ns: None,
+            hostname: Mutex::new(hostname),
+            domainname: Mutex::new(b"(none)".to_vec()),
+            strace: RwLock::new(None),
+            boot_ns,
+        }))
+    }
+
+    /// The configuration this kernel was built with.
+    pub fn config(&self) -> &KernelConfig {
+        &self.config
+    }
+
+    pub(crate) fn task(&self, tid: Tid) -> Option<Arc<Task>> {
+        lock(&self.procs).tasks.get(&tid).cloned()
+    }
+
+    /// A new process record with one task; the caller inserts it.
+    pub(crate) fn new_process(&self, pid: i32, creds: Creds, fds: FdTable) -> (Arc<Process>, Arc<Task>) {
+        let fs = self.ns.as_ref().map(|ns| crate::vfs::FsContext::new(ns.clone()));
+        let proc = Arc::new(Process {
+            pid,
+            fds: Mutex::new(fds),
+            fs: Mutex::new(fs),
+            creds: Mutex::new(creds),
+            mm: Mutex::new(Mm::default()),
+            sig: Mutex::new(ProcSignals::default()),
+            rlimits: Mutex::new(default_rlimits()),
+            comm: Mutex::new(Vec::new()),
+            exec: Mutex::new(ExecInfo::default()),
+            child_wait: WaitQueue::new(),
+            itimer: Mutex::new(ItimerReal::default()),
+            start_ns: self.host.now_ns(HostClock::Monotonic),
+            exiting: Default::default(),
+            bridge_buf: Default::default(),
+        });
+        let task = Arc::new(Task {
+            tid: pid,
+            process: proc.clone(),
+            sig: Mutex::new(TaskSignals::default()),
+            sig_pending: Default::default(),
+            clear_child_tid: Default::default(),
+            dead: Default::default(),
+        });
+        (proc, task)
     }
 
     /// Create the first process (pid 1) with fds 0/1/2 on the console.
     /// The bridge then resolves and starts its program.
-    pub fn spawn_init(&self, _spec: InitSpec) -> Result<Tid, Errno> {
-        Err(38)
+    pub fn spawn_init(&self, spec: InitSpec) -> Result<Tid, Errno> {
+        let mut fds = FdTable::new();
+        let streams = [ConsoleStream::Stdout, ConsoleStream::Stdout, ConsoleStream::Stderr];
+        for (fd, stream) in streams.into_iter().enumerate() {
+            let mode = if fd == 0 { oflags::O_RDONLY } else { oflags::O_WRONLY };
+            let mode = if matches!(self.config.console, ConsoleKind::Tty { .. }) { oflags::O_RDWR } else { mode };
+            let f = OpenFile::new(ConsoleFile::new(self.console.clone(), stream), mode, b"/dev/console".to_vec());
+            fds.install_from(fd as u32, u32::MAX, f, false)?;
+        }
+        let mut table = lock(&self.procs);
+        if table.procs.contains_key(&1) {
+            return Err(Errno::EEXIST);
+        }
+        let (proc, task) = self.new_process(1, Creds::new(spec.uid, spec.gid), fds);
+        *lock(&proc.comm) = spec.argv.first().map(|a| comm_of(a)).unwrap_or_default();
+        *lock(&proc.exec) = ExecInfo { path: spec.argv.first().cloned().unwrap_or_default(), argv: spec.argv, envp: spec.envp };
+        // The initial cwd (`spec.cwd`) is resolved once the VFS offers a
+        // path walk here; until then init starts at the root.
+        let _ = &spec.cwd;
+        table.next_id = 1;
+        table.tasks.insert(1, task);
+        table.procs.insert(
+            1,
+            ProcEntry {
+                proc,
+                ppid: 0,
+                pgid: 1,
+                sid: 1,
+                children: Default::default(),
+                threads: vec![1],
+                state: ProcState::Running,
+                continued: false,
+                did_exec: false,
+            },
+        );
+        Ok(1)
     }
+
+    /// The generic entry (like `lkl_syscall`): run syscall `nr` with raw
+    /// argument words `args` for task `tid`.
+    pub fn syscall(&self, tid: Tid, nr: u32, args: [u32; 6], mem: &mut dyn GuestMemory) -> SyscallOutcome {
+        let Some(task) = self.task(tid) else {
+            return SyscallOutcome::Return(Errno::ESRCH.to_ret());
+        };
+        if task.dead.load(Ordering::Acquire) {
+            return SyscallOutcome::Exit;
+        }
+        let row = syscall::lookup(nr);
+        let mut ctx = Ctx { kernel: self, task: task.clone(), mem, nr };
+        let res = match row {
+            Some(r) => (r.handler)(&mut ctx, Args(args)),
+            None => Err(Errno::ENOSYS),
+        };
+        if matches!(res, Err(Errno::ENOSYS)) && row.is_none_or(|r| matches!(r.support, syscall::Support::Enosys(_))) {
+            tracing::debug!(tid, nr, name = row.map(|r| r.name).unwrap_or("?"), "unsupported syscall");
+        }
+        let outcome = match res {
+            Ok(Ret::Val(v)) => SyscallOutcome::Return(v),
+            Ok(Ret::Exit) => SyscallOutcome::Exit,
+            Ok(Ret::Exec(img)) => SyscallOutcome::Exec(img),
+            Ok(Ret::Fork { flags }) => SyscallOutcome::Fork { flags },
+            Err(Errno::ERESTARTSYS) => {
+                if self.should_restart(&task) {
+                    SyscallOutcome::Restart
+                } else {
+                    SyscallOutcome::Return(Errno::EINTR.to_ret())
+                }
+            }
+            Err(e) => SyscallOutcome::Return(e.to_ret()),
+        };
+        let outcome = if task.dead.load(Ordering::Acquire) { SyscallOutcome::Exit } else { outcome };
+        if let Some(sink) = self.strace.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            let line = crate::strace::format_call(self, &task, nr, args, &*ctx.mem, &outcome);
+            sink(&line);
+        }
+        outcome
+    }
+
+    /// ERESTARTSYS: restart unless the signal about to be delivered has a
+    /// handler without SA_RESTART.
+    fn should_restart(&self, task: &Task) -> bool {
+        let sig = {
+            let shared = lock(&task.process.sig);
+            let t = lock(&task.sig);
+            let avail = SigSet((t.pending.set.0 | shared.pending.set.0) & !t.mask.0);
+            match avail.first() {
+                None => return true,
+                Some(s) => shared.actions.get(s),
+            }
+        };
+        sig.handler <= crate::signal::SIG_IGN || sig.flags & crate::signal::SA_RESTART != 0
+    }
+
+    /// Install (or remove) an strace sink: one line per syscall, strace style:
+    /// `[pid 3] openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3`.
+    pub fn set_strace(&self, sink: Option<StraceSink>) {
+        *self.strace.write().unwrap_or_else(|e| e.into_inner()) = sink;
+    }
+
+    /// Bytes typed on / piped into the host stdin.
+    pub fn console_input(&self, data: &[u8]) {
+        self.console.feed(data);
+    }
+    /// Host stdin reached end of file.
+    pub fn console_eof(&self) {
+        self.console.feed_eof();
+    }
+    /// The host terminal was resized (SIGWINCH to the foreground group).
+    pub fn console_resize(&self, _rows: u16, _cols: u16) {}
 
     /// Resolve `path` (guest path, searched like execve: no PATH lookup)
     /// to an image for task `tid`, following `#!` (ENOEXEC when neither
     /// wasm nor script, EACCES when not executable). Used to start the first
     /// program from a guest path.
     pub fn resolve_exec(&self, _tid: Tid, _path: &str, _argv: Vec<Vec<u8>>, _envp: Vec<Vec<u8>>) -> Result<ExecImage, Errno> {
-        Err(38)
+        Err(Errno::ENOSYS)
     }
 
     /// Start `image` in task `tid` whose fresh instance has memory `mem`
@@ -41,13 +227,7 @@ impl Kernel {
     /// (Linux initial-stack layout, 32-bit words) in a new mapping and
     /// returns its guest address, to pass to the module's `_start`.
     pub fn exec_start(&self, _tid: Tid, _mem: &mut dyn GuestMemory, _image: &ExecImage) -> Result<u32, Errno> {
-        Err(38)
-    }
-
-    /// The generic entry (like `lkl_syscall`): run syscall `nr` with raw
-    /// argument words `args` for task `tid`.
-    pub fn syscall(&self, _tid: Tid, _nr: u32, _args: [u32; 6], _mem: &mut dyn GuestMemory) -> SyscallOutcome {
-        SyscallOutcome::Return(-38)
+        Err(Errno::ENOSYS)
     }
 
     /// Complete a clone/fork for `parent` after the bridge captured the
@@ -55,19 +235,19 @@ impl Kernel {
     /// actions, memory map, credentials) and returns its tid. The bridge
     /// copies the linear memory and globals itself.
     pub fn fork(&self, _parent: Tid, _flags: u32) -> Result<Tid, Errno> {
-        Err(38)
+        Err(Errno::ENOSYS)
     }
 
     /// Map `len` bytes of zeroed anonymous memory for the bridge's own use
     /// (e.g. the asyncify buffer). Inherited by fork like any mapping.
     pub fn map_anonymous(&self, _tid: Tid, _mem: &mut dyn GuestMemory, _len: u32) -> Result<u32, Errno> {
-        Err(38)
+        Err(Errno::ENOSYS)
     }
 
     /// Cheap check (an atomic load) used at syscall return and by the
     /// epoch callback: is a signal pending and unblocked for `tid`?
-    pub fn signal_pending(&self, _tid: Tid) -> bool {
-        false
+    pub fn signal_pending(&self, tid: Tid) -> bool {
+        self.task(tid).is_some_and(|t| t.signal_pending())
     }
 
     /// Take the next deliverable signal for `tid`. Default actions (ignore,
@@ -86,20 +266,28 @@ impl Kernel {
 
     /// A guest trap happened in `tid`: the process dies of the signal
     /// (status visible to its parent).
-    pub fn trap(&self, _tid: Tid, _sig: TrapSignal) {}
+    pub fn trap(&self, tid: Tid, sig: TrapSignal) {
+        let signo = match sig {
+            TrapSignal::Segv => crate::signal::SIGSEGV,
+            TrapSignal::Ill => crate::signal::SIGILL,
+            TrapSignal::Fpe => crate::signal::SIGFPE,
+        };
+        if let Some(t) = self.task(tid) {
+            self.exit_group(t.pid(), ExitStatus::Signaled { signo: signo as u8, core: true });
+        }
+    }
 
     /// The bridge could not continue task `tid` (e.g. exec'd module failed
     /// to instantiate): kill its process with `status`.
-    pub fn abort_task(&self, _tid: Tid, _status: ExitStatus) {}
+    pub fn abort_task(&self, tid: Tid, status: ExitStatus) {
+        if let Some(t) = self.task(tid) {
+            self.exit_group(t.pid(), status);
+        }
+    }
+}
 
-    /// Bytes typed on / piped into the host stdin.
-    pub fn console_input(&self, _data: &[u8]) {}
-    /// Host stdin reached end of file.
-    pub fn console_eof(&self) {}
-    /// The host terminal was resized (SIGWINCH to the foreground group).
-    pub fn console_resize(&self, _rows: u16, _cols: u16) {}
-
-    /// Install (or remove) an strace sink: one line per syscall, strace style:
-    /// `[pid 3] openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3`.
-    pub fn set_strace(&self, _sink: Option<Box<dyn Fn(&str) + Send + Sync>>) {}
+/// `comm` from a path or argv[0]: the last component, 15 bytes at most.
+pub(crate) fn comm_of(path: &[u8]) -> Vec<u8> {
+    let base = path.rsplit(|&c| c == b'/').next().unwrap_or(path);
+    base[..base.len().min(15)].to_vec()
 }

@@ -1,0 +1,305 @@
+//! Typed access to guest memory (habit 5): [`UserPtr`] and helpers that copy
+//! values, byte ranges and C strings in and out of a [`GuestMemory`], turning
+//! every bad address into `EFAULT` and never keeping a borrowed slice.
+//!
+//! Values are encoded little-endian with wasm32 layouts; a type opts in by
+//! implementing [`Plain`] (fixed size, explicit field encoding).
+
+use std::marker::PhantomData;
+
+use crate::api::GuestMemory;
+use crate::error::{Errno, KResult};
+
+/// Longest path accepted from the guest, including the NUL (`PATH_MAX`).
+pub const PATH_MAX: usize = 4096;
+
+/// A fixed-size value with an explicit little-endian guest encoding.
+pub trait Plain: Sized {
+    /// Size in guest memory.
+    const SIZE: usize;
+    /// Decode from exactly `SIZE` bytes.
+    fn decode(b: &[u8]) -> Self;
+    /// Encode into exactly `SIZE` bytes.
+    fn encode(&self, b: &mut [u8]);
+}
+
+macro_rules! plain_int {
+    ($($t:ty),*) => {$(
+        impl Plain for $t {
+            const SIZE: usize = std::mem::size_of::<$t>();
+            fn decode(b: &[u8]) -> Self {
+                let mut a = [0u8; std::mem::size_of::<$t>()];
+                a.copy_from_slice(b);
+                <$t>::from_le_bytes(a)
+            }
+            fn encode(&self, b: &mut [u8]) {
+                b.copy_from_slice(&self.to_le_bytes());
+            }
+        }
+    )*};
+}
+plain_int!(u8, i8, u16, i16, u32, i32, u64, i64);
+
+/// A guest pointer to a `T`.
+#[derive(Debug)]
+pub struct UserPtr<T> {
+    pub addr: u32,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for UserPtr<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for UserPtr<T> {}
+
+impl<T: Plain> UserPtr<T> {
+    pub fn new(addr: u32) -> Self {
+        UserPtr { addr, _t: PhantomData }
+    }
+    pub fn is_null(self) -> bool {
+        self.addr == 0
+    }
+    /// The `i`th element of an array starting here.
+    pub fn at(self, i: u32) -> KResult<Self> {
+        let off = (i as u64).checked_mul(T::SIZE as u64).ok_or(Errno::EFAULT)?;
+        let a = (self.addr as u64).checked_add(off).filter(|a| *a <= u32::MAX as u64).ok_or(Errno::EFAULT)?;
+        Ok(UserPtr::new(a as u32))
+    }
+    pub fn read(self, mem: &dyn GuestMemory) -> KResult<T> {
+        let mut buf = vec![0u8; T::SIZE];
+        read_bytes_into(mem, self.addr, &mut buf)?;
+        Ok(T::decode(&buf))
+    }
+    pub fn write(self, mem: &mut dyn GuestMemory, v: &T) -> KResult<()> {
+        let mut buf = vec![0u8; T::SIZE];
+        v.encode(&mut buf);
+        write_bytes(mem, self.addr, &buf)
+    }
+    /// Read when non-null.
+    pub fn read_opt(self, mem: &dyn GuestMemory) -> KResult<Option<T>> {
+        if self.is_null() {
+            Ok(None)
+        } else {
+            self.read(mem).map(Some)
+        }
+    }
+    /// Write when non-null.
+    pub fn write_opt(self, mem: &mut dyn GuestMemory, v: &T) -> KResult<()> {
+        if self.is_null() {
+            Ok(())
+        } else {
+            self.write(mem, v)
+        }
+    }
+}
+
+fn map_fault(_e: i32) -> Errno {
+    Errno::EFAULT
+}
+
+/// Copy guest bytes `[addr, addr+buf.len())` into `buf`.
+pub fn read_bytes_into(mem: &dyn GuestMemory, addr: u32, buf: &mut [u8]) -> KResult<()> {
+    if buf.is_empty() {
+        return Ok(());
+    }
+    mem.read(addr, buf).map_err(map_fault)
+}
+
+/// Copy `len` guest bytes at `addr` into a new vector (`len` is checked
+/// against the memory size first, so a huge length cannot exhaust the host).
+pub fn read_bytes(mem: &dyn GuestMemory, addr: u32, len: usize) -> KResult<Vec<u8>> {
+    if len as u64 + addr as u64 > mem.size() {
+        return Err(Errno::EFAULT);
+    }
+    let mut v = vec![0u8; len];
+    read_bytes_into(mem, addr, &mut v)?;
+    Ok(v)
+}
+
+pub fn write_bytes(mem: &mut dyn GuestMemory, addr: u32, data: &[u8]) -> KResult<()> {
+    if data.is_empty() {
+        return Ok(());
+    }
+    mem.write(addr, data).map_err(map_fault)
+}
+
+/// Check that `[addr, addr+len)` lies inside guest memory.
+pub fn check_range(mem: &dyn GuestMemory, addr: u32, len: u64) -> KResult<()> {
+    if addr as u64 + len > mem.size() {
+        return Err(Errno::EFAULT);
+    }
+    Ok(())
+}
+
+/// Read a NUL-terminated string of at most `max` bytes (NUL included);
+/// longer → `too_long` errno (ENAMETOOLONG for paths, E2BIG for argv...).
+pub fn read_cstr(mem: &dyn GuestMemory, addr: u32, max: usize, too_long: Errno) -> KResult<Vec<u8>> {
+    let size = mem.size();
+    if addr as u64 >= size {
+        return Err(Errno::EFAULT);
+    }
+    let mut out = Vec::new();
+    let mut chunk = [0u8; 256];
+    let mut a = addr as u64;
+    loop {
+        let n = chunk.len().min((size - a) as usize);
+        if n == 0 {
+            return Err(Errno::EFAULT);
+        }
+        read_bytes_into(mem, a as u32, &mut chunk[..n])?;
+        if let Some(z) = chunk[..n].iter().position(|&c| c == 0) {
+            out.extend_from_slice(&chunk[..z]);
+            if out.len() + 1 > max {
+                return Err(too_long);
+            }
+            return Ok(out);
+        }
+        out.extend_from_slice(&chunk[..n]);
+        if out.len() + 1 > max {
+            return Err(too_long);
+        }
+        a += n as u64;
+    }
+}
+
+/// Read a path argument: EFAULT, ENAMETOOLONG past PATH_MAX, ENOENT when empty
+/// is left to the caller (AT_EMPTY_PATH).
+pub fn read_path(mem: &dyn GuestMemory, addr: u32) -> KResult<Vec<u8>> {
+    read_cstr(mem, addr, PATH_MAX, Errno::ENAMETOOLONG)
+}
+
+/// Read a NULL-terminated array of string pointers (argv/envp); E2BIG past
+/// `max_total` bytes.
+pub fn read_str_array(mem: &dyn GuestMemory, addr: u32, max_total: usize) -> KResult<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    if addr == 0 {
+        return Ok(out);
+    }
+    let mut total = 0usize;
+    for i in 0u32.. {
+        let p = UserPtr::<u32>::new(addr).at(i)?.read(mem)?;
+        if p == 0 {
+            break;
+        }
+        let s = read_cstr(mem, p, max_total.saturating_sub(total).max(1), Errno::E2BIG)?;
+        total += s.len() + 1 + 4;
+        if total > max_total {
+            return Err(Errno::E2BIG);
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// `struct iovec` on wasm32.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IoVec {
+    pub base: u32,
+    pub len: u32,
+}
+
+impl Plain for IoVec {
+    const SIZE: usize = 8;
+    fn decode(b: &[u8]) -> Self {
+        IoVec { base: u32::decode(&b[0..4]), len: u32::decode(&b[4..8]) }
+    }
+    fn encode(&self, b: &mut [u8]) {
+        self.base.encode(&mut b[0..4]);
+        self.len.encode(&mut b[4..8]);
+    }
+}
+
+/// `IOV_MAX`.
+pub const IOV_MAX: u32 = 1024;
+
+/// Read an iovec array (EINVAL past IOV_MAX or when the total overflows ssize_t).
+pub fn read_iovecs(mem: &dyn GuestMemory, addr: u32, count: u32) -> KResult<Vec<IoVec>> {
+    if count > IOV_MAX {
+        return Err(Errno::EINVAL);
+    }
+    let mut v = Vec::with_capacity(count as usize);
+    let mut total: u64 = 0;
+    for i in 0..count {
+        let iov = UserPtr::<IoVec>::new(addr).at(i)?.read(mem)?;
+        total += iov.len as u64;
+        if total > i32::MAX as u64 {
+            return Err(Errno::EINVAL);
+        }
+        v.push(iov);
+    }
+    Ok(v)
+}
+
+/// `struct timespec` with 64-bit time (`struct __kernel_timespec`, 16 bytes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KTimespec {
+    pub sec: i64,
+    pub nsec: i64,
+}
+
+impl KTimespec {
+    /// Validate (EINVAL for negative or ≥ 1e9 nanoseconds) and convert.
+    pub fn to_ns(self) -> KResult<u64> {
+        if self.nsec < 0 || self.nsec >= 1_000_000_000 || self.sec < 0 {
+            return Err(Errno::EINVAL);
+        }
+        Ok((self.sec as u64).saturating_mul(1_000_000_000).saturating_add(self.nsec as u64))
+    }
+    pub fn from_ns(ns: u64) -> KTimespec {
+        KTimespec { sec: (ns / 1_000_000_000) as i64, nsec: (ns % 1_000_000_000) as i64 }
+    }
+}
+
+impl Plain for KTimespec {
+    const SIZE: usize = 16;
+    fn decode(b: &[u8]) -> Self {
+        // musl passes a 32-bit `long tv_nsec` padded to 64 bits; only the low
+        // word is meaningful (the kernel ignores the padding for compat).
+        let nsec = i32::decode(&b[8..12]) as i64;
+        KTimespec { sec: i64::decode(&b[0..8]), nsec }
+    }
+    fn encode(&self, b: &mut [u8]) {
+        self.sec.encode(&mut b[0..8]);
+        self.nsec.encode(&mut b[8..16]);
+    }
+}
+
+/// `struct timeval` of the old 32-bit ABI (`__kernel_old_timeval`), used by
+/// setitimer/getitimer/getrusage on 32-bit time64 architectures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OldTimeval {
+    pub sec: i32,
+    pub usec: i32,
+}
+
+impl Plain for OldTimeval {
+    const SIZE: usize = 8;
+    fn decode(b: &[u8]) -> Self {
+        OldTimeval { sec: i32::decode(&b[0..4]), usec: i32::decode(&b[4..8]) }
+    }
+    fn encode(&self, b: &mut [u8]) {
+        self.sec.encode(&mut b[0..4]);
+        self.usec.encode(&mut b[4..8]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::VecMemory;
+
+    #[test]
+    fn cstr_limits_and_faults() {
+        let mut m = VecMemory::new(8192);
+        m.write(100, b"hello\0").unwrap();
+        assert_eq!(read_path(&m, 100).unwrap(), b"hello");
+        assert_eq!(read_path(&m, 9000), Err(Errno::EFAULT));
+        m.fill(0, 8192, b'a').unwrap();
+        assert_eq!(read_path(&m, 0), Err(Errno::ENAMETOOLONG));
+        assert_eq!(read_path(&m, 8000), Err(Errno::EFAULT));
+        let p = UserPtr::<u64>::new(8190);
+        assert_eq!(p.read(&m), Err(Errno::EFAULT));
+    }
+}

@@ -1,0 +1,218 @@
+//! A process's address space: its wasm linear memory, described by the
+//! program break and a list of mappings (`struct mm_struct` + VMAs).
+//!
+//! Layout (guest memory only grows upward, so allocation is lowest-first):
+//!
+//! ```text
+//! 0 .. image_end          module data, bss, shadow stack (the wasm image)
+//! brk_start .. brk        heap (brk); may grow up to `mmap_base` and beyond
+//!                         while no mapping is in the way
+//! mmap_base ..            mappings, first-fit, reused after munmap
+//! ```
+//!
+//! The kernel never keeps slices of guest memory; contents are zeroed or
+//! copied through `GuestMemory` by the syscall layer.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::file::OpenFile;
+
+pub const PAGE_SIZE: u32 = 4096;
+/// Address space reserved for brk growth before mappings start.
+pub const BRK_RESERVE: u32 = 64 << 20;
+/// Largest guest address + 1 (4 GiB linear memory).
+pub const TASK_SIZE: u64 = 1 << 32;
+
+pub fn page_up(x: u64) -> u64 {
+    x.div_ceil(PAGE_SIZE as u64) * PAGE_SIZE as u64
+}
+
+/// `PROT_*`.
+pub const PROT_READ: u32 = 1;
+pub const PROT_WRITE: u32 = 2;
+pub const PROT_EXEC: u32 = 4;
+/// `MAP_*`.
+pub const MAP_SHARED: u32 = 0x01;
+pub const MAP_PRIVATE: u32 = 0x02;
+pub const MAP_SHARED_VALIDATE: u32 = 0x03;
+pub const MAP_TYPE: u32 = 0x0f;
+pub const MAP_FIXED: u32 = 0x10;
+pub const MAP_ANONYMOUS: u32 = 0x20;
+pub const MAP_NORESERVE: u32 = 0x4000;
+pub const MAP_GROWSDOWN: u32 = 0x0100;
+pub const MAP_DENYWRITE: u32 = 0x0800;
+pub const MAP_EXECUTABLE: u32 = 0x1000;
+pub const MAP_LOCKED: u32 = 0x2000;
+pub const MAP_POPULATE: u32 = 0x8000;
+pub const MAP_NONBLOCK: u32 = 0x10000;
+pub const MAP_STACK: u32 = 0x20000;
+pub const MAP_HUGETLB: u32 = 0x40000;
+pub const MAP_SYNC: u32 = 0x80000;
+pub const MAP_FIXED_NOREPLACE: u32 = 0x100000;
+
+/// File backing of a shared mapping (written back on msync/munmap).
+#[derive(Clone)]
+pub struct SharedBacking {
+    pub file: Arc<OpenFile>,
+    /// File offset of the mapping's first byte.
+    pub offset: u64,
+}
+
+impl std::fmt::Debug for SharedBacking {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}@{}", self.file, self.offset)
+    }
+}
+
+/// One mapping.
+#[derive(Debug, Clone)]
+pub struct Vma {
+    pub len: u32,
+    pub prot: u32,
+    pub flags: u32,
+    /// Path shown in /proc/<pid>/maps.
+    pub name: Vec<u8>,
+    pub shared: Option<SharedBacking>,
+}
+
+/// The address-space map of one process. Cloned on fork.
+#[derive(Debug, Clone, Default)]
+pub struct Mm {
+    /// End of the wasm image = initial brk.
+    pub brk_start: u32,
+    pub brk: u32,
+    /// Lowest address mappings are placed at.
+    pub mmap_base: u32,
+    /// Mappings by start address (page aligned, never overlapping).
+    pub vmas: BTreeMap<u32, Vma>,
+}
+
+impl Mm {
+    /// A fresh map for an image whose initial memory is `image_size` bytes.
+    pub fn new(image_size: u64) -> Mm {
+        let start = page_up(image_size).min(TASK_SIZE - PAGE_SIZE as u64) as u32;
+        let base = (start as u64 + BRK_RESERVE as u64).min(TASK_SIZE - PAGE_SIZE as u64) as u32;
+        Mm { brk_start: start, brk: start, mmap_base: base, vmas: BTreeMap::new() }
+    }
+
+    /// Does `[start, end)` overlap a mapping?
+    pub fn overlaps(&self, start: u64, end: u64) -> bool {
+        self.vmas.range(..end.min(TASK_SIZE) as u32).next_back().is_some_and(|(&s, v)| s as u64 + v.len as u64 > start)
+            || (end > TASK_SIZE)
+    }
+
+    /// Lowest free page-aligned range of `len` bytes at or above
+    /// `max(mmap_base, brk)` (first fit).
+    pub fn find_free(&self, len: u32) -> Option<u32> {
+        let len = len as u64;
+        let mut cand = (self.mmap_base as u64).max(page_up(self.brk as u64));
+        for (&s, v) in self.vmas.range(..) {
+            let (s, e) = (s as u64, s as u64 + v.len as u64);
+            if e <= cand {
+                continue;
+            }
+            if s >= cand + len {
+                break;
+            }
+            cand = e;
+        }
+        if cand + len <= TASK_SIZE {
+            Some(cand as u32)
+        } else {
+            None
+        }
+    }
+
+    /// Insert a mapping (caller made room).
+    pub fn insert(&mut self, start: u32, vma: Vma) {
+        self.vmas.insert(start, vma);
+    }
+
+    /// Remove `[start, start+len)` from the map, splitting mappings at the
+    /// edges. Returns the removed pieces (start, vma) for write-back.
+    pub fn remove_range(&mut self, start: u32, len: u32) -> Vec<(u32, Vma)> {
+        let (s, e) = (start as u64, start as u64 + len as u64);
+        let hits: Vec<u32> = self
+            .vmas
+            .range(..e.min(TASK_SIZE) as u32)
+            .filter(|(&vs, v)| vs as u64 + v.len as u64 > s)
+            .map(|(&vs, _)| vs)
+            .collect();
+        let mut removed = Vec::new();
+        for vs in hits {
+            let v = self.vmas.remove(&vs).expect("vma present");
+            let ve = vs as u64 + v.len as u64;
+            if (vs as u64) < s {
+                let mut left = v.clone();
+                left.len = (s - vs as u64) as u32;
+                self.vmas.insert(vs, left);
+            }
+            if ve > e {
+                let mut right = v.clone();
+                right.len = (ve - e) as u32;
+                if let Some(b) = right.shared.as_mut() {
+                    b.offset += e - vs as u64;
+                }
+                self.vmas.insert(e as u32, right);
+            }
+            let cs = (vs as u64).max(s);
+            let ce = ve.min(e);
+            let mut mid = v;
+            if let Some(b) = mid.shared.as_mut() {
+                b.offset += cs - vs as u64;
+            }
+            mid.len = (ce - cs) as u32;
+            removed.push((cs as u32, mid));
+        }
+        removed
+    }
+
+    /// The mapping containing `addr`.
+    pub fn find(&self, addr: u32) -> Option<(u32, &Vma)> {
+        self.vmas.range(..=addr).next_back().filter(|(&s, v)| (addr as u64) < s as u64 + v.len as u64).map(|(&s, v)| (s, v))
+    }
+
+    /// Is every page of `[start, start+len)` mapped?
+    pub fn fully_mapped(&self, start: u32, len: u32) -> bool {
+        let mut a = start as u64;
+        let e = start as u64 + len as u64;
+        while a < e {
+            match self.find(a as u32) {
+                Some((s, v)) => a = s as u64 + v.len as u64,
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anon(len: u32) -> Vma {
+        Vma { len, prot: 3, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: Vec::new(), shared: None }
+    }
+
+    #[test]
+    fn first_fit_reuses_and_splits() {
+        let mut mm = Mm::new(65536);
+        let a = mm.find_free(8192).unwrap();
+        assert_eq!(a, mm.mmap_base);
+        mm.insert(a, anon(8192));
+        let b = mm.find_free(4096).unwrap();
+        assert_eq!(b, a + 8192);
+        mm.insert(b, anon(4096));
+        mm.remove_range(a, 4096);
+        assert_eq!(mm.find_free(4096), Some(a));
+        assert_eq!(mm.find_free(8192), Some(b + 4096));
+        assert!(mm.overlaps(a as u64 + 4096, a as u64 + 4097));
+        assert!(!mm.overlaps(a as u64, a as u64 + 4096));
+        mm.insert(a, anon(4096));
+        let removed = mm.remove_range(a + 2048 - 2048 + 4096, 4096);
+        assert_eq!(removed.len(), 1);
+        assert!(mm.fully_mapped(a, 4096));
+        assert!(!mm.fully_mapped(a, 8192));
+    }
+}

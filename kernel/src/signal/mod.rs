@@ -1,0 +1,348 @@
+//! Signal state and rules (asm-generic numbering, 64 signals): sets,
+//! actions, pending queues, default actions and names. Delivery (writing
+//! frames, waking targets) lives in `kernel_impl` / `syscall::signal`.
+//!
+//! Lock order: `ProcTable` → `Process::sig` → `Task::sig`. Neither signal
+//! lock is held while parking or copying to guest memory.
+
+use std::collections::VecDeque;
+
+pub mod deliver;
+
+pub const NSIG: u32 = 64;
+
+pub const SIGHUP: u32 = 1;
+pub const SIGINT: u32 = 2;
+pub const SIGQUIT: u32 = 3;
+pub const SIGILL: u32 = 4;
+pub const SIGTRAP: u32 = 5;
+pub const SIGABRT: u32 = 6;
+pub const SIGBUS: u32 = 7;
+pub const SIGFPE: u32 = 8;
+pub const SIGKILL: u32 = 9;
+pub const SIGUSR1: u32 = 10;
+pub const SIGSEGV: u32 = 11;
+pub const SIGUSR2: u32 = 12;
+pub const SIGPIPE: u32 = 13;
+pub const SIGALRM: u32 = 14;
+pub const SIGTERM: u32 = 15;
+pub const SIGSTKFLT: u32 = 16;
+pub const SIGCHLD: u32 = 17;
+pub const SIGCONT: u32 = 18;
+pub const SIGSTOP: u32 = 19;
+pub const SIGTSTP: u32 = 20;
+pub const SIGTTIN: u32 = 21;
+pub const SIGTTOU: u32 = 22;
+pub const SIGURG: u32 = 23;
+pub const SIGXCPU: u32 = 24;
+pub const SIGXFSZ: u32 = 25;
+pub const SIGVTALRM: u32 = 26;
+pub const SIGPROF: u32 = 27;
+pub const SIGWINCH: u32 = 28;
+pub const SIGIO: u32 = 29;
+pub const SIGPWR: u32 = 30;
+pub const SIGSYS: u32 = 31;
+pub const SIGRTMIN: u32 = 32;
+
+/// `sa_flags` bits (asm-generic).
+pub const SA_NOCLDSTOP: u32 = 0x0000_0001;
+pub const SA_NOCLDWAIT: u32 = 0x0000_0002;
+pub const SA_SIGINFO: u32 = 0x0000_0004;
+pub const SA_UNSUPPORTED: u32 = 0x0000_0400;
+pub const SA_EXPOSE_TAGBITS: u32 = 0x0000_0800;
+pub const SA_RESTORER: u32 = 0x0400_0000;
+pub const SA_ONSTACK: u32 = 0x0800_0000;
+pub const SA_RESTART: u32 = 0x1000_0000;
+pub const SA_NODEFER: u32 = 0x4000_0000;
+pub const SA_RESETHAND: u32 = 0x8000_0000;
+pub const SA_KNOWN: u32 = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND;
+
+pub const SIG_DFL: u32 = 0;
+pub const SIG_IGN: u32 = 1;
+
+/// `si_code` values.
+pub const SI_USER: i32 = 0;
+pub const SI_KERNEL: i32 = 0x80;
+pub const SI_QUEUE: i32 = -1;
+pub const SI_TIMER: i32 = -2;
+pub const SI_TKILL: i32 = -6;
+pub const CLD_EXITED: i32 = 1;
+pub const CLD_KILLED: i32 = 2;
+pub const CLD_DUMPED: i32 = 3;
+pub const CLD_TRAPPED: i32 = 4;
+pub const CLD_STOPPED: i32 = 5;
+pub const CLD_CONTINUED: i32 = 6;
+
+/// A set of signals: bit `n-1` is signal `n`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SigSet(pub u64);
+
+impl SigSet {
+    pub const EMPTY: SigSet = SigSet(0);
+    /// Signals that can never be blocked.
+    pub const UNBLOCKABLE: SigSet = SigSet((1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1)));
+
+    pub fn bit(sig: u32) -> u64 {
+        if (1..=NSIG).contains(&sig) {
+            1u64 << (sig - 1)
+        } else {
+            0
+        }
+    }
+    pub fn of(sig: u32) -> SigSet {
+        SigSet(Self::bit(sig))
+    }
+    pub fn has(self, sig: u32) -> bool {
+        self.0 & Self::bit(sig) != 0
+    }
+    pub fn add(&mut self, sig: u32) {
+        self.0 |= Self::bit(sig);
+    }
+    pub fn remove(&mut self, sig: u32) {
+        self.0 &= !Self::bit(sig);
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// Lowest signal in the set.
+    pub fn first(self) -> Option<u32> {
+        if self.0 == 0 {
+            None
+        } else {
+            Some(self.0.trailing_zeros() + 1)
+        }
+    }
+    /// Remove SIGKILL/SIGSTOP (what sigprocmask does silently).
+    pub fn blockable(self) -> SigSet {
+        SigSet(self.0 & !Self::UNBLOCKABLE.0)
+    }
+}
+
+/// One `struct sigaction` (kernel layout: handler, flags, restorer, mask).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SigAction {
+    pub handler: u32,
+    pub flags: u32,
+    pub restorer: u32,
+    pub mask: SigSet,
+}
+
+/// What `siginfo_t` carries (the fields we fill).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SigInfo {
+    pub signo: u32,
+    pub errno: i32,
+    pub code: i32,
+    /// Sender pid / child pid.
+    pub pid: i32,
+    pub uid: u32,
+    /// `si_status` for SIGCHLD, or `si_int`/`si_ptr` value for queued signals.
+    pub status: i32,
+    /// Fault address (SIGSEGV...) or timer id.
+    pub addr: u32,
+    pub value: u32,
+}
+
+impl SigInfo {
+    pub fn user(signo: u32, pid: i32, uid: u32) -> SigInfo {
+        SigInfo { signo, code: SI_USER, pid, uid, ..Default::default() }
+    }
+    pub fn kernel(signo: u32) -> SigInfo {
+        SigInfo { signo, code: SI_KERNEL, ..Default::default() }
+    }
+    /// The 128-byte guest `siginfo_t` (asm-generic, 32-bit).
+    pub fn encode(&self) -> [u8; 128] {
+        let mut b = [0u8; 128];
+        b[0..4].copy_from_slice(&self.signo.to_le_bytes());
+        b[4..8].copy_from_slice(&self.errno.to_le_bytes());
+        b[8..12].copy_from_slice(&self.code.to_le_bytes());
+        match self.signo {
+            SIGCHLD => {
+                b[12..16].copy_from_slice(&self.pid.to_le_bytes());
+                b[16..20].copy_from_slice(&self.uid.to_le_bytes());
+                b[20..24].copy_from_slice(&self.status.to_le_bytes());
+            }
+            SIGSEGV | SIGBUS | SIGILL | SIGFPE => {
+                b[12..16].copy_from_slice(&self.addr.to_le_bytes());
+            }
+            _ if self.code == SI_TIMER => {
+                b[12..16].copy_from_slice(&self.addr.to_le_bytes());
+                b[20..24].copy_from_slice(&self.value.to_le_bytes());
+            }
+            _ => {
+                b[12..16].copy_from_slice(&self.pid.to_le_bytes());
+                b[16..20].copy_from_slice(&self.uid.to_le_bytes());
+                b[20..24].copy_from_slice(&self.value.to_le_bytes());
+            }
+        }
+        b
+    }
+    pub fn decode(b: &[u8; 128]) -> SigInfo {
+        let w = |i: usize| i32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        SigInfo {
+            signo: w(0) as u32,
+            errno: w(4),
+            code: w(8),
+            pid: w(12),
+            uid: w(16) as u32,
+            status: 0,
+            addr: 0,
+            value: w(20) as u32,
+        }
+    }
+}
+
+/// Pending signals: one instance per standard signal, a queue per RT signal.
+#[derive(Debug, Clone, Default)]
+pub struct SigPending {
+    pub set: SigSet,
+    pub infos: VecDeque<SigInfo>,
+}
+
+/// Most queued RT signals per process (`RLIMIT_SIGPENDING`-like).
+pub const MAX_QUEUED: usize = 1024;
+
+impl SigPending {
+    /// Queue `info`; standard signals coalesce. Returns false when the
+    /// RT queue is full (EAGAIN).
+    pub fn push(&mut self, info: SigInfo) -> bool {
+        let sig = info.signo;
+        if sig < SIGRTMIN {
+            if self.set.has(sig) {
+                return true;
+            }
+        } else if self.infos.len() >= MAX_QUEUED {
+            return false;
+        }
+        self.set.add(sig);
+        self.infos.push_back(info);
+        true
+    }
+    /// Take the lowest pending signal not in `blocked`.
+    pub fn take(&mut self, blocked: SigSet) -> Option<SigInfo> {
+        let avail = SigSet(self.set.0 & !blocked.0);
+        // Synchronous/standard signals first (lowest number), like Linux.
+        let sig = avail.first()?;
+        self.take_sig(sig)
+    }
+    pub fn take_sig(&mut self, sig: u32) -> Option<SigInfo> {
+        let idx = self.infos.iter().position(|i| i.signo == sig)?;
+        let info = self.infos.remove(idx)?;
+        if !self.infos.iter().any(|i| i.signo == sig) {
+            self.set.remove(sig);
+        }
+        Some(info)
+    }
+    /// Drop every pending instance of the signals in `set`.
+    pub fn discard(&mut self, set: SigSet) {
+        self.infos.retain(|i| !set.has(i.signo));
+        self.set.0 &= !set.0;
+    }
+}
+
+/// Default action of a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultAction {
+    Term,
+    Core,
+    Ignore,
+    Stop,
+    Continue,
+}
+
+pub fn default_action(sig: u32) -> DefaultAction {
+    use DefaultAction::*;
+    match sig {
+        SIGCHLD | SIGURG | SIGWINCH => Ignore,
+        SIGCONT => Continue,
+        SIGSTOP | SIGTSTP | SIGTTIN | SIGTTOU => Stop,
+        SIGQUIT | SIGILL | SIGTRAP | SIGABRT | SIGBUS | SIGFPE | SIGSEGV | SIGXCPU | SIGXFSZ | SIGSYS => Core,
+        _ => Term,
+    }
+}
+
+/// Per-process signal dispositions.
+#[derive(Debug, Clone)]
+pub struct SigActions(pub [SigAction; NSIG as usize]);
+
+impl Default for SigActions {
+    fn default() -> Self {
+        SigActions([SigAction::default(); NSIG as usize])
+    }
+}
+
+impl SigActions {
+    pub fn get(&self, sig: u32) -> SigAction {
+        self.0[(sig - 1) as usize]
+    }
+    pub fn set(&mut self, sig: u32, a: SigAction) {
+        self.0[(sig - 1) as usize] = a;
+    }
+    /// Would delivering `sig` now do nothing (explicitly or by default ignored)?
+    pub fn ignored(&self, sig: u32) -> bool {
+        let a = self.get(sig);
+        a.handler == SIG_IGN || (a.handler == SIG_DFL && default_action(sig) == DefaultAction::Ignore)
+    }
+    /// execve: handled signals go back to default; ignored stay ignored.
+    pub fn reset_for_exec(&mut self) {
+        for a in self.0.iter_mut() {
+            if a.handler != SIG_IGN {
+                *a = SigAction::default();
+            } else {
+                a.flags = 0;
+                a.mask = SigSet::EMPTY;
+            }
+        }
+    }
+}
+
+/// `stack_t` of sigaltstack.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AltStack {
+    pub sp: u32,
+    pub flags: u32,
+    pub size: u32,
+}
+
+pub const SS_ONSTACK: u32 = 1;
+pub const SS_DISABLE: u32 = 2;
+pub const SS_AUTODISARM: u32 = 1 << 31;
+pub const MINSIGSTKSZ: u32 = 2048;
+
+/// `SIGHUP` style name, `SIGRT_3` for real-time signals.
+pub fn signal_name(sig: u32) -> String {
+    const NAMES: [&str; 32] = [
+        "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE",
+        "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ",
+        "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+    ];
+    if (sig as usize) < NAMES.len() {
+        NAMES[sig as usize].to_string()
+    } else if sig <= NSIG {
+        format!("SIGRT_{}", sig - SIGRTMIN)
+    } else {
+        sig.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pending_coalesces_standard_and_queues_rt() {
+        let mut p = SigPending::default();
+        assert!(p.push(SigInfo::kernel(SIGUSR1)));
+        assert!(p.push(SigInfo::kernel(SIGUSR1)));
+        assert!(p.push(SigInfo::kernel(SIGRTMIN + 1)));
+        assert!(p.push(SigInfo::kernel(SIGRTMIN + 1)));
+        assert_eq!(p.infos.len(), 3);
+        assert_eq!(p.take(SigSet::EMPTY).unwrap().signo, SIGUSR1);
+        assert_eq!(p.take(SigSet::of(SIGRTMIN + 1)), None);
+        assert_eq!(p.take(SigSet::EMPTY).unwrap().signo, SIGRTMIN + 1);
+        assert!(p.set.has(SIGRTMIN + 1));
+        assert_eq!(p.take(SigSet::EMPTY).unwrap().signo, SIGRTMIN + 1);
+        assert!(p.set.is_empty());
+        assert_eq!(signal_name(34), "SIGRT_2");
+    }
+}

@@ -1,0 +1,261 @@
+//! Tasks and processes (`task_struct`, `signal_struct`, the pid table).
+//!
+//! A [`Process`] owns what its threads share: fd table, fs context,
+//! credentials, address-space map, signal actions and process-directed
+//! pending signals, rlimits. A [`Task`] is one thread: tid, signal mask,
+//! thread-directed pending signals, the `signal_pending` atomic the bridge
+//! polls. Family relations (parent, children, process group, session,
+//! zombie status) live in the [`ProcTable`] under one lock so wait,
+//! reparenting and job control see a consistent tree.
+//!
+//! Lock order: `Kernel::procs` (ProcTable) → `Process::*` locks →
+//! `Task::sig`. Nothing is held while parking or touching guest memory.
+//! Read API for procfs/devfs: [`crate::Kernel::procs_snapshot`].
+
+pub mod fd;
+pub mod lifecycle;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::api::{ExitStatus, Tid};
+use crate::cred::Creds;
+use crate::mm::Mm;
+use crate::signal::{AltStack, SigActions, SigPending, SigSet};
+use crate::vfs::FsContext;
+use crate::wait::WaitQueue;
+
+pub use fd::{FdEntry, FdTable};
+
+pub type Pid = i32;
+
+/// Lock a mutex, ignoring poisoning (a panicking handler must not wedge
+/// every other task).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `RLIMIT_*` indices.
+pub const RLIMIT_CPU: usize = 0;
+pub const RLIMIT_FSIZE: usize = 1;
+pub const RLIMIT_DATA: usize = 2;
+pub const RLIMIT_STACK: usize = 3;
+pub const RLIMIT_CORE: usize = 4;
+pub const RLIMIT_NOFILE: usize = 7;
+pub const RLIMIT_AS: usize = 9;
+pub const RLIM_NLIMITS: usize = 16;
+pub const RLIM_INFINITY: u64 = u64::MAX;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rlimit {
+    pub cur: u64,
+    pub max: u64,
+}
+
+pub fn default_rlimits() -> [Rlimit; RLIM_NLIMITS] {
+    let inf = Rlimit { cur: RLIM_INFINITY, max: RLIM_INFINITY };
+    let mut r = [inf; RLIM_NLIMITS];
+    r[RLIMIT_STACK] = Rlimit { cur: 8 << 20, max: RLIM_INFINITY };
+    r[RLIMIT_CORE] = Rlimit { cur: 0, max: RLIM_INFINITY };
+    r[RLIMIT_NOFILE] = Rlimit { cur: fd::NOFILE_DEFAULT as u64, max: 4096 };
+    r[5 /* NPROC */] = Rlimit { cur: 4096, max: 4096 };
+    r[8 /* MEMLOCK */] = Rlimit { cur: 8 << 20, max: 8 << 20 };
+    r[11 /* SIGPENDING */] = Rlimit { cur: 1024, max: 1024 };
+    r[12 /* MSGQUEUE */] = Rlimit { cur: 819200, max: 819200 };
+    r[13 /* NICE */] = Rlimit { cur: 0, max: 0 };
+    r[14 /* RTPRIO */] = Rlimit { cur: 0, max: 0 };
+    r
+}
+
+/// ITIMER_REAL state.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ItimerReal {
+    /// Monotonic deadline of the next expiry.
+    pub deadline_ns: Option<u64>,
+    pub interval_ns: u64,
+}
+
+/// Process-directed signal state (`struct sighand_struct` + shared pending).
+#[derive(Debug, Clone, Default)]
+pub struct ProcSignals {
+    pub actions: SigActions,
+    pub pending: SigPending,
+}
+
+/// What a process shares between its threads.
+pub struct Process {
+    pub pid: Pid,
+    pub fds: Mutex<FdTable>,
+    /// Root, cwd, umask (the VFS engineer's `FsContext`). `None` only in
+    /// a kernel built without a root file system (unit tests of the core).
+    pub fs: Mutex<Option<FsContext>>,
+    pub creds: Mutex<Creds>,
+    pub mm: Mutex<Mm>,
+    pub sig: Mutex<ProcSignals>,
+    pub rlimits: Mutex<[Rlimit; RLIM_NLIMITS]>,
+    /// `comm` (prctl PR_SET_NAME, /proc/<pid>/comm), ≤ 15 bytes.
+    pub comm: Mutex<Vec<u8>>,
+    /// Image info for procfs: exe path, argv, envp.
+    pub exec: Mutex<ExecInfo>,
+    /// Woken when a child changes state (wait4/waitid).
+    pub child_wait: WaitQueue,
+    pub itimer: Mutex<ItimerReal>,
+    /// Monotonic time at creation.
+    pub start_ns: u64,
+    /// Set once the process is exiting: its tasks leave at the next check.
+    pub exiting: AtomicBool,
+    /// Address of the bridge's asyncify buffer, once mapped (inherited).
+    pub bridge_buf: AtomicU32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ExecInfo {
+    pub path: Vec<u8>,
+    pub argv: Vec<Vec<u8>>,
+    pub envp: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Process {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Process({})", self.pid)
+    }
+}
+
+impl Process {
+    pub fn nofile_limit(&self) -> u32 {
+        lock(&self.rlimits)[RLIMIT_NOFILE].cur.min(fd::NR_OPEN as u64) as u32
+    }
+}
+
+/// Thread-directed signal state.
+#[derive(Debug, Clone, Default)]
+pub struct TaskSignals {
+    pub mask: SigSet,
+    pub pending: SigPending,
+    pub altstack: AltStack,
+    /// Mask to restore after a handler ran for rt_sigsuspend/ppoll/pselect
+    /// (their temporary mask stays in effect until delivery).
+    pub saved_mask: Option<SigSet>,
+}
+
+/// One thread.
+pub struct Task {
+    pub tid: Tid,
+    pub process: Arc<Process>,
+    pub sig: Mutex<TaskSignals>,
+    /// A signal is pending and not blocked (task or process pending set).
+    pub sig_pending: AtomicBool,
+    /// `set_tid_address` / CLONE_CHILD_CLEARTID.
+    pub clear_child_tid: AtomicU32,
+    /// Set when the task has left (exit or killed).
+    pub dead: AtomicBool,
+}
+
+impl std::fmt::Debug for Task {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Task({} of {})", self.tid, self.process.pid)
+    }
+}
+
+impl Task {
+    pub fn pid(&self) -> Pid {
+        self.process.pid
+    }
+    pub fn signal_pending(&self) -> bool {
+        self.sig_pending.load(Ordering::Acquire)
+    }
+    /// Recompute `sig_pending` (call after any change to pending sets or
+    /// the mask). Takes `Process::sig` then `Task::sig`.
+    pub fn recalc_pending(&self) {
+        let shared = lock(&self.process.sig).pending.set;
+        let t = lock(&self.sig);
+        let any = (t.pending.set.0 | shared.0) & !t.mask.0 != 0;
+        self.sig_pending.store(any || self.process.exiting.load(Ordering::Acquire), Ordering::Release);
+    }
+}
+
+/// Life state of a process in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcState {
+    Running,
+    /// Stopped by `signo`; `reported` once a waiter saw it (WUNTRACED).
+    Stopped { signo: u32, reported: bool },
+    Zombie(ExitStatus),
+}
+
+/// One process's family record.
+#[derive(Debug)]
+pub struct ProcEntry {
+    pub proc: Arc<Process>,
+    pub ppid: Pid,
+    pub pgid: Pid,
+    pub sid: Pid,
+    pub children: BTreeSet<Pid>,
+    pub threads: Vec<Tid>,
+    pub state: ProcState,
+    /// Continued since last reported (WCONTINUED).
+    pub continued: bool,
+    /// Has called execve since fork (setpgid on a child → EACCES).
+    pub did_exec: bool,
+}
+
+/// Every task and process. `next_id` allocates pids and tids from one
+/// space (as Linux does), never reusing a live or zombie id.
+#[derive(Debug, Default)]
+pub struct ProcTable {
+    pub procs: BTreeMap<Pid, ProcEntry>,
+    pub tasks: BTreeMap<Tid, Arc<Task>>,
+    pub next_id: i32,
+}
+
+/// Largest pid handed out before wrapping (`pid_max`).
+pub const PID_MAX: i32 = 32768;
+
+impl ProcTable {
+    pub fn alloc_id(&mut self) -> Option<i32> {
+        for _ in 0..PID_MAX {
+            self.next_id = if self.next_id >= PID_MAX || self.next_id < 1 { 1 } else { self.next_id + 1 };
+            let id = self.next_id;
+            if !self.procs.contains_key(&id) && !self.tasks.contains_key(&id) && !self.procs.values().any(|p| p.pgid == id || p.sid == id) {
+                return Some(id);
+            }
+        }
+        None
+    }
+
+    pub fn entry(&self, pid: Pid) -> Option<&ProcEntry> {
+        self.procs.get(&pid)
+    }
+
+    /// Live (non-zombie) processes of group `pgid`.
+    pub fn group_members(&self, pgid: Pid) -> Vec<Pid> {
+        self.procs.iter().filter(|(_, e)| e.pgid == pgid && !matches!(e.state, ProcState::Zombie(_))).map(|(&p, _)| p).collect()
+    }
+}
+
+/// A read-only view of one process for procfs and devfs.
+#[derive(Debug, Clone)]
+pub struct ProcSnapshot {
+    pub pid: Pid,
+    pub ppid: Pid,
+    pub pgid: Pid,
+    pub sid: Pid,
+    pub threads: Vec<Tid>,
+    /// `R`, `S`, `T`, `Z` as /proc/<pid>/stat shows.
+    pub state: char,
+    pub comm: Vec<u8>,
+    pub exe: Vec<u8>,
+    pub argv: Vec<Vec<u8>>,
+    pub envp: Vec<Vec<u8>>,
+    pub uid: u32,
+    pub gid: u32,
+    pub euid: u32,
+    pub egid: u32,
+    pub start_ns: u64,
+    /// (fd, path it was opened by, status flags).
+    pub fds: Vec<(i32, Vec<u8>, u32)>,
+    pub brk: u32,
+    pub vm_bytes: u64,
+    pub process: Arc<Process>,
+}
