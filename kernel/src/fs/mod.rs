@@ -1,3 +1,5 @@
 //! File systems: tmpfs (memory), hostfs (a confined host directory),
 //! devfs (/dev), procfs (/proc). Each implements `vfs::Inode` and
 //! `vfs::FileSystem`; none imports `syscall`.
+
+pub mod tmpfs;

@@ -19,6 +19,9 @@
 //! table read lock during `mounted_on` (leaf).
 
 pub mod inode;
+pub mod file;
+pub mod ops;
+pub mod path;
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
