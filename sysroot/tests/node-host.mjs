@@ -1,7 +1,7 @@
 // Minimal stand-in for the wasmlinux bridge, for smoke-testing the sysroot without it:
 //   node sysroot/tests/node-host.mjs module.wasm [args...]
 // Implements env.wasmlinux_syscall32 for the handful of syscalls a simple program needs
-// (write/writev/read on fds 0-2, exit, mmap2/munmap by growing memory, clock_gettime64,
+// (write/writev/read/readv on fds 0-2, exit, mmap2/munmap by growing memory, clock_gettime64,
 // signal-mask no-ops), env.invoke_* and env.emscripten_longjmp following the ABI in
 // docs/ARCHITECTURE.md. env.wasmlinux_fork returns -ENOSYS. Not a kernel: anything else
 // returns -ENOSYS (set WASMLINUX_NODE_TRACE=1 to see them).
@@ -33,6 +33,15 @@ function writeFd(fd, ptr, len) {
   return len;
 }
 
+function readFd(fd, ptr, len) {
+  if (fd !== 0) return -EBADF;
+  const buf = Buffer.alloc(len);
+  let n = 0;
+  try { n = fs.readSync(0, buf, 0, len, null); } catch { n = 0; }
+  u8().set(buf.subarray(0, n), ptr);
+  return n;
+}
+
 function syscall(nr, argp) {
   const d = dv();
   const a = [0, 1, 2, 3, 4, 5].map(i => d.getUint32(argp + 4 * i, true));
@@ -49,13 +58,18 @@ function syscall(nr, argp) {
       }
       return total;
     }
-    case 63: { // read
-      if (a[0] !== 0) return -EBADF;
-      const buf = Buffer.alloc(a[2]);
-      let n = 0;
-      try { n = fs.readSync(0, buf, 0, a[2], null); } catch { n = 0; }
-      u8().set(buf.subarray(0, n), a[1]);
-      return n;
+    case 63: return readFd(a[0], a[1], a[2]); // read
+    case 65: { // readv (musl's stdio reads with it)
+      let total = 0;
+      for (let i = 0; i < a[2]; i++) {
+        const base = d.getUint32(a[1] + 8 * i, true), len = d.getUint32(a[1] + 8 * i + 4, true);
+        if (len === 0) continue;
+        const r = readFd(a[0], base, len);
+        if (r < 0) return total || r;
+        total += r;
+        if (r < len) break;
+      }
+      return total;
     }
     case 93: case 94: throw new Exit(s(a[0]) & 255); // exit, exit_group
     case 222: { // mmap2 (anonymous only)
