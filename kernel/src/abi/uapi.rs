@@ -802,11 +802,11 @@ pub type stack_t = sigaltstack;
 pub struct sigcontext {
     pub sc_sp: __u32,
     pub sc_pc: __u32,
-    pub sc_reserved: [__u32; 30usize],
+    pub sc_reserved: [__u32; 14usize],
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
-    ["Size of sigcontext"][::core::mem::size_of::<sigcontext>() - 128usize];
+    ["Size of sigcontext"][::core::mem::size_of::<sigcontext>() - 64usize];
     ["Alignment of sigcontext"][::core::mem::align_of::<sigcontext>() - 4usize];
     ["Offset of field: sigcontext::sc_sp"][::core::mem::offset_of!(sigcontext, sc_sp) - 0usize];
     ["Offset of field: sigcontext::sc_pc"][::core::mem::offset_of!(sigcontext, sc_pc) - 4usize];
@@ -835,7 +835,7 @@ pub struct ucontext {
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
-    ["Size of ucontext"][::core::mem::size_of::<ucontext>() - 276usize];
+    ["Size of ucontext"][::core::mem::size_of::<ucontext>() - 212usize];
     ["Alignment of ucontext"][::core::mem::align_of::<ucontext>() - 4usize];
     ["Offset of field: ucontext::uc_flags"][::core::mem::offset_of!(ucontext, uc_flags) - 0usize];
     ["Offset of field: ucontext::uc_link"][::core::mem::offset_of!(ucontext, uc_link) - 4usize];
