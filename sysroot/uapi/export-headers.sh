@@ -4,8 +4,11 @@
 # Exports the Linux uapi headers for wasm32, i.e. what `make headers_install` gives for an
 # asm-generic, 32-bit, time64-only architecture (like riscv32):
 #
-#   DEST/linux/...        from Debian's linux-libc-dev (pinned version + sha256)
+#   DEST/linux/...        from Debian's linux-libc-dev (pinned version + sha256), less the
+#                         headers headers_install leaves out for an arch without asm/a.out.h
+#                         and asm/kvm*.h (linux/a.out.h, linux/kvm.h, linux/kvm_para.h)
 #   DEST/asm-generic/...  idem
+#   DEST/{misc,mtd,rdma,sound,video,xen}/  idem (drm/ and scsi/ are not in linux-libc-dev)
 #   DEST/asm/...          ours: thin wrappers around asm-generic (the generic-y list of
 #                         include/uapi/asm-generic/Kbuild) plus the arch files committed in
 #                         sysroot/uapi/asm/ (bitsperlong = 32, little-endian byteorder, unistd,
@@ -16,7 +19,7 @@
 # $WASMLINUX_BUILD/uapi/ and checked against the pinned sha256.
 #
 # Idempotent: when DEST holds an export of the same package and the same arch files (stamp
-# DEST/.wasmlinux-uapi), nothing is done. Only linux/, asm-generic/ and asm/ under
+# DEST/.wasmlinux-uapi), nothing is done. Only the directories named above under
 # DEST are touched (musl's headers may live in the same directory).
 #
 # Pinning: bookworm's point-release version below is preferred. Debian removes superseded
@@ -95,11 +98,17 @@ fi
 src=$tree/usr/include
 [ -f "$src/asm-generic/unistd.h" ] && [ -d "$src/linux" ] || die "unexpected layout in $deb"
 
-# 3. Install linux/ and asm-generic/ (architecture-independent in the package).
+# 3. Install the architecture-independent directories of the package.
+dirs="linux asm-generic misc mtd rdma sound video xen"
 mkdir -p "$DEST"
-rm -rf "$DEST/linux" "$DEST/asm-generic" "$DEST/asm"
-say "installing linux/ and asm-generic/ into $DEST"
-cp -R "$src/linux" "$src/asm-generic" "$DEST/"
+rm -rf "$DEST/asm"
+for d in $dirs; do
+    rm -rf "${DEST:?}/$d"
+    [ -d "$src/$d" ] && cp -R "$src/$d" "$DEST/"
+done
+# headers_install's no-export-headers for an arch without a.out and KVM
+rm -f "$DEST/linux/a.out.h" "$DEST/linux/kvm.h" "$DEST/linux/kvm_para.h"
+say "installed $dirs into $DEST"
 
 # 4. asm/: the arch files, then generic-y wrappers for the rest of the mandatory list
 #    (include/uapi/asm-generic/Kbuild of 6.1, "mandatory-y").

@@ -3,6 +3,8 @@
 #ifndef _ASM_WASM32_BPF_PERF_EVENT_H
 #define _ASM_WASM32_BPF_PERF_EVENT_H
 
+#include <linux/types.h>
+
 typedef struct {
 	unsigned long __reserved;
 } bpf_user_pt_regs_t;
