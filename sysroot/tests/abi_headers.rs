@@ -63,7 +63,11 @@ fn headers(include: &Path, dir: &str, out: &mut Vec<String>) {
 fn compiles(include: &Path, header: &str) -> bool {
     use std::io::Write;
     let mut child = Command::new("clang-16")
-        .args(["--target=wasm32-unknown-unknown", "-nostdinc", "-fsyntax-only"])
+        .args([
+            "--target=wasm32-unknown-unknown",
+            "-nostdinc",
+            "-fsyntax-only",
+        ])
         .arg("-isystem")
         .arg(include)
         .arg("-isystem")
@@ -91,7 +95,10 @@ fn exported_headers_compile_with_musl() {
         .unwrap_or_else(|| root.join("build"));
     let include = build.join("sysroot/include");
     if !include.join("stdio.h").exists() || !include.join("asm/unistd.h").exists() {
-        eprintln!("note: no musl + uapi headers in {}; skipped", include.display());
+        eprintln!(
+            "note: no musl + uapi headers in {}; skipped",
+            include.display()
+        );
         return;
     }
     let mut all = Vec::new();
@@ -136,6 +143,12 @@ fn exported_headers_compile_with_musl() {
         all.len(),
         all.len() - failed.len()
     );
-    assert!(unexpected.is_empty(), "headers that do not compile: {unexpected:?}");
-    assert!(now_ok.is_empty(), "compile now, remove from NOT_STANDALONE: {now_ok:?}");
+    assert!(
+        unexpected.is_empty(),
+        "headers that do not compile: {unexpected:?}"
+    );
+    assert!(
+        now_ok.is_empty(),
+        "compile now, remove from NOT_STANDALONE: {now_ok:?}"
+    );
 }

@@ -38,7 +38,10 @@ const KNOWN: &[&str] = &[
 const SPELLINGS: &[(&str, &str)] = &[("llseek", "_llseek")];
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn include_dir() -> PathBuf {
@@ -83,7 +86,10 @@ fn clang(args: &[&str], stdin: &str) -> String {
 
 /// `__NR_*` numbers visible after `#include <header>`: name -> number, plus aliases
 /// (name -> target name) for `#define __NR_a __NR_b`.
-fn numbers(include_args: &[&str], header: &str) -> (BTreeMap<String, u32>, BTreeMap<String, String>) {
+fn numbers(
+    include_args: &[&str],
+    header: &str,
+) -> (BTreeMap<String, u32>, BTreeMap<String, String>) {
     let src = format!("#include \"{header}\"\n");
     let mut args: Vec<&str> = include_args.to_vec();
     args.extend(["-dM", "-E", "-x", "c", "-"]);
@@ -133,7 +139,11 @@ fn numbers(include_args: &[&str], header: &str) -> (BTreeMap<String, u32>, BTree
             .unwrap_or_else(|| panic!("cannot parse IR line {line}"));
         map.insert(name.to_string(), value);
     }
-    assert_eq!(map.len(), names.len(), "some __NR_ values were not read back");
+    assert_eq!(
+        map.len(),
+        names.len(),
+        "some __NR_ values were not read back"
+    );
     (map, aliases)
 }
 
@@ -177,7 +187,10 @@ fn uapi_numbers() -> (BTreeMap<u32, String>, u32) {
 fn musl_numbers() -> Option<(BTreeMap<u32, String>, BTreeMap<String, String>)> {
     let path = root().join("sysroot/arch/wasm32/bits/syscall.h.in");
     if !path.exists() {
-        eprintln!("note: {} does not exist yet; musl not compared", path.display());
+        eprintln!(
+            "note: {} does not exist yet; musl not compared",
+            path.display()
+        );
         return None;
     }
     let (map, aliases) = numbers(&[], path.to_str().unwrap());
@@ -212,7 +225,10 @@ fn report(problems: &[String], mine: impl Fn(&str) -> bool) {
         new.is_empty(),
         "{} new syscall-number disagreements:\n  {}",
         new.len(),
-        new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  ")
+        new.iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n  ")
     );
     assert!(
         fixed.is_empty(),
@@ -235,7 +251,10 @@ fn uapi_has_the_32bit_time64_table() {
     assert_eq!(name(163), None, "getrlimit is not wanted (prlimit64)");
     assert_eq!(name(38), None, "renameat is not wanted (renameat2)");
     assert!(uapi.keys().all(|&nr| nr < nr_syscalls));
-    eprintln!("asm/unistd.h: {} numbers, __NR_syscalls {nr_syscalls}", uapi.len());
+    eprintln!(
+        "asm/unistd.h: {} numbers, __NR_syscalls {nr_syscalls}",
+        uapi.len()
+    );
 }
 
 #[test]
@@ -262,7 +281,9 @@ fn uapi_and_musl_agree() {
     let musl_names: std::collections::BTreeSet<&String> = musl.values().collect();
     for (alias, target) in &aliases {
         if !musl_names.contains(&canonical(target)) {
-            problems.push(format!("musl alias __NR_{alias} -> __NR_{target}: no such number"));
+            problems.push(format!(
+                "musl alias __NR_{alias} -> __NR_{target}: no such number"
+            ));
         }
     }
     let newer: Vec<String> = musl
@@ -290,15 +311,17 @@ fn kernel_table_covers_uapi_and_musl() {
             None => problems.push(format!(
                 "{nr} {name}: in asm/unistd.h, missing from the kernel table (add an Enosys row)"
             )),
-            Some(k) if k != name => {
-                problems.push(format!("{nr}: asm/unistd.h says {name}, the kernel says {k}"))
-            }
+            Some(k) if k != name => problems.push(format!(
+                "{nr}: asm/unistd.h says {name}, the kernel says {k}"
+            )),
             Some(_) => {}
         }
     }
     for (nr, name) in musl.range(nr_syscalls..) {
         match kernel.get(nr) {
-            None => problems.push(format!("{nr} {name}: in musl, missing from the kernel table")),
+            None => problems.push(format!(
+                "{nr} {name}: in musl, missing from the kernel table"
+            )),
             Some(k) if k != name => {
                 problems.push(format!("{nr}: musl says {name}, the kernel says {k}"))
             }

@@ -142,9 +142,10 @@ impl VisitMut for GuestPointers {
                 let last = p.path.segments.last();
                 match last {
                     Some(seg) if seg.ident == "Option" => match &seg.arguments {
-                        syn::PathArguments::AngleBracketed(a) => a.args.iter().any(|g| {
-                            matches!(g, syn::GenericArgument::Type(syn::Type::BareFn(_)))
-                        }),
+                        syn::PathArguments::AngleBracketed(a) => a
+                            .args
+                            .iter()
+                            .any(|g| matches!(g, syn::GenericArgument::Type(syn::Type::BareFn(_)))),
                         _ => false,
                     },
                     _ => false,
@@ -269,9 +270,11 @@ fn generate(root: &Path, include: &Path) -> Result<String, String> {
 fn check_no_unsafe(file: &syn::File) -> Result<(), String> {
     let text = quote::quote!(#file).to_string();
     if text.contains("unsafe") {
-        return Err("generated bindings contain `unsafe` (a flexible array, bitfield or union?); \
+        return Err(
+            "generated bindings contain `unsafe` (a flexible array, bitfield or union?); \
                     change sysroot/uapi/wasmlinux/abi.h"
-            .into());
+                .into(),
+        );
     }
     for item in &file.items {
         if let syn::Item::Union(u) = item {
@@ -335,7 +338,10 @@ fn run() -> Result<ExitCode, String> {
     if check {
         let old = std::fs::read_to_string(&out).unwrap_or_default();
         if same_tokens(&old, &text) {
-            eprintln!("gen-abi: {} is up to date ({structs} structs)", out.display());
+            eprintln!(
+                "gen-abi: {} is up to date ({structs} structs)",
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         } else {
             eprintln!(
