@@ -66,6 +66,9 @@ fingerprint() {
         (cd "$ROOT/sysroot" && find arch bin -type f | LC_ALL=C sort | xargs sha256sum)
     } | sha256sum | awk '{ print $1 }'
 }
+# The kernel's uapi headers (linux/, asm/, asm-generic/): idempotent, ~0.1 s when current.
+"$ROOT/sysroot/uapi/export-headers.sh" "$SYSROOT/include"
+
 FP=$(fingerprint)
 if [ -f "$SYSROOT/.stamp" ] && [ "$(cat "$SYSROOT/.stamp")" = "$FP" ] \
    && [ -f "$SYSROOT/lib/libc.a" ] && [ -x "$SYSROOT/bin/wasmlinux-cc" ]; then

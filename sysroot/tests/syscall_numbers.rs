@@ -22,12 +22,6 @@ use std::process::Command;
 /// Disagreements known today, each with its owner. The test fails on any other disagreement
 /// and also when a listed one is gone (remove it here: this list only shrinks).
 const KNOWN: &[&str] = &[
-    // sysroot (arch/wasm32/bits/syscall.h.in): nanosleep is a time32 call, absent when
-    // __ARCH_WANT_TIME32_SYSCALLS is not set (musl must use clock_nanosleep_time64);
-    // close_range and quotactl_fd are missing.
-    "436 close_range: in asm/unistd.h, missing from musl",
-    "443 quotactl_fd: in asm/unistd.h, missing from musl",
-    "101 nanosleep: in musl, not in asm/unistd.h",
     // kernel (syscall/table.rs): musl lists two calls newer than the pinned 6.1 uapi; the
     // kernel table needs Enosys rows for them (or musl drops them).
     "451 cachestat: in musl, missing from the kernel table",
