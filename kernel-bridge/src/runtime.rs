@@ -1,0 +1,767 @@
+//! The process runtime: one wasmtime `Engine`, one `Store` + instance +
+//! linear memory per process, one host thread per task.
+//!
+//! Responsibilities (guest ABI in docs/ARCHITECTURE.md):
+//! - the imports: `env.wasmlinux_syscall32`, `env.wasmlinux_fork` (asyncify
+//!   fork), `env.invoke_*` and `env.emscripten_longjmp` (emscripten SjLj);
+//! - turning kernel outcomes into return values or typed errors that unwind
+//!   the guest ([`GuestExit`], [`ExecRequest`], [`Longjmp`]);
+//! - exec (fresh store for the new image), fork (memory + mutable exported
+//!   globals copied into a new instance of the same module), traps → signals;
+//! - signal delivery at syscall return and, while the guest computes, from
+//!   the epoch-deadline callback (an engine-wide ticker advances the epoch).
+//!
+//! Neighbours: `guest_memory` (the kernel's view of a store's memory),
+//! `cache` (compiled modules), `host` (parking, console), `sys` (the kernel).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use wasmlinux_kernel::{ExecImage, ExitStatus, SignalAction, SyscallOutcome, Tid, TrapSignal};
+use wasmtime::{
+    AsContextMut, Caller, Config, Engine, ExternType, Func, FuncType, Global, InstancePre, Linker, Memory,
+    Module, Mutability, Ref, Store, StoreContextMut, Table, Trap, TypedFunc, UpdateDeadline, Val,
+};
+
+use crate::cache::{CacheSource, ModuleCache};
+use crate::guest_memory::WasmMemory;
+use crate::host::{lock, Host};
+use crate::sys::Sys;
+
+const EFAULT: i32 = 14;
+const ENOSYS: i32 = 38;
+const SYS_EXIT: u32 = 93;
+const SYS_EXIT_GROUP: u32 = 94;
+const CLONE_THREAD: u32 = 0x0001_0000;
+const SIGKILL: u8 = 9;
+const SIGSEGV: u8 = 11;
+/// Size of the per-process asyncify buffer (fork stack capture).
+const ASYNCIFY_BUF: u32 = 256 * 1024;
+
+// ---------------------------------------------------------------------------
+// Typed unwinds
+// ---------------------------------------------------------------------------
+
+/// The task is gone (exit, exit_group, killed): unwind and end the thread.
+#[derive(Debug, thiserror::Error)]
+#[error("task exited")]
+pub struct GuestExit;
+
+/// execve reached the point of no return: unwind and start the image.
+#[derive(Debug, thiserror::Error)]
+#[error("exec {}", .0.path)]
+pub struct ExecRequest(pub Box<ExecImage>);
+
+/// `emscripten_longjmp(env, val)`: unwinds to the nearest `invoke_*`.
+#[derive(Debug, thiserror::Error)]
+#[error("longjmp(env={env:#x}, val={val}) with no setjmp frame")]
+pub struct Longjmp {
+    pub env: i32,
+    pub val: i32,
+}
+
+/// Why a module cannot be run.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error("not a wasm module")]
+    NotWasm,
+    #[error("invalid wasm module: {0}")]
+    Compile(String),
+    #[error("not a wasmlinux program: {0}")]
+    NotProgram(String),
+}
+
+// ---------------------------------------------------------------------------
+// Runtime
+// ---------------------------------------------------------------------------
+
+/// Tunables. Defaults are sized for many thousands of live processes.
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    /// Wasm (native) stack a task may use before `StackOverflow` → SIGSEGV.
+    pub max_wasm_stack: usize,
+    /// Host stack per task thread: the wasm stack plus room for the kernel.
+    pub thread_stack: usize,
+    /// Virtual reservation per linear memory (≤ 4 GiB; memories never move).
+    pub memory_reservation: u64,
+    /// Guard region after each memory.
+    pub memory_guard: u64,
+    /// Epoch tick (async signal latency).
+    pub epoch_tick: Duration,
+    /// On-disk cache directory: `None` = default location, `Some(None)` = off.
+    pub cache_dir: Option<Option<std::path::PathBuf>>,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig {
+            max_wasm_stack: 1 << 20,
+            thread_stack: (1 << 20) + (1 << 20),
+            memory_reservation: 1 << 32,
+            memory_guard: 64 << 10,
+            epoch_tick: Duration::from_millis(10),
+            cache_dir: None,
+        }
+    }
+}
+
+/// A compiled, linked program: ready to instantiate.
+pub struct Program {
+    pub module: Module,
+    pre: InstancePre<Proc>,
+    /// Exported mutable globals (copied on fork).
+    mutable_globals: Vec<String>,
+    pub source: CacheSource,
+}
+
+/// How a task thread ended (the CLI's fallback when the kernel did not
+/// report init's status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskEnd {
+    /// exit/exit_group (with the code passed, when that was the call).
+    Exited(Option<u8>),
+    Trapped(TrapSignal),
+    Aborted(ExitStatus),
+}
+
+pub struct Runtime {
+    engine: Engine,
+    cache: Arc<ModuleCache>,
+    linker: Linker<Proc>,
+    programs: Mutex<std::collections::HashMap<[u8; 32], Arc<Program>>>,
+    kernel: Arc<dyn Sys>,
+    host: Arc<Host>,
+    config: RuntimeConfig,
+    live: AtomicUsize,
+}
+
+/// What a task thread starts with.
+pub enum TaskStart {
+    /// Instantiate this image and call `Kernel::exec_start`.
+    Exec(Box<ExecImage>),
+    /// A forked child: copy this snapshot into a new instance and rewind.
+    Fork(Box<ForkSnapshot>),
+}
+
+pub struct ForkSnapshot {
+    program: Arc<Program>,
+    memory: Vec<u8>,
+    globals: Vec<(String, Val)>,
+    async_buf: u32,
+    start_arg: i32,
+}
+
+impl Runtime {
+    pub fn new(kernel: Arc<dyn Sys>, host: Arc<Host>, config: RuntimeConfig) -> wasmtime::Result<Arc<Runtime>> {
+        let mut wc = Config::new();
+        wc.epoch_interruption(true)
+            .max_wasm_stack(config.max_wasm_stack)
+            .memory_reservation(config.memory_reservation)
+            .memory_guard_size(config.memory_guard)
+            .memory_reservation_for_growth(0)
+            .memory_may_move(false)
+            .parallel_compilation(true);
+        let engine = Engine::new(&wc)?;
+        let cache = match &config.cache_dir {
+            None => ModuleCache::new(&engine),
+            Some(dir) => ModuleCache::with_dir(&engine, dir.clone()),
+        };
+        let linker = base_linker(&engine)?;
+        let rt = Arc::new(Runtime {
+            engine,
+            cache,
+            linker,
+            programs: Mutex::new(Default::default()),
+            kernel,
+            host,
+            config,
+            live: AtomicUsize::new(0),
+        });
+        start_ticker(Arc::downgrade(&rt), rt.config.epoch_tick);
+        Ok(rt)
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Number of task threads alive.
+    pub fn live_tasks(&self) -> usize {
+        self.live.load(Ordering::SeqCst)
+    }
+
+    /// Compile (or fetch from the caches) and link a module.
+    pub fn prepare(&self, bytes: &[u8]) -> Result<Arc<Program>, PrepareError> {
+        if !bytes.starts_with(b"\0asm") {
+            return Err(PrepareError::NotWasm);
+        }
+        let key: [u8; 32] = {
+            use sha2::Digest;
+            sha2::Sha256::digest(bytes).into()
+        };
+        if let Some(p) = lock(&self.programs).get(&key) {
+            return Ok(p.clone());
+        }
+        let (module, source) = self.cache.get(bytes).map_err(|e| PrepareError::Compile(format!("{e:#}")))?;
+        let program = Arc::new(self.link(module, source)?);
+        lock(&self.programs).insert(key, program.clone());
+        Ok(program)
+    }
+
+    fn link(&self, module: Module, source: CacheSource) -> Result<Program, PrepareError> {
+        let bad = |m: String| PrepareError::NotProgram(m);
+        match module.get_export("memory") {
+            Some(ExternType::Memory(_)) => {}
+            _ => return Err(bad("no exported memory".into())),
+        }
+        match module.get_export("_start") {
+            Some(ExternType::Func(f)) if f.params().len() == 1 && f.results().len() == 0 => {}
+            _ => return Err(bad("no `_start(i32)` export".into())),
+        }
+        let mut linker = self.linker.clone();
+        for imp in module.imports() {
+            if imp.module() != "env" || !imp.name().starts_with("invoke_") {
+                continue;
+            }
+            if let ExternType::Func(ty) = imp.ty() {
+                define_invoke(&mut linker, imp.name(), ty).map_err(|e| bad(format!("{e:#}")))?;
+            }
+        }
+        let pre = linker.instantiate_pre(&module).map_err(|e| bad(format!("{e:#}")))?;
+        let mutable_globals = module
+            .exports()
+            .filter_map(|e| match e.ty() {
+                ExternType::Global(g) if g.mutability() == Mutability::Var => Some(e.name().to_string()),
+                _ => None,
+            })
+            .collect();
+        Ok(Program { module, pre, mutable_globals, source })
+    }
+
+    /// Start a host thread running task `tid`.
+    pub fn spawn_task(self: &Arc<Self>, tid: Tid, start: TaskStart) -> std::io::Result<JoinHandle<TaskEnd>> {
+        let rt = self.clone();
+        self.live.fetch_add(1, Ordering::SeqCst);
+        let r = std::thread::Builder::new()
+            .name(format!("task-{tid}"))
+            .stack_size(self.config.thread_stack)
+            .spawn(move || {
+                let end = rt.run_task(tid, start);
+                rt.host.task_ended(tid);
+                rt.live.fetch_sub(1, Ordering::SeqCst);
+                end
+            });
+        if r.is_err() {
+            self.live.fetch_sub(1, Ordering::SeqCst);
+        }
+        r
+    }
+
+    /// The body of a task thread: run images until the task ends.
+    fn run_task(self: &Arc<Self>, tid: Tid, start: TaskStart) -> TaskEnd {
+        let mut next = start;
+        loop {
+            let (mut store, start_fn) = match self.instantiate(tid, next) {
+                Ok(x) => x,
+                Err((msg, status)) => {
+                    eprintln!("wasmlinux: {msg}");
+                    self.kernel.abort_task(tid, status);
+                    return TaskEnd::Aborted(status);
+                }
+            };
+            match self.run_store(tid, &mut store, start_fn) {
+                Ok(exec) => next = TaskStart::Exec(exec),
+                Err(end) => return end,
+            }
+        }
+    }
+
+    /// Create the store and instance for a task start. Returns the store and
+    /// `_start`; on failure a message and the status to kill the task with.
+    fn instantiate(&self, tid: Tid, start: TaskStart) -> Result<(Store<Proc>, TypedFunc<i32, ()>), (String, ExitStatus)> {
+        let segv = ExitStatus::Signaled { signo: SIGSEGV, core: false };
+        let (program, image, snapshot) = match start {
+            TaskStart::Exec(image) => match self.prepare(&image.module) {
+                Ok(p) => (p, Some(image), None),
+                Err(e) => return Err((format!("exec {}: {e}", image.path), segv)),
+            },
+            TaskStart::Fork(snap) => (snap.program.clone(), None, Some(snap)),
+        };
+        let mut store = Store::new(&self.engine, Proc::new(tid, self.kernel.clone()));
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(|mut cx| {
+            let p = cx.data();
+            let pending = !p.in_asyncify && p.ex.is_some() && p.kernel.signal_pending(p.tid);
+            if pending {
+                // No nested epoch callbacks while a handler runs from here
+                // (wasmtime takes the callback out while it runs).
+                cx.set_epoch_deadline(1 << 40);
+                deliver_signals(&mut cx)?;
+            }
+            Ok(UpdateDeadline::Continue(1))
+        });
+        let fail = |e: wasmtime::Error| (format!("instantiate: {e:#}"), segv);
+        let instance = program.pre.instantiate(&mut store).map_err(fail)?;
+        let ex = Exports::collect(&mut store, &instance, &program.mutable_globals).map_err(fail)?;
+        let start_fn = ex.start.clone();
+        let memory = ex.memory;
+        store.data_mut().ex = Some(ex);
+        store.data_mut().program = Some(program.clone());
+
+        if let Some(image) = image {
+            let r = {
+                let mut gm = WasmMemory::new(memory, store.as_context_mut());
+                self.kernel.exec_start(tid, &mut gm, &image)
+            };
+            match r {
+                Ok(block) => store.data_mut().start_arg = block as i32,
+                Err(e) => return Err((format!("exec {}: exec_start failed (errno {e})", image.path), segv)),
+            }
+        } else if let Some(snap) = snapshot {
+            // Fork child: same address space contents, then rewind into the
+            // fork import, which returns 0.
+            let cur = memory.data_size(&store) as u64;
+            let want = snap.memory.len() as u64;
+            if want > cur {
+                memory.grow(&mut store, (want - cur) / 65536).map_err(fail)?;
+            }
+            memory.data_mut(&mut store)[..snap.memory.len()].copy_from_slice(&snap.memory);
+            for (name, val) in &snap.globals {
+                if let Some(g) = instance.get_global(&mut store, name) {
+                    g.set(&mut store, *val).map_err(fail)?;
+                }
+            }
+            let p = store.data_mut();
+            p.async_buf = Some(snap.async_buf);
+            p.start_arg = snap.start_arg;
+            p.fork_result = Some(0);
+            p.in_asyncify = true;
+            let start_rewind = p.ex.as_ref().and_then(|e| e.asyncify.as_ref()).map(|a| a.start_rewind.clone());
+            match start_rewind {
+                Some(f) => f.call(&mut store, snap.async_buf as i32).map_err(fail)?,
+                None => return Err(("fork child without asyncify exports".into(), segv)),
+            }
+        }
+        Ok((store, start_fn))
+    }
+
+    /// Call `_start` (again after each fork rewind) until the image ends.
+    /// `Ok(image)`: the task exec'd; `Err(end)`: the task is over.
+    fn run_store(
+        self: &Arc<Self>,
+        tid: Tid,
+        store: &mut Store<Proc>,
+        start_fn: TypedFunc<i32, ()>,
+    ) -> Result<Box<ExecImage>, TaskEnd> {
+        loop {
+            let arg = store.data().start_arg;
+            let result = start_fn.call(&mut *store, arg);
+            match result {
+                Ok(()) => {
+                    if let Some(flags) = store.data_mut().fork_pending.take() {
+                        if let Err(e) = self.complete_fork(tid, store, flags) {
+                            tracing::warn!("task {tid}: fork failed: {e:#}");
+                            return Err(self.trapped(tid, TrapSignal::Segv));
+                        }
+                        continue;
+                    }
+                    // `_start` returned without exit_group: exit(0).
+                    let r = {
+                        let memory = store.data().memory();
+                        let mut gm = WasmMemory::new(memory, store.as_context_mut());
+                        self.kernel.syscall(tid, SYS_EXIT_GROUP, [0; 6], &mut gm)
+                    };
+                    if !matches!(r, SyscallOutcome::Exit) {
+                        self.kernel.abort_task(tid, ExitStatus::Exited(0));
+                    }
+                    return Err(TaskEnd::Exited(Some(0)));
+                }
+                Err(e) => {
+                    if e.is::<GuestExit>() {
+                        return Err(TaskEnd::Exited(store.data().exit_code));
+                    }
+                    if e.is::<ExecRequest>() {
+                        match e.downcast::<ExecRequest>() {
+                            Ok(req) => return Ok(req.0),
+                            Err(_) => return Err(self.trapped(tid, TrapSignal::Segv)),
+                        }
+                    }
+                    let sig = trap_signal(&e);
+                    tracing::debug!("task {tid}: {e:?} -> {sig:?}");
+                    return Err(self.trapped(tid, sig));
+                }
+            }
+        }
+    }
+
+    fn trapped(&self, tid: Tid, sig: TrapSignal) -> TaskEnd {
+        self.kernel.trap(tid, sig);
+        TaskEnd::Trapped(sig)
+    }
+
+    /// Step 2 of the fork protocol: `_start` returned while unwinding.
+    fn complete_fork(self: &Arc<Self>, tid: Tid, store: &mut Store<Proc>, flags: u32) -> wasmtime::Result<()> {
+        let asy = store.data().asyncify()?;
+        asy.stop_unwind.call(&mut *store, ())?;
+        let result = match self.kernel.fork(tid, flags) {
+            Ok(child) => {
+                let snap = snapshot(store)?;
+                if let Err(e) = self.spawn_task(child, TaskStart::Fork(Box::new(snap))) {
+                    tracing::warn!("cannot start a host thread for task {child}: {e}");
+                    self.kernel.abort_task(child, ExitStatus::Signaled { signo: SIGKILL, core: false });
+                }
+                child
+            }
+            Err(errno) => -errno,
+        };
+        let buf = store.data().async_buf.unwrap_or(0);
+        let p = store.data_mut();
+        p.fork_result = Some(result);
+        asy.start_rewind.call(&mut *store, buf as i32)?;
+        Ok(())
+    }
+}
+
+/// Copy what a fork child needs: memory and exported mutable globals.
+fn snapshot(store: &mut Store<Proc>) -> wasmtime::Result<ForkSnapshot> {
+    let p = store.data();
+    let program = p.program.clone().ok_or_else(|| wasmtime::Error::msg("no program"))?;
+    let ex = p.ex.as_ref().ok_or_else(|| wasmtime::Error::msg("no instance"))?;
+    let mem = ex.memory;
+    let handles = ex.globals.clone();
+    let memory = mem.data(&*store).to_vec();
+    let mut globals = Vec::new();
+    for (name, g) in handles {
+        let v = g.get(&mut *store);
+        globals.push((name, v));
+    }
+    let p = store.data();
+    Ok(ForkSnapshot {
+        program,
+        memory,
+        globals,
+        async_buf: p.async_buf.unwrap_or(0),
+        start_arg: p.start_arg,
+    })
+}
+
+fn trap_signal(e: &wasmtime::Error) -> TrapSignal {
+    match e.downcast_ref::<Trap>() {
+        Some(Trap::UnreachableCodeReached | Trap::BadSignature | Trap::IndirectCallToNull) => TrapSignal::Ill,
+        Some(Trap::IntegerDivisionByZero | Trap::IntegerOverflow | Trap::BadConversionToInteger) => TrapSignal::Fpe,
+        _ => TrapSignal::Segv,
+    }
+}
+
+/// Advance the engine epoch every `tick` while the runtime lives.
+fn start_ticker(rt: Weak<Runtime>, tick: Duration) {
+    let _ = std::thread::Builder::new().name("epoch".into()).stack_size(64 << 10).spawn(move || loop {
+        std::thread::sleep(tick);
+        match rt.upgrade() {
+            Some(rt) => rt.engine.increment_epoch(),
+            None => return,
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Per-process store data
+// ---------------------------------------------------------------------------
+
+#[derive(Clone)]
+struct Asyncify {
+    start_unwind: TypedFunc<i32, ()>,
+    stop_unwind: TypedFunc<(), ()>,
+    start_rewind: TypedFunc<i32, ()>,
+    stop_rewind: TypedFunc<(), ()>,
+}
+
+struct Exports {
+    memory: Memory,
+    start: TypedFunc<i32, ()>,
+    sp: Option<Global>,
+    sigentry: Option<TypedFunc<(i32, i32, i32, i32, i32), ()>>,
+    set_threw: Option<TypedFunc<(i32, i32), ()>>,
+    table: Option<Table>,
+    asyncify: Option<Asyncify>,
+    globals: Vec<(String, Global)>,
+}
+
+impl Exports {
+    fn collect(store: &mut Store<Proc>, inst: &wasmtime::Instance, global_names: &[String]) -> wasmtime::Result<Exports> {
+        let memory = inst.get_memory(&mut *store, "memory").ok_or_else(|| wasmtime::Error::msg("no memory"))?;
+        let start = inst.get_typed_func::<i32, ()>(&mut *store, "_start")?;
+        let sp = inst.get_global(&mut *store, "__stack_pointer");
+        let sigentry = inst.get_typed_func(&mut *store, "__wasmlinux_sigentry").ok();
+        let set_threw = inst.get_typed_func(&mut *store, "setThrew").ok();
+        let table = inst.get_table(&mut *store, "__indirect_function_table");
+        let asyncify = (|| -> Option<Asyncify> {
+            Some(Asyncify {
+                start_unwind: inst.get_typed_func(&mut *store, "asyncify_start_unwind").ok()?,
+                stop_unwind: inst.get_typed_func(&mut *store, "asyncify_stop_unwind").ok()?,
+                start_rewind: inst.get_typed_func(&mut *store, "asyncify_start_rewind").ok()?,
+                stop_rewind: inst.get_typed_func(&mut *store, "asyncify_stop_rewind").ok()?,
+            })
+        })();
+        let mut globals = Vec::new();
+        for name in global_names {
+            if let Some(g) = inst.get_global(&mut *store, name) {
+                globals.push((name.clone(), g));
+            }
+        }
+        Ok(Exports { memory, start, sp, sigentry, set_threw, table, asyncify, globals })
+    }
+}
+
+/// Store data of one process.
+pub struct Proc {
+    tid: Tid,
+    kernel: Arc<dyn Sys>,
+    program: Option<Arc<Program>>,
+    ex: Option<Exports>,
+    start_arg: i32,
+    /// Guest address of the asyncify buffer (mapped on first fork).
+    async_buf: Option<u32>,
+    /// clone flags captured while the guest unwinds for fork.
+    fork_pending: Option<u32>,
+    /// What the fork import returns once rewound (child tid / 0 / -errno).
+    fork_result: Option<i32>,
+    /// Asyncify unwind/rewind in progress: no guest calls (signals) now.
+    in_asyncify: bool,
+    /// The code passed to exit/exit_group.
+    exit_code: Option<u8>,
+}
+
+impl Proc {
+    fn new(tid: Tid, kernel: Arc<dyn Sys>) -> Proc {
+        Proc {
+            tid,
+            kernel,
+            program: None,
+            ex: None,
+            start_arg: 0,
+            async_buf: None,
+            fork_pending: None,
+            fork_result: None,
+            in_asyncify: false,
+            exit_code: None,
+        }
+    }
+
+    fn memory(&self) -> Memory {
+        self.ex.as_ref().map(|e| e.memory).expect("instance exports collected before any guest code runs")
+    }
+
+    fn asyncify(&self) -> wasmtime::Result<Asyncify> {
+        self.ex
+            .as_ref()
+            .and_then(|e| e.asyncify.clone())
+            .ok_or_else(|| wasmtime::Error::msg("module has no asyncify exports"))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Imports
+// ---------------------------------------------------------------------------
+
+fn base_linker(engine: &Engine) -> wasmtime::Result<Linker<Proc>> {
+    let mut linker = Linker::new(engine);
+    linker.func_wrap("env", "wasmlinux_syscall32", |caller: Caller<'_, Proc>, nr: i32, args_ptr: i32| {
+        sys_import(caller, nr as u32, args_ptr as u32, false)
+    })?;
+    linker.func_wrap("env", "wasmlinux_fork", |caller: Caller<'_, Proc>, nr: i32, args_ptr: i32| {
+        sys_import(caller, nr as u32, args_ptr as u32, true)
+    })?;
+    linker.func_wrap("env", "emscripten_longjmp", |_: Caller<'_, Proc>, env: i32, val: i32| -> wasmtime::Result<()> {
+        Err(Longjmp { env, val }.into())
+    })?;
+    Ok(linker)
+}
+
+fn read_args(cx: &mut StoreContextMut<'_, Proc>, memory: Memory, args_ptr: u32) -> Option<[u32; 6]> {
+    let mut raw = [0u8; 24];
+    memory.read(&*cx, args_ptr as usize, &mut raw).ok()?;
+    let mut args = [0u32; 6];
+    for (i, a) in args.iter_mut().enumerate() {
+        *a = u32::from_le_bytes([raw[4 * i], raw[4 * i + 1], raw[4 * i + 2], raw[4 * i + 3]]);
+    }
+    Some(args)
+}
+
+/// `env.wasmlinux_syscall32` and `env.wasmlinux_fork`.
+fn sys_import(mut caller: Caller<'_, Proc>, nr: u32, args_ptr: u32, fork_import: bool) -> wasmtime::Result<i32> {
+    let mut cx = caller.as_context_mut();
+    let Some(memory) = cx.data().ex.as_ref().map(|e| e.memory) else {
+        return Err(wasmtime::Error::msg("syscall before the instance was set up"));
+    };
+    // Step 3 of fork: we are being rewound into the import.
+    if fork_import && cx.data().in_asyncify {
+        if let Some(result) = cx.data_mut().fork_result.take() {
+            let asy = cx.data().asyncify()?;
+            asy.stop_rewind.call(&mut cx, ())?;
+            cx.data_mut().in_asyncify = false;
+            deliver_signals(&mut cx)?;
+            return Ok(result);
+        }
+    }
+    let Some(args) = read_args(&mut cx, memory, args_ptr) else {
+        return Ok(-EFAULT);
+    };
+    let (tid, kernel) = (cx.data().tid, cx.data().kernel.clone());
+    loop {
+        let outcome = {
+            let mut gm = WasmMemory::new(memory, cx.as_context_mut());
+            kernel.syscall(tid, nr, args, &mut gm)
+        };
+        match outcome {
+            SyscallOutcome::Return(v) => {
+                deliver_signals(&mut cx)?;
+                return Ok(v);
+            }
+            SyscallOutcome::Restart => deliver_signals(&mut cx)?,
+            SyscallOutcome::Exit => {
+                if nr == SYS_EXIT || nr == SYS_EXIT_GROUP {
+                    cx.data_mut().exit_code = Some((args[0] & 0xff) as u8);
+                }
+                return Err(GuestExit.into());
+            }
+            SyscallOutcome::Exec(image) => return Err(ExecRequest(image).into()),
+            SyscallOutcome::Fork { flags } => return begin_fork(&mut cx, memory, flags, fork_import),
+        }
+    }
+}
+
+/// Step 1 of fork: start unwinding the guest to `_start`.
+fn begin_fork(cx: &mut StoreContextMut<'_, Proc>, memory: Memory, flags: u32, fork_import: bool) -> wasmtime::Result<i32> {
+    // Threads would need a shared memory; a module that never imported the
+    // fork hook, or was not asyncified, cannot capture its stack.
+    let Ok(asy) = cx.data().asyncify() else {
+        return Ok(-ENOSYS);
+    };
+    if !fork_import || flags & CLONE_THREAD != 0 {
+        return Ok(-ENOSYS);
+    }
+    let (tid, kernel) = (cx.data().tid, cx.data().kernel.clone());
+    let buf = match cx.data().async_buf {
+        Some(b) => b,
+        None => {
+            let r = {
+                let mut gm = WasmMemory::new(memory, cx.as_context_mut());
+                kernel.map_anonymous(tid, &mut gm, ASYNCIFY_BUF)
+            };
+            match r {
+                Ok(b) => {
+                    cx.data_mut().async_buf = Some(b);
+                    b
+                }
+                Err(errno) => return Ok(-errno),
+            }
+        }
+    };
+    // struct { u32 stack_pos; u32 stack_end; } followed by the stack.
+    let mut header = [0u8; 8];
+    header[..4].copy_from_slice(&(buf + 8).to_le_bytes());
+    header[4..].copy_from_slice(&(buf + ASYNCIFY_BUF).to_le_bytes());
+    if memory.write(&mut *cx, buf as usize, &header).is_err() {
+        return Ok(-EFAULT);
+    }
+    let p = cx.data_mut();
+    p.fork_pending = Some(flags);
+    p.in_asyncify = true;
+    asy.start_unwind.call(&mut *cx, buf as i32)?;
+    Ok(0)
+}
+
+/// `env.invoke_<sig>(fnidx, args...)`: call table entry `fnidx`, catching a
+/// longjmp (see ARCHITECTURE.md, SjLj).
+fn define_invoke(linker: &mut Linker<Proc>, name: &str, ty: FuncType) -> wasmtime::Result<()> {
+    let results: Vec<Val> = ty
+        .results()
+        .map(|t| Val::default_for_ty(&t).unwrap_or(Val::I32(0)))
+        .collect();
+    linker.func_new("env", name, ty, move |mut caller, params, out| {
+        let Some(Val::I32(fnidx)) = params.first().cloned() else {
+            return Err(Trap::BadSignature.into());
+        };
+        let (table, sp, set_threw) = {
+            let ex = caller.data().ex.as_ref().ok_or_else(|| wasmtime::Error::msg("no instance"))?;
+            (ex.table, ex.sp, ex.set_threw.clone())
+        };
+        let table = table.ok_or_else(|| wasmtime::Error::msg("invoke_* needs an exported __indirect_function_table"))?;
+        let func: Func = match table.get(&mut caller, fnidx as u32 as u64) {
+            Some(Ref::Func(Some(f))) => f,
+            Some(_) => return Err(Trap::IndirectCallToNull.into()),
+            None => return Err(Trap::TableOutOfBounds.into()),
+        };
+        let saved_sp = match sp {
+            Some(g) => Some(g.get(&mut caller)),
+            None => None,
+        };
+        match func.call(&mut caller, &params[1..], out) {
+            // While unwinding (fork), the results are meaningless and the
+            // caller unwinds further; on rewind we are simply called again.
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let Some(&Longjmp { env, val }) = e.downcast_ref::<Longjmp>() else {
+                    return Err(e);
+                };
+                // The longjmp skipped the epilogues: restore the shadow stack.
+                if let (Some(g), Some(v)) = (sp, saved_sp) {
+                    g.set(&mut caller, v)?;
+                }
+                let set_threw = set_threw.ok_or(e)?;
+                set_threw.call(&mut caller, (env, if val == 0 { 1 } else { val }))?;
+                out.clone_from_slice(&results);
+                Ok(())
+            }
+        }
+    })?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Signals
+// ---------------------------------------------------------------------------
+
+/// Deliver every pending signal to guest handlers (or die of it).
+fn deliver_signals(cx: &mut StoreContextMut<'_, Proc>) -> wasmtime::Result<()> {
+    let (tid, kernel) = (cx.data().tid, cx.data().kernel.clone());
+    loop {
+        if !kernel.signal_pending(tid) || cx.data().in_asyncify {
+            return Ok(());
+        }
+        let (memory, sp, sigentry) = match cx.data().ex.as_ref() {
+            Some(e) => (e.memory, e.sp, e.sigentry.clone()),
+            None => return Ok(()),
+        };
+        let old_sp = match sp {
+            Some(g) => g.get(&mut *cx).i32().unwrap_or(0),
+            None => 0,
+        };
+        let action = {
+            let mut gm = WasmMemory::new(memory, cx.as_context_mut());
+            kernel.check_signals(tid, &mut gm, old_sp as u32)
+        };
+        let d = match action {
+            SignalAction::None => return Ok(()),
+            SignalAction::Exit => return Err(GuestExit.into()),
+            SignalAction::Deliver(d) => d,
+        };
+        let (Some(sp), Some(sigentry)) = (sp, sigentry) else {
+            // A handler was installed but the module cannot run one.
+            let signo = u8::try_from(d.signo).unwrap_or(SIGKILL);
+            kernel.abort_task(tid, ExitStatus::Signaled { signo, core: false });
+            return Err(GuestExit.into());
+        };
+        sp.set(&mut *cx, Val::I32(d.handler_sp as i32))?;
+        sigentry.call(
+            &mut *cx,
+            (d.signo, d.handler as i32, d.siginfo_ptr as i32, d.ucontext_ptr as i32, d.sa_flags as i32),
+        )?;
+        sp.set(&mut *cx, Val::I32(old_sp))?;
+        let mut gm = WasmMemory::new(memory, cx.as_context_mut());
+        kernel.signal_return(tid, &mut gm, &d);
+    }
+}

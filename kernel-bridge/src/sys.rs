@@ -1,0 +1,55 @@
+//! The slice of the kernel API the process runtime uses, as an object-safe
+//! trait.
+//!
+//! The runtime talks to `Arc<dyn Sys>` rather than to `Kernel` directly so
+//! that the bridge's own tests can drive fork/exec/signal/trap paths with a
+//! small fake kernel while the real one is being written. The methods mirror
+//! `wasmlinux_kernel::Kernel` one to one (see kernel/src/kernel_impl.rs).
+
+use wasmlinux_kernel::{
+    Errno, ExecImage, ExitStatus, GuestMemory, Kernel, SignalAction, SignalDelivery, SyscallOutcome, Tid,
+    TrapSignal,
+};
+
+/// Errors are plain errno numbers (positive) here.
+pub trait Sys: Send + Sync {
+    fn syscall(&self, tid: Tid, nr: u32, args: [u32; 6], mem: &mut dyn GuestMemory) -> SyscallOutcome;
+    fn exec_start(&self, tid: Tid, mem: &mut dyn GuestMemory, image: &ExecImage) -> Result<u32, Errno>;
+    fn fork(&self, parent: Tid, flags: u32) -> Result<Tid, Errno>;
+    fn map_anonymous(&self, tid: Tid, mem: &mut dyn GuestMemory, len: u32) -> Result<u32, Errno>;
+    fn signal_pending(&self, tid: Tid) -> bool;
+    fn check_signals(&self, tid: Tid, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction;
+    fn signal_return(&self, tid: Tid, mem: &mut dyn GuestMemory, delivery: &SignalDelivery);
+    fn trap(&self, tid: Tid, sig: TrapSignal);
+    fn abort_task(&self, tid: Tid, status: ExitStatus);
+}
+
+impl Sys for Kernel {
+    fn syscall(&self, tid: Tid, nr: u32, args: [u32; 6], mem: &mut dyn GuestMemory) -> SyscallOutcome {
+        Kernel::syscall(self, tid, nr, args, mem)
+    }
+    fn exec_start(&self, tid: Tid, mem: &mut dyn GuestMemory, image: &ExecImage) -> Result<u32, Errno> {
+        Kernel::exec_start(self, tid, mem, image).map_err(|e| e.code())
+    }
+    fn fork(&self, parent: Tid, flags: u32) -> Result<Tid, Errno> {
+        Kernel::fork(self, parent, flags).map_err(|e| e.code())
+    }
+    fn map_anonymous(&self, tid: Tid, mem: &mut dyn GuestMemory, len: u32) -> Result<u32, Errno> {
+        Kernel::map_anonymous(self, tid, mem, len).map_err(|e| e.code())
+    }
+    fn signal_pending(&self, tid: Tid) -> bool {
+        Kernel::signal_pending(self, tid)
+    }
+    fn check_signals(&self, tid: Tid, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction {
+        Kernel::check_signals(self, tid, mem, sp)
+    }
+    fn signal_return(&self, tid: Tid, mem: &mut dyn GuestMemory, delivery: &SignalDelivery) {
+        Kernel::signal_return(self, tid, mem, delivery)
+    }
+    fn trap(&self, tid: Tid, sig: TrapSignal) {
+        Kernel::trap(self, tid, sig)
+    }
+    fn abort_task(&self, tid: Tid, status: ExitStatus) {
+        Kernel::abort_task(self, tid, status)
+    }
+}

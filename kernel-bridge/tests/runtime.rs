@@ -1,0 +1,334 @@
+//! Process-machinery tests against the fake kernel in `common`.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{program, Mock};
+use wasmlinux_bridge::host::{ConsoleSink, Host};
+use wasmlinux_bridge::runtime::{Runtime, RuntimeConfig, TaskStart};
+use wasmlinux_kernel::{ExecImage, ExitStatus};
+
+struct Env {
+    mock: Arc<Mock>,
+    rt: Arc<Runtime>,
+}
+
+fn env() -> Env {
+    let host = Host::new(ConsoleSink::Buffer(Default::default()));
+    let mock = Mock::new(host.clone());
+    let cfg = RuntimeConfig { cache_dir: Some(None), ..Default::default() };
+    let rt = Runtime::new(mock.clone(), host, cfg).unwrap();
+    Env { mock, rt }
+}
+
+fn image(bytes: Vec<u8>) -> Box<ExecImage> {
+    Box::new(ExecImage { path: "/test".into(), module: Arc::new(bytes), argv: vec![b"test".to_vec()], envp: vec![] })
+}
+
+impl Env {
+    fn start(&self, bytes: Vec<u8>) -> i32 {
+        let tid = self.mock.new_task(0);
+        self.rt.spawn_task(tid, TaskStart::Exec(image(bytes))).unwrap();
+        tid
+    }
+    fn run(&self, bytes: Vec<u8>) -> ExitStatus {
+        let tid = self.start(bytes);
+        self.mock.wait_status(tid, Duration::from_secs(20)).expect("process did not finish")
+    }
+}
+
+const EXIT_WITH: &str = r#"(func $exit (param i32) (drop (call $sys3 (i32.const 94) (local.get 0) (i32.const 0) (i32.const 0))) (unreachable))"#;
+
+#[test]
+fn hello_and_exit_code() {
+    let e = env();
+    let p = program(&format!(
+        r#"{EXIT_WITH}
+        (data (i32.const 2048) "hello\n")
+        (func (export "_start") (param i32)
+          (drop (call $sys3 (i32.const 64) (i32.const 1) (i32.const 2048) (i32.const 6)))
+          (call $exit (i32.const 3)))"#
+    ));
+    assert_eq!(e.run(p), ExitStatus::Exited(3));
+    assert_eq!(e.mock.output(), "hello\n");
+}
+
+#[test]
+fn returning_from_start_is_exit_0() {
+    let e = env();
+    assert_eq!(e.run(program(r#"(func (export "_start") (param i32))"#)), ExitStatus::Exited(0));
+}
+
+#[test]
+fn bad_args_pointer_is_efault() {
+    let e = env();
+    let p = program(&format!(
+        r#"{EXIT_WITH}
+        (func (export "_start") (param i32)
+          ;; args block beyond the end of memory, then straddling it
+          (if (i32.ne (call $sys (i32.const 172) (i32.const -8)) (i32.const -14)) (then (call $exit (i32.const 1))))
+          (if (i32.ne (call $sys (i32.const 172) (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 12))) (i32.const -14)) (then (call $exit (i32.const 2))))
+          ;; a write whose buffer is out of range
+          (call $exit (i32.sub (i32.const 0) (call $sys3 (i32.const 64) (i32.const 1) (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 100)) (i32.const 4096)))))"#
+    ));
+    assert_eq!(e.run(p), ExitStatus::Exited(14));
+}
+
+fn signaled(signo: u8) -> ExitStatus {
+    ExitStatus::Signaled { signo, core: false }
+}
+
+#[test]
+fn traps_become_signals() {
+    let e = env();
+    let cases = [
+        (r#"(func (export "_start") (param i32) unreachable)"#, 4),
+        (r#"(func (export "_start") (param i32) (drop (i32.div_u (i32.const 1) (i32.const 0))))"#, 8),
+        (r#"(func (export "_start") (param i32) (drop (i32.load (i32.const -4))))"#, 11),
+        (r#"(func $f (export "_start") (param i32) (call $f (i32.add (local.get 0) (i32.const 1))))"#, 11),
+        (r#"(func (export "_start") (param i32) (call_indirect (type $handler) (i32.const 0) (i32.const 7)))"#, 4),
+    ];
+    for (body, sig) in cases {
+        assert_eq!(e.run(program(&body)), signaled(sig), "{body}");
+    }
+}
+
+#[test]
+fn exec_replaces_the_image() {
+    let e = env();
+    *e.mock.exec_image.lock().unwrap() = Some(program(&format!(
+        r#"{EXIT_WITH}
+        (data (i32.const 2048) "second\n")
+        (func (export "_start") (param i32)
+          (drop (call $sys3 (i32.const 64) (i32.const 1) (i32.const 2048) (i32.const 7)))
+          (call $exit (i32.const 7)))"#
+    )));
+    let p = program(&format!(
+        r#"{EXIT_WITH}
+        (data (i32.const 2048) "first\n")
+        (func (export "_start") (param i32)
+          (drop (call $sys3 (i32.const 64) (i32.const 1) (i32.const 2048) (i32.const 6)))
+          (drop (call $sys3 (i32.const 221) (i32.const 0) (i32.const 0) (i32.const 0)))
+          (call $exit (i32.const 1)))"#
+    ));
+    assert_eq!(e.run(p), ExitStatus::Exited(7));
+    assert_eq!(e.mock.output(), "first\nsecond\n");
+}
+
+/// Handler (table slot 1) writes "H" and bumps a counter at 4000.
+const HANDLER: &str = r#"
+  (data (i32.const 3000) "H")
+  (func $on_sig (param i32)
+    (i32.store (i32.const 4000) (i32.add (i32.load (i32.const 4000)) (i32.const 1))))
+  (func $on_sig_write (param i32)
+    (drop (call $sys3 (i32.const 64) (i32.const 1) (i32.const 3000) (i32.const 1))))
+  (elem (i32.const 1) $on_sig $on_sig_write)
+"#;
+
+#[test]
+fn signal_delivered_at_syscall_return() {
+    let e = env();
+    let p = program(&format!(
+        r#"{EXIT_WITH} {HANDLER}
+        (data (i32.const 2048) "after\n")
+        (func (export "_start") (param i32)
+          (drop (call $sys3 (i32.const 134) (i32.const 10) (i32.const 2) (i32.const 0)))
+          (drop (call $sys3 (i32.const 129) (call $sys3 (i32.const 172) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const 10) (i32.const 0)))
+          (drop (call $sys3 (i32.const 64) (i32.const 1) (i32.const 2048) (i32.const 6)))
+          ;; the stack pointer was restored after the handler
+          (if (i32.ne (global.get $sp) (i32.const 65536)) (then (call $exit (i32.const 9))))
+          (call $exit (i32.const 0)))"#
+    ));
+    assert_eq!(e.run(p), ExitStatus::Exited(0));
+    assert_eq!(e.mock.output(), "Hafter\n");
+}
+
+const SPIN_UNTIL_FLAG: &str = r#"
+  (func (export "_start") (param i32)
+    (drop (call $sys3 (i32.const 134) (i32.const 14) (i32.const 1) (i32.const 0)))
+    (loop $l (br_if $l (i32.eqz (i32.load (i32.const 4000)))))
+    (call $exit (i32.const 42)))
+"#;
+
+#[test]
+fn busy_loop_gets_async_signal_handler() {
+    let e = env();
+    let tid = e.start(program(&format!("{EXIT_WITH} {HANDLER} {SPIN_UNTIL_FLAG}")));
+    std::thread::sleep(Duration::from_millis(100));
+    let t0 = Instant::now();
+    e.mock.kill(tid, 14);
+    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(10)), Some(ExitStatus::Exited(42)));
+    eprintln!("async handler latency: {:?}", t0.elapsed());
+}
+
+#[test]
+fn busy_loop_dies_of_sigkill() {
+    let e = env();
+    let tid = e.start(program(r#"(func (export "_start") (param i32) (loop $l (br $l)))"#));
+    std::thread::sleep(Duration::from_millis(50));
+    e.mock.kill(tid, 9);
+    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(10)), Some(signaled(9)));
+}
+
+/// A hand-written asyncify protocol (what binaryen generates, reduced to a
+/// `_start` that calls the fork import directly): state 1 unwinding, 2 rewinding.
+const FORKER: &str = r#"
+  (import "env" "wasmlinux_fork" (func $fork (param i32 i32) (result i32)))
+  (global $astate (mut i32) (i32.const 0))
+  (global $adata (mut i32) (i32.const 0))
+  (global $counter (export "counter") (mut i32) (i32.const 0))
+  (func (export "asyncify_start_unwind") (param i32) (global.set $astate (i32.const 1)) (global.set $adata (local.get 0)))
+  (func (export "asyncify_stop_unwind") (global.set $astate (i32.const 0)))
+  (func (export "asyncify_start_rewind") (param i32) (global.set $astate (i32.const 2)) (global.set $adata (local.get 0)))
+  (func (export "asyncify_stop_rewind") (global.set $astate (i32.const 0)))
+  (func (export "asyncify_get_state") (result i32) (global.get $astate))
+  (data (i32.const 2048) "parent\n")
+  (data (i32.const 2064) "child\n")
+  (func (export "_start") (param i32)
+    (local $r i32)
+    (if (i32.ne (global.get $astate) (i32.const 2)) (then
+      (global.set $counter (i32.const 5))
+      (i32.store (i32.const 5000) (i32.const 77))
+      ;; clone(SIGCHLD)
+      (i32.store (i32.const 1024) (i32.const 17))))
+    (local.set $r (call $fork (i32.const 220) (i32.const 1024)))
+    (if (i32.eq (global.get $astate) (i32.const 1)) (then (return)))
+    ;; memory and exported globals were copied
+    (if (i32.ne (i32.load (i32.const 5000)) (i32.const 77)) (then (call $exit (i32.const 50))))
+    (if (i32.ne (global.get $counter) (i32.const 5)) (then (call $exit (i32.const 51))))
+    (if (i32.eqz (local.get $r)) (then
+      (drop (call $sys3 (i32.const 64) (i32.const 1) (i32.const 2064) (i32.const 6)))
+      (call $exit (i32.const 3))))
+    (if (i32.lt_s (local.get $r) (i32.const 0)) (then (call $exit (i32.const 60))))
+    ;; parent: wait4(child, &status) and exit with the child's code + 10
+    (drop (call $sys3 (i32.const 260) (local.get $r) (i32.const 6000) (i32.const 0)))
+    (drop (call $sys3 (i32.const 64) (i32.const 1) (i32.const 2048) (i32.const 7)))
+    (call $exit (i32.add (i32.const 10) (i32.shr_u (i32.load (i32.const 6000)) (i32.const 8)))))
+"#;
+
+#[test]
+fn fork_via_asyncify() {
+    let e = env();
+    assert_eq!(e.run(program(&format!("{EXIT_WITH} {FORKER}"))), ExitStatus::Exited(13));
+    assert_eq!(e.mock.output(), "child\nparent\n");
+}
+
+#[test]
+fn fork_import_without_asyncify_is_enosys() {
+    let e = env();
+    let p = program(&format!(
+        r#"{EXIT_WITH}
+        (import "env" "wasmlinux_fork" (func $fork (param i32 i32) (result i32)))
+        (func (export "_start") (param i32)
+          (i32.store (i32.const 1024) (i32.const 17))
+          (call $exit (i32.sub (i32.const 0) (call $fork (i32.const 220) (i32.const 1024)))))"#
+    ));
+    assert_eq!(e.run(p), ExitStatus::Exited(38));
+}
+
+/// emscripten SjLj: invoke_vii(fnidx, a, b) calls a function that longjmps;
+/// the bridge calls setThrew(env, val || 1) and returns.
+#[test]
+fn invoke_catches_longjmp() {
+    let e = env();
+    let p = program(&format!(
+        r#"{EXIT_WITH}
+        (import "env" "invoke_vii" (func $invoke_vii (param i32 i32 i32)))
+        (import "env" "invoke_ii" (func $invoke_ii (param i32 i32) (result i32)))
+        (import "env" "emscripten_longjmp" (func $longjmp (param i32 i32)))
+        (global $threw (mut i32) (i32.const 0))
+        (global $threw_value (mut i32) (i32.const 0))
+        (func (export "setThrew") (param i32 i32)
+          (if (i32.eqz (global.get $threw)) (then
+            (global.set $threw (local.get 0)) (global.set $threw_value (local.get 1)))))
+        (func $jumper (param i32 i32)
+          (global.set $sp (i32.const 1000))
+          (call $longjmp (local.get 0) (local.get 1)))
+        (func $plus1 (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+        (elem (i32.const 3) $jumper $plus1)
+        (func (export "_start") (param i32)
+          (if (i32.ne (call $invoke_ii (i32.const 4) (i32.const 41)) (i32.const 42)) (then (call $exit (i32.const 1))))
+          (call $invoke_vii (i32.const 3) (i32.const 7000) (i32.const 0))
+          (if (i32.ne (global.get $threw) (i32.const 7000)) (then (call $exit (i32.const 2))))
+          (if (i32.ne (global.get $threw_value) (i32.const 1)) (then (call $exit (i32.const 3))))
+          (if (i32.ne (global.get $sp) (i32.const 65536)) (then (call $exit (i32.const 4))))
+          (call $exit (i32.const 0)))"#
+    ));
+    assert_eq!(e.run(p), ExitStatus::Exited(0));
+}
+
+#[test]
+fn uncaught_longjmp_is_segv() {
+    let e = env();
+    let p = program(
+        r#"(import "env" "emscripten_longjmp" (func $longjmp (param i32 i32)))
+        (func (export "_start") (param i32) (call $longjmp (i32.const 1) (i32.const 1)))"#,
+    );
+    assert_eq!(e.run(p), signaled(11));
+}
+
+#[test]
+fn unknown_import_is_rejected_at_prepare() {
+    let e = env();
+    let p = wat::parse_str(r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32))) (memory (export "memory") 1) (func (export "_start") (param i32)))"#).unwrap();
+    assert!(e.rt.prepare(&p).is_err());
+    assert!(e.rt.prepare(b"#!/bin/sh\n").is_err());
+}
+
+/// N processes blocked in read(): host threads, memory, spawn time.
+/// `WASMLINUX_BENCH_N=10000 cargo test --release -p wasmlinux-bridge --test runtime -- --ignored --nocapture many_blocked`
+#[test]
+#[ignore]
+fn many_blocked_processes() {
+    let n: usize = std::env::var("WASMLINUX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let e = env();
+    let p = program(&format!(
+        r#"{EXIT_WITH}
+        (func (export "_start") (param i32)
+          (call $exit (call $sys3 (i32.const 63) (i32.const 0) (i32.const 0) (i32.const 0))))"#
+    ));
+    e.rt.prepare(&p).unwrap();
+    let rss0 = rss_kib();
+    let t0 = Instant::now();
+    let mut tids = Vec::new();
+    for _ in 0..n {
+        tids.push(e.start(p.clone()));
+    }
+    let spawned = t0.elapsed();
+    while e.mock.blocked_readers() < n {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let all_blocked = t0.elapsed();
+    let rss1 = rss_kib();
+    eprintln!(
+        "N={n}: spawn {:?} ({:.1} us/proc), all blocked after {:?}; RSS {} -> {} KiB ({:.1} KiB/proc); threads {}",
+        spawned,
+        spawned.as_secs_f64() * 1e6 / n as f64,
+        all_blocked,
+        rss0,
+        rss1,
+        (rss1 - rss0) as f64 / n as f64,
+        threads()
+    );
+    let t1 = Instant::now();
+    e.mock.release_readers();
+    for tid in tids {
+        assert_eq!(e.mock.wait_status(tid, Duration::from_secs(60)), Some(ExitStatus::Exited(0)));
+    }
+    while e.rt.live_tasks() > 0 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    eprintln!("released and reaped in {:?}", t1.elapsed());
+}
+
+fn rss_kib() -> i64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap();
+    s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).unwrap().parse().unwrap()
+}
+
+fn threads() -> i64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap();
+    s.lines().find(|l| l.starts_with("Threads:")).and_then(|l| l.split_whitespace().nth(1)).unwrap().parse().unwrap()
+}
