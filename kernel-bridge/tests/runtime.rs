@@ -284,13 +284,19 @@ fn unknown_import_is_rejected_at_prepare() {
 fn many_blocked_processes() {
     let n: usize = std::env::var("WASMLINUX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let e = env();
-    let p = program(&format!(
-        r#"{EXIT_WITH}
-        (func (export "_start") (param i32)
-          (call $exit (call $sys3 (i32.const 63) (i32.const 0) (i32.const 0) (i32.const 0))))"#
-    ));
+    // WASMLINUX_BENCH_WASM: a real program that blocks in read(0, ...) and
+    // then exits 0 (e.g. built with wasmlinux-cc); default: a tiny WAT one.
+    let p = match std::env::var_os("WASMLINUX_BENCH_WASM") {
+        Some(path) => std::fs::read(path).unwrap(),
+        None => program(&format!(
+            r#"{EXIT_WITH}
+            (func (export "_start") (param i32)
+              (call $exit (call $sys3 (i32.const 63) (i32.const 0) (i32.const 0) (i32.const 0))))"#
+        )),
+    };
     e.rt.prepare(&p).unwrap();
     let rss0 = rss_kib();
+    let maps0 = maps();
     let t0 = Instant::now();
     let mut tids = Vec::new();
     for _ in 0..n {
@@ -302,6 +308,8 @@ fn many_blocked_processes() {
     }
     let all_blocked = t0.elapsed();
     let rss1 = rss_kib();
+    let maps1 = maps();
+    eprintln!("mappings {maps0} -> {maps1} ({:.1}/proc); VmSize {} KiB", (maps1 - maps0) as f64 / n as f64, vm_kib("VmSize:"));
     eprintln!(
         "N={n}: spawn {:?} ({:.1} us/proc), all blocked after {:?}; RSS {} -> {} KiB ({:.1} KiB/proc); threads {}",
         spawned,
@@ -324,11 +332,53 @@ fn many_blocked_processes() {
 }
 
 fn rss_kib() -> i64 {
+    vm_kib("VmRSS:")
+}
+
+fn vm_kib(key: &str) -> i64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap();
-    s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).unwrap().parse().unwrap()
+    s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).unwrap().parse().unwrap()
+}
+
+fn maps() -> i64 {
+    std::fs::read_to_string("/proc/self/maps").unwrap().lines().count() as i64
 }
 
 fn threads() -> i64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap();
     s.lines().find(|l| l.starts_with("Threads:")).and_then(|l| l.split_whitespace().nth(1)).unwrap().parse().unwrap()
+}
+
+/// Baseline for the threads-vs-async figures: N bare host threads with the
+/// task stack size, parked.
+#[test]
+#[ignore]
+fn bare_parked_threads_baseline() {
+    let n: usize = std::env::var("WASMLINUX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let stack = RuntimeConfig::default().thread_stack;
+    let (rss0, maps0) = (rss_kib(), maps());
+    let t0 = Instant::now();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut hs = Vec::new();
+    for _ in 0..n {
+        let stop = stop.clone();
+        hs.push(std::thread::Builder::new().stack_size(stack).spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                std::thread::park();
+            }
+        }).unwrap());
+    }
+    let spawned = t0.elapsed();
+    std::thread::sleep(Duration::from_millis(200));
+    eprintln!(
+        "bare threads N={n}: spawn {:.1} us/thread, RSS {:.1} KiB/thread, {:.1} mappings/thread",
+        spawned.as_secs_f64() * 1e6 / n as f64,
+        (rss_kib() - rss0) as f64 / n as f64,
+        (maps() - maps0) as f64 / n as f64
+    );
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for h in hs {
+        h.thread().unpark();
+        h.join().unwrap();
+    }
 }
