@@ -712,7 +712,8 @@ fn define_invoke(linker: &mut Linker<Proc>, name: &str, ty: FuncType) -> wasmtim
                     g.set(&mut caller, v)?;
                 }
                 let set_threw = set_threw.ok_or(e)?;
-                set_threw.call(&mut caller, (env, if val == 0 { 1 } else { val }))?;
+                // setThrew turns val 0 into 1 itself (ARCHITECTURE.md, setjmp/longjmp).
+                set_threw.call(&mut caller, (env, val))?;
                 out.clone_from_slice(&results);
                 Ok(())
             }

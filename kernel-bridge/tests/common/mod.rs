@@ -10,7 +10,7 @@
 //!   rt_sigaction(134: sig, handler table index, 0 = default),
 //!   clone(220: flags) → Fork, execve(221: any) → Exec(`exec_image`),
 //!   wait4(260: pid) → blocks until that child is a zombie; returns pid and
-//!   the status word at args[1].
+//!   the status word at args[1]; waitid(95: P_PID only).
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -191,6 +191,33 @@ impl Sys for Mock {
                 })),
                 None => Return(-2),
             },
+            // waitid(P_PID, pid, infop, options): siginfo si_pid @12, si_status @20, si_code @8
+            95 if a[0] == 1 => {
+                let pid = a[1] as Tid;
+                let mut st = self.st.lock().unwrap();
+                if st.tasks.get(&pid).map(|t| t.parent) != Some(tid) {
+                    return Return(-ECHILD);
+                }
+                loop {
+                    if let Some(s) = st.tasks.get(&pid).and_then(|t| t.status) {
+                        drop(st);
+                        let (code, status) = match s {
+                            ExitStatus::Exited(c) => (1u32, c as u32),
+                            ExitStatus::Signaled { signo, .. } => (2u32, signo as u32),
+                        };
+                        let mut info = [0u8; 128];
+                        info[0..4].copy_from_slice(&17u32.to_le_bytes());
+                        info[8..12].copy_from_slice(&code.to_le_bytes());
+                        info[12..16].copy_from_slice(&(pid as u32).to_le_bytes());
+                        info[20..24].copy_from_slice(&status.to_le_bytes());
+                        if mem.write(a[2], &info).is_err() {
+                            return Return(-EFAULT);
+                        }
+                        return Return(0);
+                    }
+                    st = self.cv.wait(st).unwrap();
+                }
+            }
             260 => {
                 let pid = a[0] as Tid;
                 let mut st = self.st.lock().unwrap();
