@@ -64,7 +64,7 @@ pub struct RunArgs {
     pub gid: u32,
     /// The program (guest path, name in the guest PATH, or host file) and
     /// its arguments.
-    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "PROGRAM [ARGS]...")]
+    #[arg(required = true, trailing_var_arg = true, value_name = "PROGRAM [ARGS]...")]
     pub command: Vec<OsString>,
 }
 
