@@ -532,6 +532,8 @@ pub struct Proc {
     in_asyncify: bool,
     /// The code passed to exit/exit_group.
     exit_code: Option<u8>,
+    /// Signal handlers currently running from a host call (nested wasm).
+    handler_depth: u32,
 }
 
 impl Proc {
@@ -547,6 +549,7 @@ impl Proc {
             fork_result: None,
             in_asyncify: false,
             exit_code: None,
+            handler_depth: 0,
         }
     }
 
@@ -640,7 +643,9 @@ fn begin_fork(cx: &mut StoreContextMut<'_, Proc>, memory: Memory, flags: u32, fo
     let Ok(asy) = cx.data().asyncify() else {
         return Ok(-ENOSYS);
     };
-    if !fork_import || flags & CLONE_THREAD != 0 {
+    // Asyncify can only unwind to the outermost wasm entry: inside a signal
+    // handler called from the host the unwind would stop at the handler.
+    if !fork_import || flags & CLONE_THREAD != 0 || cx.data().handler_depth > 0 {
         return Ok(-ENOSYS);
     }
     let (tid, kernel) = (cx.data().tid, cx.data().kernel.clone());
@@ -757,10 +762,13 @@ fn deliver_signals(cx: &mut StoreContextMut<'_, Proc>) -> wasmtime::Result<()> {
             return Err(GuestExit.into());
         };
         sp.set(&mut *cx, Val::I32(d.handler_sp as i32))?;
-        sigentry.call(
+        cx.data_mut().handler_depth += 1;
+        let r = sigentry.call(
             &mut *cx,
             (d.signo, d.handler as i32, d.siginfo_ptr as i32, d.ucontext_ptr as i32, d.sa_flags as i32),
-        )?;
+        );
+        cx.data_mut().handler_depth -= 1;
+        r?;
         sp.set(&mut *cx, Val::I32(old_sp))?;
         let mut gm = WasmMemory::new(memory, cx.as_context_mut());
         kernel.signal_return(tid, &mut gm, &d);

@@ -145,6 +145,22 @@ fn signal_delivered_at_syscall_return() {
     assert_eq!(e.mock.output(), "Hafter\n");
 }
 
+#[test]
+fn restart_delivers_then_reissues() {
+    let e = env();
+    let tid = e.start(program(&format!(
+        r#"{EXIT_WITH} {HANDLER}
+        (func (export "_start") (param i32)
+          (local $r i32)
+          (drop (call $sys3 (i32.const 134) (i32.const 10) (i32.const 1) (i32.const 0)))
+          (local.set $r (call $sys3 (i32.const 998) (i32.const 0) (i32.const 0) (i32.const 0)))
+          (call $exit (i32.add (i32.mul (i32.const 100) (i32.load (i32.const 4000))) (local.get $r))))"#
+    )));
+    std::thread::sleep(Duration::from_millis(50));
+    e.mock.kill(tid, 10);
+    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(10)), Some(ExitStatus::Exited(177)));
+}
+
 const SPIN_UNTIL_FLAG: &str = r#"
   (func (export "_start") (param i32)
     (drop (call $sys3 (i32.const 134) (i32.const 14) (i32.const 1) (i32.const 0)))

@@ -30,6 +30,7 @@ struct Task {
     pending: Vec<i32>,
     handlers: HashMap<i32, u32>,
     status: Option<ExitStatus>,
+    restarted: bool,
 }
 
 #[derive(Default)]
@@ -239,6 +240,22 @@ impl Sys for Mock {
                     st = self.cv.wait(st).unwrap();
                 }
             }
+            // A restartable blocking call: Restart while a signal is
+            // pending, then (re-issued) returns 77.
+            998 => loop {
+                {
+                    let mut st = self.st.lock().unwrap();
+                    let t = st.tasks.get_mut(&tid).unwrap();
+                    if !t.pending.is_empty() {
+                        t.restarted = true;
+                        return SyscallOutcome::Restart;
+                    }
+                    if t.restarted {
+                        return Return(77);
+                    }
+                }
+                self.host.park(tid, None);
+            },
             _ => Return(-38),
         }
     }
