@@ -3,3 +3,4 @@
 //! `vfs::FileSystem`; none imports `syscall`.
 
 pub mod tmpfs;
+pub mod hostfs;

@@ -327,6 +327,7 @@ impl TmpNode {
         } else {
             m.nlink = m.nlink.saturating_sub(1);
             m.ctime = now;
+            drop(m);
         }
         if node.is_dir() || lock(&node.meta).nlink == 0 {
             self.shared.inodes.fetch_sub(1, Ordering::Relaxed);
