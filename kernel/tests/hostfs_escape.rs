@@ -24,7 +24,7 @@ struct Env {
     touched: Arc<Mutex<Vec<(String, PathBuf)>>>,
 }
 
-fn no_devs(_: u64) -> Option<Result<Arc<dyn FileOps>, Errno>> {
+fn no_devs_fn(_: u64) -> Option<Result<Arc<dyn FileOps>, Errno>> {
     None
 }
 
@@ -79,7 +79,7 @@ impl Env {
     }
     fn open(&self, path: &str, flags: u32) -> Result<Arc<dyn FileOps>, Errno> {
         let (cr, ctx) = self.c();
-        match Caller::new(&ctx, &cr).open(&ctx.cwd, path.as_bytes(), flags, 0o644, no_devs)? {
+        match Caller::new(&ctx, &cr).open(&ctx.cwd, path.as_bytes(), flags, 0o644, &no_devs_fn)? {
             (_, Opened::File(f)) => Ok(f),
             _ => Err(Errno::ENXIO),
         }
@@ -155,7 +155,7 @@ fn escapes_fail_and_nothing_outside_changes() {
     // 22: chmod the symlink itself (no follow) must not reach the target.
     fails(env.lookup("/abs_out", false).and_then(|h| ops::chmod(&cr, &h, 0o777)), "chmod symlink nofollow");
     // 23: O_PATH open of the root, then `..` from it.
-    let (ph, _) = c.open(&cwd, b"/", O_PATH | O_DIRECTORY, 0, no_devs).unwrap();
+    let (ph, _) = c.open(&cwd, b"/", O_PATH | O_DIRECTORY, 0, &no_devs_fn).unwrap();
     fails(c.lookup(&ph, b"../outside/secret", true).map(drop), "O_PATH root then ..");
     fails(c.lookup(&ph, b"..", true).map(|h| assert!(h.same(&ctx.root))).and(Err(Errno::ENOENT)), "O_PATH .. stays at root");
     // 25-27: raw inode API misuse: multi-component or dot names.

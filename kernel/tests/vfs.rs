@@ -30,13 +30,13 @@ fn alice() -> Creds {
     Creds::new(1000, 1000)
 }
 
-fn no_devs(_: u64) -> Option<Result<Arc<dyn FileOps>, Errno>> {
+fn no_devs_fn(_: u64) -> Option<Result<Arc<dyn FileOps>, Errno>> {
     None
 }
 
 fn open(ctx: &FsContext, c: &Creds, path: &str, flags: u32, mode: u32) -> Result<Arc<dyn FileOps>, Errno> {
     let cwd = ctx.cwd.clone();
-    match Caller::new(ctx, c).open(&cwd, path.as_bytes(), flags, mode, no_devs)? {
+    match Caller::new(ctx, c).open(&cwd, path.as_bytes(), flags, mode, &no_devs_fn)? {
         (_, Opened::File(f)) => Ok(f),
         _ => panic!("not a file"),
     }
@@ -143,7 +143,7 @@ fn sticky_tmp() {
     let a = alice();
     let bob = Creds::new(1001, 1001);
     let c = Caller::new(&ctx, &a);
-    let f = c.open(&ctx.cwd, b"/tmp/alice", O_CREAT | O_WRONLY, 0o666, no_devs).unwrap();
+    let f = c.open(&ctx.cwd, b"/tmp/alice", O_CREAT | O_WRONLY, 0o666, &no_devs_fn).unwrap();
     drop(f);
     assert_eq!(Caller::new(&ctx, &bob).unlink(&ctx.cwd, b"/tmp/alice").err(), Some(Errno::EPERM));
     assert_eq!(Caller::new(&ctx, &bob).rename(&ctx.cwd, b"/tmp/alice", &ctx.cwd, b"/tmp/bob", 0).err(), Some(Errno::EPERM));
@@ -425,14 +425,14 @@ fn mknod_rules_and_exec_open() {
     let cwd = ctx.cwd.clone();
     let fifo = c.mknod(&cwd, b"/fifo", S_IFIFO | 0o644, 0).unwrap();
     assert!(fifo.inode.fifo_slot().is_some());
-    let (_, o) = c.open(&cwd, b"/fifo", O_RDONLY | O_NONBLOCK, 0, no_devs).unwrap();
+    let (_, o) = c.open(&cwd, b"/fifo", O_RDONLY | O_NONBLOCK, 0, &no_devs_fn).unwrap();
     assert!(matches!(o, Opened::Fifo(_)));
     assert_eq!(c.mknod(&cwd, b"/d", S_IFDIR | 0o755, 0).err(), Some(Errno::EPERM));
     assert_eq!(c.mknod(&cwd, b"/bad", 0o170000 | 0o755, 0).err(), Some(Errno::EINVAL));
     mkdir(&ctx, &r, "/home", 0o777).unwrap();
     assert_eq!(Caller::new(&ctx, &a).mknod(&cwd, b"/home/null", S_IFCHR | 0o666, makedev(1, 3)).err(), Some(Errno::EPERM));
     c.mknod(&cwd, b"/tty", S_IFCHR | 0o666, makedev(5, 0)).unwrap();
-    let (_, o) = c.open(&cwd, b"/tty", O_RDWR, 0, no_devs).unwrap();
+    let (_, o) = c.open(&cwd, b"/tty", O_RDWR, 0, &no_devs_fn).unwrap();
     assert!(matches!(o, Opened::Tty(d) if d == makedev(5, 0)));
     write_file(&ctx, &r, "/prog", b"\0asm");
     assert_eq!(c.open_exec(&cwd, b"/prog").err(), Some(Errno::EACCES));

@@ -4,3 +4,5 @@
 
 pub mod tmpfs;
 pub mod hostfs;
+pub mod boot;
+pub mod devfs;

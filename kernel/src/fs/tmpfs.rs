@@ -46,6 +46,7 @@ impl Shared {
 
 /// A tmpfs instance.
 pub struct TmpFs {
+    name: &'static str,
     shared: Arc<Shared>,
     root: Arc<TmpNode>,
 }
@@ -114,7 +115,13 @@ impl TmpFs {
             meta: Mutex::new(Meta { mode: S_IFDIR | (mode & 0o7777), uid: 0, gid: 0, nlink: 2, rdev: 0, atime: now, mtime: now, ctime: now, btime: now }),
             body: Body::Dir(Mutex::new(DirData { entries: BTreeMap::new(), parent: Weak::new(), name: Vec::new(), dead: false })),
         });
-        Arc::new(TmpFs { shared, root })
+        Arc::new(TmpFs { name: "tmpfs", shared, root })
+    }
+
+    /// The same, reporting another file system type (`devtmpfs`).
+    pub fn named(name: &'static str, clock: Clock, mode: u32, max_bytes: u64) -> Arc<TmpFs> {
+        let t = TmpFs::new(clock, mode, max_bytes);
+        Arc::new(TmpFs { name, shared: t.shared.clone(), root: t.root.clone() })
     }
 
     /// A tmpfs with a 1 GiB limit.
@@ -129,7 +136,7 @@ impl TmpFs {
 
 impl FileSystem for TmpFs {
     fn fs_type(&self) -> &'static str {
-        "tmpfs"
+        self.name
     }
     fn root(&self) -> InodeRef {
         self.root.clone()

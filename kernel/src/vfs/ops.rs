@@ -41,7 +41,7 @@ impl std::fmt::Debug for Opened {
 
 /// Opens of character devices by number (`fs::devfs` fills in the memory
 /// devices; terminal majors go to the tty module).
-pub type DevOpener = fn(rdev: u64) -> Option<KResult<Arc<dyn FileOps>>>;
+pub type DevOpener<'d> = &'d dyn Fn(u64) -> Option<KResult<Arc<dyn FileOps>>>;
 
 /// Permission check of `may` on `h` (EACCES).
 pub fn permission(creds: &Creds, h: &PathHandle, may: u32) -> KResult<()> {
@@ -153,7 +153,7 @@ impl<'a> Caller<'a> {
 
     /// `openat`. `mode` applies with O_CREAT. Returns the handle opened
     /// and what to install.
-    pub fn open(&self, start: &PathHandle, path: &[u8], flags: u32, mode: u32, devs: DevOpener) -> KResult<(PathHandle, Opened)> {
+    pub fn open(&self, start: &PathHandle, path: &[u8], flags: u32, mode: u32, devs: DevOpener<'_>) -> KResult<(PathHandle, Opened)> {
         if flags & O_TMPFILE == O_TMPFILE {
             return Err(Errno::EOPNOTSUPP);
         }
