@@ -69,7 +69,9 @@ fn default_dir() -> Option<PathBuf> {
     if let Some(x) = std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(x).join("wasmlinux"));
     }
-    std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".cache/wasmlinux"))
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(|h| PathBuf::from(h).join(".cache/wasmlinux"))
 }
 
 impl ModuleCache {
@@ -83,7 +85,12 @@ impl ModuleCache {
         h.0.update(FORMAT.as_bytes());
         h.0.update(env!("CARGO_PKG_VERSION").as_bytes());
         let fingerprint = hex(&h.0.finalize()[..16]);
-        Arc::new(ModuleCache { engine: engine.clone(), dir, fingerprint, mem: Mutex::new(HashMap::new()) })
+        Arc::new(ModuleCache {
+            engine: engine.clone(),
+            dir,
+            fingerprint,
+            mem: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The compiled module for `bytes`, from memory, disk, or a fresh compile.
@@ -93,7 +100,10 @@ impl ModuleCache {
             return Ok((m.clone(), CacheSource::Memory));
         }
         let t0 = Instant::now();
-        let path = self.dir.as_ref().map(|d| d.join(format!("{}-{}.cwasm", hex(&key), self.fingerprint)));
+        let path = self
+            .dir
+            .as_ref()
+            .map(|d| d.join(format!("{}-{}.cwasm", hex(&key), self.fingerprint)));
         let (module, source) = match path.as_ref().and_then(|p| self.load(p)) {
             Some(m) => (m, CacheSource::Disk),
             None => {
@@ -106,7 +116,12 @@ impl ModuleCache {
                 (m, CacheSource::Compiled)
             }
         };
-        tracing::debug!("module {} {:?} in {:?}", hex(&key[..8]), source, t0.elapsed());
+        tracing::debug!(
+            "module {} {:?} in {:?}",
+            hex(&key[..8]),
+            source,
+            t0.elapsed()
+        );
         lock(&self.mem).insert(key, module.clone());
         Ok((module, source))
     }
@@ -131,9 +146,15 @@ impl ModuleCache {
 
     fn store(&self, path: &PathBuf, module: &Module) -> std::io::Result<()> {
         let payload = module.serialize().map_err(std::io::Error::other)?;
-        let dir = path.parent().ok_or_else(|| std::io::Error::other("no parent"))?;
+        let dir = path
+            .parent()
+            .ok_or_else(|| std::io::Error::other("no parent"))?;
         std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(".tmp-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let tmp = dir.join(format!(
+            ".tmp-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&Sha256::digest(&payload))?;
         f.write_all(&payload)?;

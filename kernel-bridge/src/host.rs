@@ -86,8 +86,12 @@ impl HostOps for Host {
                 .duration_since(UNIX_EPOCH)
                 .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
                 .unwrap_or(0),
-            HostClock::Monotonic => clock_ns(nix::time::ClockId::CLOCK_MONOTONIC).unwrap_or_else(|| self.monotonic_ns()),
-            HostClock::ProcessCpu => clock_ns(nix::time::ClockId::CLOCK_PROCESS_CPUTIME_ID).unwrap_or(0),
+            HostClock::Monotonic => {
+                clock_ns(nix::time::ClockId::CLOCK_MONOTONIC).unwrap_or_else(|| self.monotonic_ns())
+            }
+            HostClock::ProcessCpu => {
+                clock_ns(nix::time::ClockId::CLOCK_PROCESS_CPUTIME_ID).unwrap_or(0)
+            }
         }
     }
 

@@ -21,8 +21,9 @@ use std::time::Duration;
 
 use wasmlinux_kernel::{ExecImage, ExitStatus, SignalAction, SyscallOutcome, Tid, TrapSignal};
 use wasmtime::{
-    AsContextMut, Caller, Config, Engine, ExternType, Func, FuncType, Global, InstancePre, Linker, Memory,
-    Module, Mutability, Ref, Store, StoreContextMut, Table, Trap, TypedFunc, UpdateDeadline, Val,
+    AsContextMut, Caller, Config, Engine, ExternType, Func, FuncType, Global, InstancePre, Linker,
+    Memory, Module, Mutability, Ref, Store, StoreContextMut, Table, Trap, TypedFunc,
+    UpdateDeadline, Val,
 };
 
 use crate::cache::{CacheSource, ModuleCache};
@@ -154,7 +155,11 @@ pub struct ForkSnapshot {
 }
 
 impl Runtime {
-    pub fn new(kernel: Arc<dyn Sys>, host: Arc<Host>, config: RuntimeConfig) -> wasmtime::Result<Arc<Runtime>> {
+    pub fn new(
+        kernel: Arc<dyn Sys>,
+        host: Arc<Host>,
+        config: RuntimeConfig,
+    ) -> wasmtime::Result<Arc<Runtime>> {
         let mut wc = Config::new();
         wc.epoch_interruption(true)
             .max_wasm_stack(config.max_wasm_stack)
@@ -204,7 +209,10 @@ impl Runtime {
         if let Some(p) = lock(&self.programs).get(&key) {
             return Ok(p.clone());
         }
-        let (module, source) = self.cache.get(bytes).map_err(|e| PrepareError::Compile(format!("{e:#}")))?;
+        let (module, source) = self
+            .cache
+            .get(bytes)
+            .map_err(|e| PrepareError::Compile(format!("{e:#}")))?;
         let program = Arc::new(self.link(module, source)?);
         lock(&self.programs).insert(key, program.clone());
         Ok(program)
@@ -229,19 +237,32 @@ impl Runtime {
                 define_invoke(&mut linker, imp.name(), ty).map_err(|e| bad(format!("{e:#}")))?;
             }
         }
-        let pre = linker.instantiate_pre(&module).map_err(|e| bad(format!("{e:#}")))?;
+        let pre = linker
+            .instantiate_pre(&module)
+            .map_err(|e| bad(format!("{e:#}")))?;
         let mutable_globals = module
             .exports()
             .filter_map(|e| match e.ty() {
-                ExternType::Global(g) if g.mutability() == Mutability::Var => Some(e.name().to_string()),
+                ExternType::Global(g) if g.mutability() == Mutability::Var => {
+                    Some(e.name().to_string())
+                }
                 _ => None,
             })
             .collect();
-        Ok(Program { module, pre, mutable_globals, source })
+        Ok(Program {
+            module,
+            pre,
+            mutable_globals,
+            source,
+        })
     }
 
     /// Start a host thread running task `tid`.
-    pub fn spawn_task(self: &Arc<Self>, tid: Tid, start: TaskStart) -> std::io::Result<JoinHandle<TaskEnd>> {
+    pub fn spawn_task(
+        self: &Arc<Self>,
+        tid: Tid,
+        start: TaskStart,
+    ) -> std::io::Result<JoinHandle<TaskEnd>> {
         let rt = self.clone();
         self.live.fetch_add(1, Ordering::SeqCst);
         let r = std::thread::Builder::new()
@@ -280,8 +301,15 @@ impl Runtime {
 
     /// Create the store and instance for a task start. Returns the store and
     /// `_start`; on failure a message and the status to kill the task with.
-    fn instantiate(&self, tid: Tid, start: TaskStart) -> Result<(Store<Proc>, TypedFunc<i32, ()>), (String, ExitStatus)> {
-        let segv = ExitStatus::Signaled { signo: SIGSEGV, core: false };
+    fn instantiate(
+        &self,
+        tid: Tid,
+        start: TaskStart,
+    ) -> Result<(Store<Proc>, TypedFunc<i32, ()>), (String, ExitStatus)> {
+        let segv = ExitStatus::Signaled {
+            signo: SIGSEGV,
+            core: false,
+        };
         let (program, image, snapshot) = match start {
             TaskStart::Exec(image) => match self.prepare(&image.module) {
                 Ok(p) => (p, Some(image), None),
@@ -317,7 +345,12 @@ impl Runtime {
             };
             match r {
                 Ok(block) => store.data_mut().start_arg = block as i32,
-                Err(e) => return Err((format!("exec {}: exec_start failed (errno {e})", image.path), segv)),
+                Err(e) => {
+                    return Err((
+                        format!("exec {}: exec_start failed (errno {e})", image.path),
+                        segv,
+                    ))
+                }
             }
         } else if let Some(snap) = snapshot {
             // Fork child: same address space contents, then rewind into the
@@ -325,7 +358,9 @@ impl Runtime {
             let cur = memory.data_size(&store) as u64;
             let want = snap.memory.len() as u64;
             if want > cur {
-                memory.grow(&mut store, (want - cur) / 65536).map_err(fail)?;
+                memory
+                    .grow(&mut store, (want - cur) / 65536)
+                    .map_err(fail)?;
             }
             memory.data_mut(&mut store)[..snap.memory.len()].copy_from_slice(&snap.memory);
             for (name, val) in &snap.globals {
@@ -338,7 +373,10 @@ impl Runtime {
             p.start_arg = snap.start_arg;
             p.fork_result = Some(0);
             p.in_asyncify = true;
-            let start_rewind = p.ex.as_ref().and_then(|e| e.asyncify.as_ref()).map(|a| a.start_rewind.clone());
+            let start_rewind =
+                p.ex.as_ref()
+                    .and_then(|e| e.asyncify.as_ref())
+                    .map(|a| a.start_rewind.clone());
             match start_rewind {
                 Some(f) => f.call(&mut store, snap.async_buf as i32).map_err(fail)?,
                 None => return Err(("fork child without asyncify exports".into(), segv)),
@@ -402,7 +440,12 @@ impl Runtime {
     }
 
     /// Step 2 of the fork protocol: `_start` returned while unwinding.
-    fn complete_fork(self: &Arc<Self>, tid: Tid, store: &mut Store<Proc>, flags: u32) -> wasmtime::Result<()> {
+    fn complete_fork(
+        self: &Arc<Self>,
+        tid: Tid,
+        store: &mut Store<Proc>,
+        flags: u32,
+    ) -> wasmtime::Result<()> {
         let asy = store.data().asyncify()?;
         asy.stop_unwind.call(&mut *store, ())?;
         let result = match self.kernel.fork(tid, flags) {
@@ -410,7 +453,13 @@ impl Runtime {
                 let snap = snapshot(store)?;
                 if let Err(e) = self.spawn_task(child, TaskStart::Fork(Box::new(snap))) {
                     tracing::warn!("cannot start a host thread for task {child}: {e}");
-                    self.kernel.abort_task(child, ExitStatus::Signaled { signo: SIGKILL, core: false });
+                    self.kernel.abort_task(
+                        child,
+                        ExitStatus::Signaled {
+                            signo: SIGKILL,
+                            core: false,
+                        },
+                    );
                 }
                 child
             }
@@ -427,8 +476,13 @@ impl Runtime {
 /// Copy what a fork child needs: memory and exported mutable globals.
 fn snapshot(store: &mut Store<Proc>) -> wasmtime::Result<ForkSnapshot> {
     let p = store.data();
-    let program = p.program.clone().ok_or_else(|| wasmtime::Error::msg("no program"))?;
-    let ex = p.ex.as_ref().ok_or_else(|| wasmtime::Error::msg("no instance"))?;
+    let program = p
+        .program
+        .clone()
+        .ok_or_else(|| wasmtime::Error::msg("no program"))?;
+    let ex =
+        p.ex.as_ref()
+            .ok_or_else(|| wasmtime::Error::msg("no instance"))?;
     let mem = ex.memory;
     let handles = ex.globals.clone();
     let memory = mem.data(&*store).to_vec();
@@ -449,21 +503,28 @@ fn snapshot(store: &mut Store<Proc>) -> wasmtime::Result<ForkSnapshot> {
 
 fn trap_signal(e: &wasmtime::Error) -> TrapSignal {
     match e.downcast_ref::<Trap>() {
-        Some(Trap::UnreachableCodeReached | Trap::BadSignature | Trap::IndirectCallToNull) => TrapSignal::Ill,
-        Some(Trap::IntegerDivisionByZero | Trap::IntegerOverflow | Trap::BadConversionToInteger) => TrapSignal::Fpe,
+        Some(Trap::UnreachableCodeReached | Trap::BadSignature | Trap::IndirectCallToNull) => {
+            TrapSignal::Ill
+        }
+        Some(
+            Trap::IntegerDivisionByZero | Trap::IntegerOverflow | Trap::BadConversionToInteger,
+        ) => TrapSignal::Fpe,
         _ => TrapSignal::Segv,
     }
 }
 
 /// Advance the engine epoch every `tick` while the runtime lives.
 fn start_ticker(rt: Weak<Runtime>, tick: Duration) {
-    let _ = std::thread::Builder::new().name("epoch".into()).stack_size(64 << 10).spawn(move || loop {
-        std::thread::sleep(tick);
-        match rt.upgrade() {
-            Some(rt) => rt.engine.increment_epoch(),
-            None => return,
-        }
-    });
+    let _ = std::thread::Builder::new()
+        .name("epoch".into())
+        .stack_size(64 << 10)
+        .spawn(move || loop {
+            std::thread::sleep(tick);
+            match rt.upgrade() {
+                Some(rt) => rt.engine.increment_epoch(),
+                None => return,
+            }
+        });
 }
 
 // ---------------------------------------------------------------------------
@@ -490,19 +551,35 @@ struct Exports {
 }
 
 impl Exports {
-    fn collect(store: &mut Store<Proc>, inst: &wasmtime::Instance, global_names: &[String]) -> wasmtime::Result<Exports> {
-        let memory = inst.get_memory(&mut *store, "memory").ok_or_else(|| wasmtime::Error::msg("no memory"))?;
+    fn collect(
+        store: &mut Store<Proc>,
+        inst: &wasmtime::Instance,
+        global_names: &[String],
+    ) -> wasmtime::Result<Exports> {
+        let memory = inst
+            .get_memory(&mut *store, "memory")
+            .ok_or_else(|| wasmtime::Error::msg("no memory"))?;
         let start = inst.get_typed_func::<i32, ()>(&mut *store, "_start")?;
         let sp = inst.get_global(&mut *store, "__stack_pointer");
-        let sigentry = inst.get_typed_func(&mut *store, "__wasmlinux_sigentry").ok();
+        let sigentry = inst
+            .get_typed_func(&mut *store, "__wasmlinux_sigentry")
+            .ok();
         let set_threw = inst.get_typed_func(&mut *store, "setThrew").ok();
         let table = inst.get_table(&mut *store, "__indirect_function_table");
         let asyncify = (|| -> Option<Asyncify> {
             Some(Asyncify {
-                start_unwind: inst.get_typed_func(&mut *store, "asyncify_start_unwind").ok()?,
-                stop_unwind: inst.get_typed_func(&mut *store, "asyncify_stop_unwind").ok()?,
-                start_rewind: inst.get_typed_func(&mut *store, "asyncify_start_rewind").ok()?,
-                stop_rewind: inst.get_typed_func(&mut *store, "asyncify_stop_rewind").ok()?,
+                start_unwind: inst
+                    .get_typed_func(&mut *store, "asyncify_start_unwind")
+                    .ok()?,
+                stop_unwind: inst
+                    .get_typed_func(&mut *store, "asyncify_stop_unwind")
+                    .ok()?,
+                start_rewind: inst
+                    .get_typed_func(&mut *store, "asyncify_start_rewind")
+                    .ok()?,
+                stop_rewind: inst
+                    .get_typed_func(&mut *store, "asyncify_stop_rewind")
+                    .ok()?,
             })
         })();
         let mut globals = Vec::new();
@@ -511,7 +588,16 @@ impl Exports {
                 globals.push((name.clone(), g));
             }
         }
-        Ok(Exports { memory, start, sp, sigentry, set_threw, table, asyncify, globals })
+        Ok(Exports {
+            memory,
+            start,
+            sp,
+            sigentry,
+            set_threw,
+            table,
+            asyncify,
+            globals,
+        })
     }
 }
 
@@ -554,7 +640,10 @@ impl Proc {
     }
 
     fn memory(&self) -> Memory {
-        self.ex.as_ref().map(|e| e.memory).expect("instance exports collected before any guest code runs")
+        self.ex
+            .as_ref()
+            .map(|e| e.memory)
+            .expect("instance exports collected before any guest code runs")
     }
 
     fn asyncify(&self) -> wasmtime::Result<Asyncify> {
@@ -571,19 +660,35 @@ impl Proc {
 
 fn base_linker(engine: &Engine) -> wasmtime::Result<Linker<Proc>> {
     let mut linker = Linker::new(engine);
-    linker.func_wrap("env", "wasmlinux_syscall32", |caller: Caller<'_, Proc>, nr: i32, args_ptr: i32| {
-        sys_import(caller, nr as u32, args_ptr as u32, false)
-    })?;
-    linker.func_wrap("env", "wasmlinux_fork", |caller: Caller<'_, Proc>, nr: i32, args_ptr: i32| {
-        sys_import(caller, nr as u32, args_ptr as u32, true)
-    })?;
-    linker.func_wrap("env", "emscripten_longjmp", |_: Caller<'_, Proc>, env: i32, val: i32| -> wasmtime::Result<()> {
-        Err(Longjmp { env, val }.into())
-    })?;
+    linker.func_wrap(
+        "env",
+        "wasmlinux_syscall32",
+        |caller: Caller<'_, Proc>, nr: i32, args_ptr: i32| {
+            sys_import(caller, nr as u32, args_ptr as u32, false)
+        },
+    )?;
+    linker.func_wrap(
+        "env",
+        "wasmlinux_fork",
+        |caller: Caller<'_, Proc>, nr: i32, args_ptr: i32| {
+            sys_import(caller, nr as u32, args_ptr as u32, true)
+        },
+    )?;
+    linker.func_wrap(
+        "env",
+        "emscripten_longjmp",
+        |_: Caller<'_, Proc>, env: i32, val: i32| -> wasmtime::Result<()> {
+            Err(Longjmp { env, val }.into())
+        },
+    )?;
     Ok(linker)
 }
 
-fn read_args(cx: &mut StoreContextMut<'_, Proc>, memory: Memory, args_ptr: u32) -> Option<[u32; 6]> {
+fn read_args(
+    cx: &mut StoreContextMut<'_, Proc>,
+    memory: Memory,
+    args_ptr: u32,
+) -> Option<[u32; 6]> {
     let mut raw = [0u8; 24];
     memory.read(&*cx, args_ptr as usize, &mut raw).ok()?;
     let mut args = [0u32; 6];
@@ -594,10 +699,17 @@ fn read_args(cx: &mut StoreContextMut<'_, Proc>, memory: Memory, args_ptr: u32) 
 }
 
 /// `env.wasmlinux_syscall32` and `env.wasmlinux_fork`.
-fn sys_import(mut caller: Caller<'_, Proc>, nr: u32, args_ptr: u32, fork_import: bool) -> wasmtime::Result<i32> {
+fn sys_import(
+    mut caller: Caller<'_, Proc>,
+    nr: u32,
+    args_ptr: u32,
+    fork_import: bool,
+) -> wasmtime::Result<i32> {
     let mut cx = caller.as_context_mut();
     let Some(memory) = cx.data().ex.as_ref().map(|e| e.memory) else {
-        return Err(wasmtime::Error::msg("syscall before the instance was set up"));
+        return Err(wasmtime::Error::msg(
+            "syscall before the instance was set up",
+        ));
     };
     // Step 3 of fork: we are being rewound into the import.
     if fork_import && cx.data().in_asyncify {
@@ -631,13 +743,20 @@ fn sys_import(mut caller: Caller<'_, Proc>, nr: u32, args_ptr: u32, fork_import:
                 return Err(GuestExit.into());
             }
             SyscallOutcome::Exec(image) => return Err(ExecRequest(image).into()),
-            SyscallOutcome::Fork { flags } => return begin_fork(&mut cx, memory, flags, fork_import),
+            SyscallOutcome::Fork { flags } => {
+                return begin_fork(&mut cx, memory, flags, fork_import)
+            }
         }
     }
 }
 
 /// Step 1 of fork: start unwinding the guest to `_start`.
-fn begin_fork(cx: &mut StoreContextMut<'_, Proc>, memory: Memory, flags: u32, fork_import: bool) -> wasmtime::Result<i32> {
+fn begin_fork(
+    cx: &mut StoreContextMut<'_, Proc>,
+    memory: Memory,
+    flags: u32,
+    fork_import: bool,
+) -> wasmtime::Result<i32> {
     // Threads would need a shared memory; a module that never imported the
     // fork hook, or was not asyncified, cannot capture its stack.
     let Ok(asy) = cx.data().asyncify() else {
@@ -691,10 +810,16 @@ fn define_invoke(linker: &mut Linker<Proc>, name: &str, ty: FuncType) -> wasmtim
             return Err(Trap::BadSignature.into());
         };
         let (table, sp, set_threw) = {
-            let ex = caller.data().ex.as_ref().ok_or_else(|| wasmtime::Error::msg("no instance"))?;
+            let ex = caller
+                .data()
+                .ex
+                .as_ref()
+                .ok_or_else(|| wasmtime::Error::msg("no instance"))?;
             (ex.table, ex.sp, ex.set_threw.clone())
         };
-        let table = table.ok_or_else(|| wasmtime::Error::msg("invoke_* needs an exported __indirect_function_table"))?;
+        let table = table.ok_or_else(|| {
+            wasmtime::Error::msg("invoke_* needs an exported __indirect_function_table")
+        })?;
         let func: Func = match table.get(&mut caller, fnidx as u32 as u64) {
             Some(Ref::Func(Some(f))) => f,
             Some(_) => return Err(Trap::IndirectCallToNull.into()),
@@ -765,7 +890,13 @@ fn deliver_signals(cx: &mut StoreContextMut<'_, Proc>) -> wasmtime::Result<()> {
         cx.data_mut().handler_depth += 1;
         let r = sigentry.call(
             &mut *cx,
-            (d.signo, d.handler as i32, d.siginfo_ptr as i32, d.ucontext_ptr as i32, d.sa_flags as i32),
+            (
+                d.signo,
+                d.handler as i32,
+                d.siginfo_ptr as i32,
+                d.ucontext_ptr as i32,
+                d.sa_flags as i32,
+            ),
         );
         cx.data_mut().handler_depth -= 1;
         r?;

@@ -5,7 +5,9 @@ use std::process::{Command, Stdio};
 
 fn wasmlinux() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_wasmlinux"));
-    c.env("WASMLINUX_CACHE_DIR", "off").env_remove("WASMLINUX_ROOT").stdin(Stdio::null());
+    c.env("WASMLINUX_CACHE_DIR", "off")
+        .env_remove("WASMLINUX_ROOT")
+        .stdin(Stdio::null());
     c
 }
 
@@ -79,7 +81,10 @@ fn exit_code_and_args_pass_through() {
 
 #[test]
 fn trap_is_128_plus_signal() {
-    let p = wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start") (param i32) unreachable))"#).unwrap();
+    let p = wat::parse_str(
+        r#"(module (memory (export "memory") 1) (func (export "_start") (param i32) unreachable))"#,
+    )
+    .unwrap();
     let p = tmp("ill.wasm", &p);
     assert_eq!(run(&["run", &p]).0, 128 + 4);
 }

@@ -18,24 +18,36 @@ struct Env {
 fn env() -> Env {
     let host = Host::new(ConsoleSink::Buffer(Default::default()));
     let mock = Mock::new(host.clone());
-    let cfg = RuntimeConfig { cache_dir: Some(None), ..Default::default() };
+    let cfg = RuntimeConfig {
+        cache_dir: Some(None),
+        ..Default::default()
+    };
     let rt = Runtime::new(mock.clone(), host, cfg).unwrap();
     Env { mock, rt }
 }
 
 fn image(bytes: Vec<u8>) -> Box<ExecImage> {
-    Box::new(ExecImage { path: "/test".into(), module: Arc::new(bytes), argv: vec![b"test".to_vec()], envp: vec![] })
+    Box::new(ExecImage {
+        path: "/test".into(),
+        module: Arc::new(bytes),
+        argv: vec![b"test".to_vec()],
+        envp: vec![],
+    })
 }
 
 impl Env {
     fn start(&self, bytes: Vec<u8>) -> i32 {
         let tid = self.mock.new_task(0);
-        self.rt.spawn_task(tid, TaskStart::Exec(image(bytes))).unwrap();
+        self.rt
+            .spawn_task(tid, TaskStart::Exec(image(bytes)))
+            .unwrap();
         tid
     }
     fn run(&self, bytes: Vec<u8>) -> ExitStatus {
         let tid = self.start(bytes);
-        self.mock.wait_status(tid, Duration::from_secs(20)).expect("process did not finish")
+        self.mock
+            .wait_status(tid, Duration::from_secs(20))
+            .expect("process did not finish")
     }
 }
 
@@ -58,7 +70,10 @@ fn hello_and_exit_code() {
 #[test]
 fn returning_from_start_is_exit_0() {
     let e = env();
-    assert_eq!(e.run(program(r#"(func (export "_start") (param i32))"#)), ExitStatus::Exited(0));
+    assert_eq!(
+        e.run(program(r#"(func (export "_start") (param i32))"#)),
+        ExitStatus::Exited(0)
+    );
 }
 
 #[test]
@@ -85,10 +100,22 @@ fn traps_become_signals() {
     let e = env();
     let cases = [
         (r#"(func (export "_start") (param i32) unreachable)"#, 4),
-        (r#"(func (export "_start") (param i32) (drop (i32.div_u (i32.const 1) (i32.const 0))))"#, 8),
-        (r#"(func (export "_start") (param i32) (drop (i32.load (i32.const -4))))"#, 11),
-        (r#"(func $f (export "_start") (param i32) (call $f (i32.add (local.get 0) (i32.const 1))))"#, 11),
-        (r#"(func (export "_start") (param i32) (call_indirect (type $handler) (i32.const 0) (i32.const 7)))"#, 4),
+        (
+            r#"(func (export "_start") (param i32) (drop (i32.div_u (i32.const 1) (i32.const 0))))"#,
+            8,
+        ),
+        (
+            r#"(func (export "_start") (param i32) (drop (i32.load (i32.const -4))))"#,
+            11,
+        ),
+        (
+            r#"(func $f (export "_start") (param i32) (call $f (i32.add (local.get 0) (i32.const 1))))"#,
+            11,
+        ),
+        (
+            r#"(func (export "_start") (param i32) (call_indirect (type $handler) (i32.const 0) (i32.const 7)))"#,
+            4,
+        ),
     ];
     for (body, sig) in cases {
         assert_eq!(e.run(program(&body)), signaled(sig), "{body}");
@@ -158,7 +185,10 @@ fn restart_delivers_then_reissues() {
     )));
     std::thread::sleep(Duration::from_millis(50));
     e.mock.kill(tid, 10);
-    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(10)), Some(ExitStatus::Exited(177)));
+    assert_eq!(
+        e.mock.wait_status(tid, Duration::from_secs(10)),
+        Some(ExitStatus::Exited(177))
+    );
 }
 
 const SPIN_UNTIL_FLAG: &str = r#"
@@ -175,17 +205,25 @@ fn busy_loop_gets_async_signal_handler() {
     std::thread::sleep(Duration::from_millis(100));
     let t0 = Instant::now();
     e.mock.kill(tid, 14);
-    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(10)), Some(ExitStatus::Exited(42)));
+    assert_eq!(
+        e.mock.wait_status(tid, Duration::from_secs(10)),
+        Some(ExitStatus::Exited(42))
+    );
     eprintln!("async handler latency: {:?}", t0.elapsed());
 }
 
 #[test]
 fn busy_loop_dies_of_sigkill() {
     let e = env();
-    let tid = e.start(program(r#"(func (export "_start") (param i32) (loop $l (br $l)))"#));
+    let tid = e.start(program(
+        r#"(func (export "_start") (param i32) (loop $l (br $l)))"#,
+    ));
     std::thread::sleep(Duration::from_millis(50));
     e.mock.kill(tid, 9);
-    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(10)), Some(signaled(9)));
+    assert_eq!(
+        e.mock.wait_status(tid, Duration::from_secs(10)),
+        Some(signaled(9))
+    );
 }
 
 /// A hand-written asyncify protocol (what binaryen generates, reduced to a
@@ -227,7 +265,10 @@ const FORKER: &str = r#"
 #[test]
 fn fork_via_asyncify() {
     let e = env();
-    assert_eq!(e.run(program(&format!("{EXIT_WITH} {FORKER}"))), ExitStatus::Exited(13));
+    assert_eq!(
+        e.run(program(&format!("{EXIT_WITH} {FORKER}"))),
+        ExitStatus::Exited(13)
+    );
     assert_eq!(e.mock.output(), "child\nparent\n");
 }
 
@@ -299,7 +340,10 @@ fn unknown_import_is_rejected_at_prepare() {
 #[test]
 #[ignore]
 fn many_blocked_processes() {
-    let n: usize = std::env::var("WASMLINUX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let n: usize = std::env::var("WASMLINUX_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
     let e = env();
     // WASMLINUX_BENCH_WASM: a real program that blocks in read(0, ...) and
     // then exits 0 (e.g. built with wasmlinux-cc); default: a tiny WAT one.
@@ -326,7 +370,11 @@ fn many_blocked_processes() {
     let all_blocked = t0.elapsed();
     let rss1 = rss_kib();
     let maps1 = maps();
-    eprintln!("mappings {maps0} -> {maps1} ({:.1}/proc); VmSize {} KiB", (maps1 - maps0) as f64 / n as f64, vm_kib("VmSize:"));
+    eprintln!(
+        "mappings {maps0} -> {maps1} ({:.1}/proc); VmSize {} KiB",
+        (maps1 - maps0) as f64 / n as f64,
+        vm_kib("VmSize:")
+    );
     eprintln!(
         "N={n}: spawn {:?} ({:.1} us/proc), all blocked after {:?}; RSS {} -> {} KiB ({:.1} KiB/proc); threads {}",
         spawned,
@@ -340,7 +388,10 @@ fn many_blocked_processes() {
     let t1 = Instant::now();
     e.mock.release_readers();
     for tid in tids {
-        assert_eq!(e.mock.wait_status(tid, Duration::from_secs(60)), Some(ExitStatus::Exited(0)));
+        assert_eq!(
+            e.mock.wait_status(tid, Duration::from_secs(60)),
+            Some(ExitStatus::Exited(0))
+        );
     }
     while e.rt.live_tasks() > 0 {
         std::thread::sleep(Duration::from_millis(5));
@@ -354,16 +405,29 @@ fn rss_kib() -> i64 {
 
 fn vm_kib(key: &str) -> i64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap();
-    s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).unwrap().parse().unwrap()
+    s.lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 fn maps() -> i64 {
-    std::fs::read_to_string("/proc/self/maps").unwrap().lines().count() as i64
+    std::fs::read_to_string("/proc/self/maps")
+        .unwrap()
+        .lines()
+        .count() as i64
 }
 
 fn threads() -> i64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap();
-    s.lines().find(|l| l.starts_with("Threads:")).and_then(|l| l.split_whitespace().nth(1)).unwrap().parse().unwrap()
+    s.lines()
+        .find(|l| l.starts_with("Threads:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 /// Baseline for the threads-vs-async figures: N bare host threads with the
@@ -371,7 +435,10 @@ fn threads() -> i64 {
 #[test]
 #[ignore]
 fn bare_parked_threads_baseline() {
-    let n: usize = std::env::var("WASMLINUX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let n: usize = std::env::var("WASMLINUX_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
     let stack = RuntimeConfig::default().thread_stack;
     let (rss0, maps0) = (rss_kib(), maps());
     let t0 = Instant::now();
@@ -379,11 +446,16 @@ fn bare_parked_threads_baseline() {
     let mut hs = Vec::new();
     for _ in 0..n {
         let stop = stop.clone();
-        hs.push(std::thread::Builder::new().stack_size(stack).spawn(move || {
-            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-                std::thread::park();
-            }
-        }).unwrap());
+        hs.push(
+            std::thread::Builder::new()
+                .stack_size(stack)
+                .spawn(move || {
+                    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        std::thread::park();
+                    }
+                })
+                .unwrap(),
+        );
     }
     let spawned = t0.elapsed();
     std::thread::sleep(Duration::from_millis(200));
@@ -408,9 +480,18 @@ fn compile_c(name: &str) -> Option<Vec<u8>> {
         eprintln!("skipped: {} not built", cc.display());
         return None;
     }
-    let out = std::env::temp_dir().join(format!("wasmlinux-bridge-test-{}-{name}.wasm", std::process::id()));
+    let out = std::env::temp_dir().join(format!(
+        "wasmlinux-bridge-test-{}-{name}.wasm",
+        std::process::id()
+    ));
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/c/{name}.c"));
-    let st = std::process::Command::new(&cc).arg("-O2").arg(&src).arg("-o").arg(&out).status().unwrap();
+    let st = std::process::Command::new(&cc)
+        .arg("-O2")
+        .arg(&src)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .unwrap();
     assert!(st.success(), "wasmlinux-cc failed for {name}");
     let bytes = std::fs::read(&out).unwrap();
     let _ = std::fs::remove_file(&out);
@@ -421,9 +502,19 @@ fn compile_c(name: &str) -> Option<Vec<u8>> {
 /// inside a setjmp-protected function, longjmp in the child.
 #[test]
 fn c_fork_inside_setjmp() {
-    let Some(p) = compile_c("fork_setjmp") else { return };
+    let Some(p) = compile_c("fork_setjmp") else {
+        return;
+    };
     let e = env();
-    assert_eq!(e.run(p), ExitStatus::Exited(0), "output: {}", e.mock.output());
+    assert_eq!(
+        e.run(p),
+        ExitStatus::Exited(0),
+        "output: {}",
+        e.mock.output()
+    );
     let out = e.mock.output();
-    assert!(out.contains("child\nchild longjmp\n") && out.ends_with("parent ok\n"), "{out}");
+    assert!(
+        out.contains("child\nchild longjmp\n") && out.ends_with("parent ok\n"),
+        "{out}"
+    );
 }
