@@ -13,6 +13,7 @@
 //! headers describe the ABI implemented here).
 #![forbid(unsafe_code)]
 
+pub mod abi;
 pub mod api;
 
 pub use api::*;
