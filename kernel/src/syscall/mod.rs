@@ -21,9 +21,16 @@ use crate::vfs::FsContext;
 use crate::wait::{WaitQueue, Waiter};
 use crate::Kernel;
 
+pub mod dir;
 pub mod fd;
+pub mod fs;
 pub mod io;
+pub mod lock;
+pub mod mount;
+pub mod open;
+pub mod path;
 pub mod process;
+pub mod stat;
 mod table;
 
 pub use table::{nr, TABLE};

@@ -20,6 +20,7 @@
 
 pub mod inode;
 pub mod file;
+pub mod lock;
 pub mod ops;
 pub mod path;
 

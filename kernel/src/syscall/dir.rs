@@ -1,0 +1,108 @@
+//! mkdirat, getdents64, getcwd, chdir, fchdir, chroot.
+
+use super::open::{fd_node, is_o_path, start_dir};
+use super::{Args, Ctx, SysResult};
+use crate::error::Errno;
+use crate::task::lock;
+use crate::vfs::ops::{check_chdir, Caller};
+use crate::vfs::path::path_of;
+
+/// mkdirat(2).
+pub fn sys_mkdirat(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (dirfd, path_addr, mode) = (a.fd(0), a.u32(1), a.u32(2));
+    let path = ctx.read_path(path_addr)?;
+    let fsx = ctx.fs()?;
+    let creds = ctx.creds();
+    let start = start_dir(ctx, &fsx, dirfd, &path)?;
+    Caller::new(&fsx, &creds).mkdir(&start, &path, mode & 0o7777)?;
+    Ok(0.into())
+}
+
+/// Size of the fixed part of `struct linux_dirent64` (before d_name).
+const DIRENT64_HEADER: usize = 19;
+
+/// getdents64(2): entries from the file position (a readdir cookie).
+pub fn sys_getdents64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (fd, user_buf, buf_len) = (a.fd(0), a.u32(1), a.usize(2));
+    let file = ctx.file(fd)?;
+    if is_o_path(&file) {
+        return Err(Errno::EBADF);
+    }
+    crate::mem::check_range(&*ctx.mem, user_buf, buf_len as u64)?;
+    let mut out = Vec::new();
+    let mut pos = lock(&file.pos);
+    loop {
+        let Some((e, next)) = file.ops.readdir(*pos)? else { break };
+        let reclen = (DIRENT64_HEADER + e.name.len() + 1).div_ceil(8) * 8;
+        if out.len() + reclen > buf_len {
+            if out.is_empty() {
+                return Err(Errno::EINVAL);
+            }
+            break;
+        }
+        let start = out.len();
+        out.resize(start + reclen, 0);
+        let rec = &mut out[start..];
+        rec[0..8].copy_from_slice(&e.ino.to_le_bytes());
+        rec[8..16].copy_from_slice(&next.to_le_bytes());
+        rec[16..18].copy_from_slice(&u16::try_from(reclen).unwrap_or(u16::MAX).to_le_bytes());
+        rec[18] = e.kind;
+        rec[19..19 + e.name.len()].copy_from_slice(&e.name);
+        *pos = next;
+    }
+    drop(pos);
+    ctx.write_bytes(user_buf, &out)?;
+    Ok(out.len().into())
+}
+
+/// getcwd(2): returns the length including the NUL; ERANGE when short,
+/// ENOENT when the directory was removed.
+pub fn sys_getcwd(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (user_buf, size) = (a.u32(0), a.usize(1));
+    let fsx = ctx.fs()?;
+    let mut path = path_of(&fsx, &fsx.cwd)?;
+    path.push(0);
+    if path.len() > size {
+        return Err(Errno::ERANGE);
+    }
+    ctx.write_bytes(user_buf, &path)?;
+    Ok(path.len().into())
+}
+
+/// chdir(2).
+pub fn sys_chdir(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let path = ctx.read_path(a.u32(0))?;
+    let fsx = ctx.fs()?;
+    let creds = ctx.creds();
+    let h = Caller::new(&fsx, &creds).chdir_target(&fsx.cwd, &path)?;
+    if let Some(f) = lock(&ctx.process().fs).as_mut() {
+        f.cwd = h;
+    }
+    Ok(0.into())
+}
+
+/// fchdir(2).
+pub fn sys_fchdir(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (_, node) = fd_node(ctx, a.fd(0))?;
+    let h = node.ok_or(Errno::ENOTDIR)?;
+    check_chdir(&ctx.creds(), &h)?;
+    if let Some(f) = lock(&ctx.process().fs).as_mut() {
+        f.cwd = h;
+    }
+    Ok(0.into())
+}
+
+/// chroot(2): root only (CAP_SYS_CHROOT). The cwd is left alone, as on Linux.
+pub fn sys_chroot(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let path = ctx.read_path(a.u32(0))?;
+    let fsx = ctx.fs()?;
+    let creds = ctx.creds();
+    let h = Caller::new(&fsx, &creds).chdir_target(&fsx.cwd, &path)?;
+    if creds.euid != 0 {
+        return Err(Errno::EPERM);
+    }
+    if let Some(f) = lock(&ctx.process().fs).as_mut() {
+        f.root = h;
+    }
+    Ok(0.into())
+}

@@ -1,0 +1,177 @@
+//! Advisory file locks: POSIX record locks (`fcntl` F_GETLK/F_SETLK/
+//! F_SETLKW, owned by a process, dropped when that process closes any fd
+//! of the file), open-file-description locks (`F_OFD_*`, owned by the open
+//! file) and `flock` locks (owned by the open file). Keyed by
+//! (st_dev, st_ino), so every file system gets them.
+//!
+//! Non-blocking: `try_*` return `EAGAIN` on conflict; blocking callers wait
+//! on [`LOCK_WAIT`] through the syscall layer's single blocking helper.
+//! One leaf lock (the table); never held while blocking.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use crate::error::{Errno, KResult};
+use crate::wait::WaitQueue;
+
+/// Who owns a lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LockOwner {
+    /// A classic POSIX record lock of process `pid`.
+    Process(i32),
+    /// An OFD or flock lock of one open file description (its address).
+    File(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockKind {
+    Read,
+    Write,
+}
+
+/// One held byte-range lock, `[start, end)` (`end == u64::MAX`: to EOF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordLock {
+    pub owner: LockOwner,
+    pub kind: LockKind,
+    pub start: u64,
+    pub end: u64,
+    /// pid reported by F_GETLK (-1 for OFD locks).
+    pub pid: i32,
+}
+
+type Key = (u64, u64);
+
+#[derive(Default)]
+struct Tables {
+    records: HashMap<Key, Vec<RecordLock>>,
+    /// flock: (owner file, exclusive?)
+    flocks: HashMap<Key, Vec<(usize, bool)>>,
+}
+
+static TABLES: LazyLock<Mutex<Tables>> = LazyLock::new(|| Mutex::new(Tables::default()));
+
+/// Woken whenever a lock is released.
+pub static LOCK_WAIT: LazyLock<WaitQueue> = LazyLock::new(WaitQueue::new);
+
+fn tables() -> std::sync::MutexGuard<'static, Tables> {
+    TABLES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn overlaps(a: &RecordLock, start: u64, end: u64) -> bool {
+    a.start < end && start < a.end
+}
+
+fn conflicts(l: &RecordLock, owner: LockOwner, kind: LockKind, start: u64, end: u64) -> bool {
+    l.owner != owner && overlaps(l, start, end) && (l.kind == LockKind::Write || kind == LockKind::Write)
+}
+
+/// F_GETLK: the first lock that would block `kind` on `[start, end)`.
+pub fn test_record(key: Key, owner: LockOwner, kind: LockKind, start: u64, end: u64) -> Option<RecordLock> {
+    let t = tables();
+    t.records.get(&key)?.iter().find(|l| conflicts(l, owner, kind, start, end)).copied()
+}
+
+/// Remove `owner`'s locks on `[start, end)`, splitting ranges.
+fn carve(list: &mut Vec<RecordLock>, owner: LockOwner, start: u64, end: u64) {
+    let mut out = Vec::with_capacity(list.len() + 1);
+    for l in list.drain(..) {
+        if l.owner != owner || !overlaps(&l, start, end) {
+            out.push(l);
+            continue;
+        }
+        if l.start < start {
+            out.push(RecordLock { end: start, ..l });
+        }
+        if l.end > end {
+            out.push(RecordLock { start: end, ..l });
+        }
+    }
+    *list = out;
+}
+
+/// F_SETLK: take (or with `kind == None`, release) `[start, end)`.
+/// `EAGAIN` on conflict.
+pub fn try_set_record(key: Key, owner: LockOwner, pid: i32, kind: Option<LockKind>, start: u64, end: u64) -> KResult<()> {
+    let mut t = tables();
+    let list = t.records.entry(key).or_default();
+    if let Some(kind) = kind {
+        if list.iter().any(|l| conflicts(l, owner, kind, start, end)) {
+            return Err(Errno::EAGAIN);
+        }
+    }
+    carve(list, owner, start, end);
+    if let Some(kind) = kind {
+        list.push(RecordLock { owner, kind, start, end, pid });
+        // Merge adjacent ranges of the same owner and kind.
+        list.sort_by_key(|l| (l.owner == owner && l.kind == kind, l.start));
+        let mut merged: Vec<RecordLock> = Vec::with_capacity(list.len());
+        for l in list.drain(..) {
+            if let Some(last) = merged.last_mut() {
+                if last.owner == l.owner && last.kind == l.kind && l.start <= last.end {
+                    last.end = last.end.max(l.end);
+                    continue;
+                }
+            }
+            merged.push(l);
+        }
+        *list = merged;
+    } else {
+        if list.is_empty() {
+            t.records.remove(&key);
+        }
+        drop(t);
+        LOCK_WAIT.wake_all();
+    }
+    Ok(())
+}
+
+/// Drop every record lock `owner` holds on `key` (close of any fd by the
+/// owning process, or last close of an OFD).
+pub fn release_records(key: Key, owner: LockOwner) {
+    let mut t = tables();
+    if let Some(list) = t.records.get_mut(&key) {
+        let before = list.len();
+        list.retain(|l| l.owner != owner);
+        let changed = list.len() != before;
+        if list.is_empty() {
+            t.records.remove(&key);
+        }
+        drop(t);
+        if changed {
+            LOCK_WAIT.wake_all();
+        }
+    }
+}
+
+/// `flock`: take shared/exclusive for open file `owner` (converting an
+/// existing lock), `EAGAIN` on conflict (`EWOULDBLOCK`).
+pub fn try_flock(key: Key, owner: usize, exclusive: bool) -> KResult<()> {
+    let mut t = tables();
+    let list = t.flocks.entry(key).or_default();
+    let blocked = list.iter().any(|&(o, ex)| o != owner && (ex || exclusive));
+    if blocked {
+        return Err(Errno::EAGAIN);
+    }
+    let had = list.iter().any(|&(o, _)| o == owner);
+    list.retain(|&(o, _)| o != owner);
+    list.push((owner, exclusive));
+    drop(t);
+    if had && !exclusive {
+        LOCK_WAIT.wake_all();
+    }
+    Ok(())
+}
+
+/// `flock(LOCK_UN)` or the last close of the open file.
+pub fn flock_unlock(key: Key, owner: usize) {
+    let mut t = tables();
+    if let Some(list) = t.flocks.get_mut(&key) {
+        list.retain(|&(o, _)| o != owner);
+        if list.is_empty() {
+            t.flocks.remove(&key);
+        }
+    }
+    drop(t);
+    LOCK_WAIT.wake_all();
+}
