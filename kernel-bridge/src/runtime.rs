@@ -362,7 +362,7 @@ impl Runtime {
                     .grow(&mut store, (want - cur) / 65536)
                     .map_err(fail)?;
             }
-            memory.data_mut(&mut store)[..snap.memory.len()].copy_from_slice(&snap.memory);
+            copy_differing_pages(&mut memory.data_mut(&mut store)[..snap.memory.len()], &snap.memory);
             for (name, val) in &snap.globals {
                 if let Some(g) = instance.get_global(&mut store, name) {
                     g.set(&mut store, *val).map_err(fail)?;
@@ -499,6 +499,19 @@ fn snapshot(store: &mut Store<Proc>) -> wasmtime::Result<ForkSnapshot> {
         async_buf: p.async_buf.unwrap_or(0),
         start_arg: p.start_arg,
     })
+}
+
+/// Copy `src` over `dst` page by page, writing only pages that differ: the
+/// fresh instance's memory is the module image (copy-on-write) plus zero
+/// pages, so pages the parent never changed stay shared/untouched and the
+/// child's RSS is what the parent dirtied, not its whole memory size.
+fn copy_differing_pages(dst: &mut [u8], src: &[u8]) {
+    const PAGE: usize = 4096;
+    for (d, s) in dst.chunks_mut(PAGE).zip(src.chunks(PAGE)) {
+        if d != s {
+            d.copy_from_slice(s);
+        }
+    }
 }
 
 fn trap_signal(e: &wasmtime::Error) -> TrapSignal {
