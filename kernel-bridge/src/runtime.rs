@@ -450,7 +450,13 @@ impl Runtime {
         asy.stop_unwind.call(&mut *store, ())?;
         let result = match self.kernel.fork(tid, flags) {
             Ok(child) => {
+                let t0 = std::time::Instant::now();
                 let snap = snapshot(store)?;
+                tracing::debug!(
+                    "fork {tid} -> {child}: snapshot of {} KiB in {:?}",
+                    snap.memory.len() >> 10,
+                    t0.elapsed()
+                );
                 if let Err(e) = self.spawn_task(child, TaskStart::Fork(Box::new(snap))) {
                     tracing::warn!("cannot start a host thread for task {child}: {e}");
                     self.kernel.abort_task(

@@ -474,6 +474,10 @@ fn bare_parked_threads_baseline() {
 
 /// Compile `tests/c/<name>.c` with the sysroot's wasmlinux-cc, if built.
 fn compile_c(name: &str) -> Option<Vec<u8>> {
+    compile_c_with(name, &[])
+}
+
+fn compile_c_with(name: &str, flags: &[&str]) -> Option<Vec<u8>> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let cc = root.join("build/sysroot/bin/wasmlinux-cc");
     if !cc.exists() {
@@ -487,6 +491,7 @@ fn compile_c(name: &str) -> Option<Vec<u8>> {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/c/{name}.c"));
     let st = std::process::Command::new(&cc)
         .arg("-O2")
+        .args(flags)
         .arg(&src)
         .arg("-o")
         .arg(&out)
@@ -517,4 +522,35 @@ fn c_fork_inside_setjmp() {
         out.contains("child\nchild longjmp\n") && out.ends_with("parent ok\n"),
         "{out}"
     );
+}
+
+/// N forked children blocked in read(): RSS and time per fork.
+/// `WASMLINUX_BENCH_N=2000 cargo test -p wasmlinux-bridge --test runtime -- --ignored --nocapture many_forked`
+#[test]
+#[ignore]
+fn many_forked_processes() {
+    let n: usize = std::env::var("WASMLINUX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let Some(p) = compile_c_with("fork_many", &[&format!("-DN={n}")]) else { return };
+    let e = env();
+    e.rt.prepare(&p).unwrap();
+    let rss0 = rss_kib();
+    let t0 = Instant::now();
+    let tid = e.start(p);
+    while e.mock.blocked_readers() < n {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let forked = t0.elapsed();
+    std::thread::sleep(Duration::from_millis(100));
+    let rss1 = rss_kib();
+    eprintln!(
+        "fork N={n}: {:?} ({:.1} us/fork); RSS {} -> {} KiB ({:.1} KiB/child); threads {}",
+        forked,
+        forked.as_secs_f64() * 1e6 / n as f64,
+        rss0,
+        rss1,
+        (rss1 - rss0) as f64 / n as f64,
+        threads()
+    );
+    e.mock.release_readers();
+    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(120)), Some(ExitStatus::Exited(0)), "{}", e.mock.output());
 }
