@@ -49,7 +49,7 @@ impl Kernel {
         let console = Console::new(config.console, host.clone());
         let boot_ns = host.now_ns(HostClock::Monotonic);
         let hostname = config.hostname.as_bytes().to_vec();
-        Ok(Arc::new(Kernel {
+        let kernel = Arc::new(Kernel {
             host,
             config,
             procs: Mutex::new(ProcTable::default()),
@@ -59,7 +59,9 @@ impl Kernel {
             domainname: Mutex::new(b"(none)".to_vec()),
             strace: RwLock::new(None),
             boot_ns,
-        }))
+        });
+        kernel.console.set_kernel(&kernel);
+        Ok(kernel)
     }
 
     /// The configuration this kernel was built with.
@@ -211,7 +213,9 @@ impl Kernel {
         self.console.feed_eof();
     }
     /// The host terminal was resized (SIGWINCH to the foreground group).
-    pub fn console_resize(&self, _rows: u16, _cols: u16) {}
+    pub fn console_resize(&self, rows: u16, cols: u16) {
+        self.console.resize(rows, cols);
+    }
 
     /// Resolve `path` (guest path, searched like execve: no PATH lookup)
     /// to an image for task `tid`, following `#!` (ENOEXEC when neither

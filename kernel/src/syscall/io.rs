@@ -40,6 +40,10 @@ pub(crate) fn read_file(ctx: &Ctx<'_>, file: &Arc<OpenFile>, len: usize, offset:
         }
         return Ok(out);
     }
+    // Terminals: job control (SIGTTIN), canonical lines, VMIN/VTIME.
+    if let Some(r) = crate::tty::read(ctx, file, len) {
+        return r;
+    }
     let want = len.min(1 << 20);
     let queue = file.ops.wait_queue();
     let queues: Vec<_> = queue.into_iter().collect();
@@ -56,6 +60,8 @@ pub(crate) fn write_file(ctx: &Ctx<'_>, file: &Arc<OpenFile>, data: &[u8], offse
     if !file.writable() {
         return Err(Errno::EBADF);
     }
+    // Terminals with TOSTOP: background writers get SIGTTOU.
+    crate::tty::check_write(ctx, file)?;
     let r = write_inner(ctx, file, data, offset);
     if r == Err(Errno::EPIPE) {
         ctx.kernel.send_to_task(&ctx.task, SigInfo::user(SIGPIPE, ctx.pid(), lock(&ctx.process().creds).uid));

@@ -140,3 +140,17 @@ impl Inode for PtsNode {
         self
     }
 }
+
+/// Mount the devpts of `console` on /dev/pts when that directory exists
+/// (the boot namespace creates it in devfs). Called by `Kernel::new`.
+pub fn mount_dev_pts(ns: &Arc<crate::vfs::MountNamespace>, console: &super::Console) -> Result<(), String> {
+    let ctx = crate::vfs::FsContext::new(ns.clone());
+    let creds = crate::cred::Creds::new(0, 0);
+    let Ok(at) = crate::vfs::ops::Caller::new(&ctx, &creds).lookup(&ctx.root, b"/dev/pts", true) else { return Ok(()) };
+    if at.file_type() != FileType::Directory {
+        return Ok(());
+    }
+    let fs = console.devpts();
+    let root = fs.root();
+    ns.attach(&at, fs, root, crate::vfs::MS_NOSUID | crate::vfs::MS_NOEXEC, "devpts").map(|_| ()).map_err(|e| format!("mounting /dev/pts: {e}"))
+}

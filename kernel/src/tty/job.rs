@@ -134,7 +134,7 @@ fn read_int(ctx: &Ctx<'_>, arg: u32) -> KResult<i32> {
 }
 
 /// Dispatch a terminal ioctl on `end`.
-pub(crate) fn tty_ioctl(ctx: &mut Ctx<'_>, file: &Arc<OpenFile>, end: &TtyEnd, cmd: u32, arg: u32) -> SysResult {
+pub(crate) fn tty_ioctl(ctx: &mut Ctx<'_>, file: &OpenFile, end: &TtyEnd, cmd: u32, arg: u32) -> SysResult {
     let tty = end.tty().clone();
     let master = match end {
         TtyEnd::Master(p) => Some(p.clone()),

@@ -42,7 +42,7 @@ use crate::abi::uapi::{termios as Termios, winsize};
 use crate::api::{ConsoleKind, ConsoleStream, HostClock, HostOps};
 use crate::error::{Errno, KResult};
 use crate::file::{oflags, poll_bits, FileOps, OpenFile, Stat};
-use crate::syscall::{Ctx, SysResult};
+use crate::syscall::Ctx;
 use crate::task::{lock, Pid};
 use crate::vfs::makedev;
 use crate::wait::WaitQueue;
@@ -624,15 +624,19 @@ pub fn open(ctx: &Ctx<'_>, rdev: u64, flags: u32) -> KResult<Arc<dyn FileOps>> {
     }
 }
 
-/// Terminal ioctls for `file`; `None` when `file` is no terminal or `cmd`
-/// is one of the generic requests the syscall layer handles itself.
-pub fn ioctl(ctx: &mut Ctx<'_>, file: &Arc<OpenFile>, cmd: u32, arg: u32) -> Option<SysResult> {
+/// Terminal ioctls for `file` (`syscall::io::sys_ioctl` calls this after
+/// the generic requests); `None` when `file` is no terminal or `cmd` is
+/// one of the generic requests.
+pub fn ioctl(ctx: &mut Ctx<'_>, file: &OpenFile, cmd: u32, arg: u32) -> Option<KResult<i32>> {
     use termios::ioctls::*;
     if matches!(cmd, FIONBIO | FIOCLEX | FIONCLEX | FIOASYNC) {
         return None;
     }
     let end = end_of(file)?;
-    Some(job::tty_ioctl(ctx, file, &end, cmd, arg))
+    Some(job::tty_ioctl(ctx, file, &end, cmd, arg).map(|r| match r {
+        crate::syscall::Ret::Val(v) => v,
+        _ => 0,
+    }))
 }
 
 /// Read from a terminal: job control (background readers get SIGTTIN,
@@ -698,3 +702,4 @@ pub fn check_write(ctx: &Ctx<'_>, file: &Arc<OpenFile>) -> KResult<()> {
     }
     Ok(())
 }
+
