@@ -8,14 +8,13 @@ use zerocopy::FromBytes;
 
 use super::{Args, Ctx, SysResult, AT_FDCWD};
 use crate::abi::uapi;
-use crate::api::ConsoleStream;
 use crate::cred::Creds;
 use crate::error::{Errno, KResult};
 use crate::file::{oflags::*, FileOps, OpenFile};
 use crate::vfs::file::node_of;
 use crate::vfs::ops::{Caller, Opened};
 use crate::vfs::path::path_of;
-use crate::vfs::{major, minor, FileType, FsContext, PathHandle};
+use crate::vfs::{FileType, FsContext, PathHandle};
 
 pub const AT_SYMLINK_NOFOLLOW: u32 = 0x100;
 pub const AT_REMOVEDIR: u32 = 0x200;
@@ -112,14 +111,6 @@ pub fn dev_opener(ctx: &Ctx<'_>) -> impl Fn(u64) -> Option<KResult<Arc<dyn FileO
     move |rdev| crate::fs::devfs::open_chrdev(&host, rdev)
 }
 
-/// Open terminal device `rdev` (the console for /dev/tty and /dev/console).
-fn open_tty(ctx: &Ctx<'_>, rdev: u64) -> KResult<Arc<dyn FileOps>> {
-    match (major(rdev), minor(rdev)) {
-        (5, 0) | (5, 1) => Ok(crate::tty::ConsoleFile::new(ctx.kernel.console.clone(), ConsoleStream::Stdout)),
-        _ => Err(Errno::ENXIO),
-    }
-}
-
 /// The common open path of openat/openat2: returns the new fd.
 pub fn do_open(ctx: &mut Ctx<'_>, dirfd: i32, path: &[u8], flags: u32, mode: u32) -> KResult<i32> {
     let fsx = ctx.fs()?;
@@ -135,7 +126,7 @@ fn do_open_in(ctx: &mut Ctx<'_>, fsx: &FsContext, dirfd: i32, path: &[u8], flags
     let (h, opened) = Caller::new(&fsx, &creds).open(&start, path, flags, mode, &devs)?;
     let ops: Arc<dyn FileOps> = match opened {
         Opened::File(f) => f,
-        Opened::Tty(rdev) => open_tty(ctx, rdev)?,
+        Opened::Tty(rdev) => crate::tty::open(ctx, rdev, flags)?,
         // FIFOs need the pipe module's shared object (inode.fifo_slot()).
         Opened::Fifo(_) => return Err(Errno::ENXIO),
     };
