@@ -186,7 +186,9 @@ fn resolve_program(
     }
 }
 
-fn open_strace(target: &std::path::Path) -> Result<Box<dyn Fn(&str) + Send + Sync>, Fail> {
+type StraceSink = Box<dyn Fn(&str) + Send + Sync>;
+
+fn open_strace(target: &std::path::Path) -> Result<StraceSink, Fail> {
     use std::io::Write;
     if target.as_os_str() == "-" {
         return Ok(Box::new(|line: &str| {
@@ -296,24 +298,18 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
         })
         .map_err(|e| Fail(format!("cannot start a host thread: {e}"), 1))?;
 
-    let status = loop {
-        match rx.recv() {
-            Ok(InitMsg::Status(s)) => break s,
-            Ok(InitMsg::ThreadEnded(end)) => {
-                // The kernel reports init's status from inside the exit path;
-                // give it a moment, then fall back to what the thread saw.
-                match rx.recv_timeout(Duration::from_millis(200)) {
-                    Ok(InitMsg::Status(s)) => break s,
-                    _ => break fallback_status(end),
-                }
-            }
-            Err(_) => {
-                break ExitStatus::Signaled {
-                    signo: 9,
-                    core: false,
-                }
-            }
-        }
+    let status = match rx.recv() {
+        Ok(InitMsg::Status(s)) => s,
+        // The kernel reports init's status from inside the exit path; give
+        // it a moment, then fall back to what the thread saw.
+        Ok(InitMsg::ThreadEnded(end)) => match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(InitMsg::Status(s)) => s,
+            _ => fallback_status(end),
+        },
+        Err(_) => ExitStatus::Signaled {
+            signo: 9,
+            core: false,
+        },
     };
     drop(raw);
     console::restore();

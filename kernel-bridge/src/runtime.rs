@@ -63,6 +63,9 @@ pub struct Longjmp {
     pub val: i32,
 }
 
+/// Why a task could not start: message, and the status to kill it with.
+type TaskFailure = (String, ExitStatus);
+
 /// Why a module cannot be run.
 #[derive(Debug, thiserror::Error)]
 pub enum PrepareError {
@@ -305,7 +308,7 @@ impl Runtime {
         &self,
         tid: Tid,
         start: TaskStart,
-    ) -> Result<(Store<Proc>, TypedFunc<i32, ()>), (String, ExitStatus)> {
+    ) -> Result<(Store<Proc>, TypedFunc<i32, ()>), TaskFailure> {
         let segv = ExitStatus::Signaled {
             signo: SIGSEGV,
             core: false,
@@ -362,7 +365,10 @@ impl Runtime {
                     .grow(&mut store, (want - cur) / 65536)
                     .map_err(fail)?;
             }
-            copy_differing_pages(&mut memory.data_mut(&mut store)[..snap.memory.len()], &snap.memory);
+            copy_differing_pages(
+                &mut memory.data_mut(&mut store)[..snap.memory.len()],
+                &snap.memory,
+            );
             for (name, val) in &snap.globals {
                 if let Some(g) = instance.get_global(&mut store, name) {
                     g.set(&mut store, *val).map_err(fail)?;
@@ -558,11 +564,14 @@ struct Asyncify {
     stop_rewind: TypedFunc<(), ()>,
 }
 
+/// `__wasmlinux_sigentry(signo, handler, siginfo, ucontext, sa_flags)`.
+type SigEntry = TypedFunc<(i32, i32, i32, i32, i32), ()>;
+
 struct Exports {
     memory: Memory,
     start: TypedFunc<i32, ()>,
     sp: Option<Global>,
-    sigentry: Option<TypedFunc<(i32, i32, i32, i32, i32), ()>>,
+    sigentry: Option<SigEntry>,
     set_threw: Option<TypedFunc<(i32, i32), ()>>,
     table: Option<Table>,
     asyncify: Option<Asyncify>,
@@ -844,10 +853,7 @@ fn define_invoke(linker: &mut Linker<Proc>, name: &str, ty: FuncType) -> wasmtim
             Some(_) => return Err(Trap::IndirectCallToNull.into()),
             None => return Err(Trap::TableOutOfBounds.into()),
         };
-        let saved_sp = match sp {
-            Some(g) => Some(g.get(&mut caller)),
-            None => None,
-        };
+        let saved_sp = sp.map(|g| g.get(&mut caller));
         match func.call(&mut caller, &params[1..], out) {
             // While unwinding (fork), the results are meaningless and the
             // caller unwinds further; on rewind we are simply called again.

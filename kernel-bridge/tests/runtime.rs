@@ -118,7 +118,7 @@ fn traps_become_signals() {
         ),
     ];
     for (body, sig) in cases {
-        assert_eq!(e.run(program(&body)), signaled(sig), "{body}");
+        assert_eq!(e.run(program(body)), signaled(sig), "{body}");
     }
 }
 
