@@ -122,9 +122,10 @@ fn range_of(file: &OpenFile, fl: &uapi::flock64) -> KResult<(u64, u64)> {
     Ok((u64::try_from(s).map_err(|_| Errno::EINVAL)?, e))
 }
 
-/// fcntl64 lock commands on `fd` with the guest struct at `arg`.
-pub fn fcntl_lock(ctx: &mut Ctx<'_>, fd: i32, cmd: u32, arg: u32) -> SysResult {
-    let file = ctx.file(fd)?;
+/// fcntl64 lock commands (F_GETLK/F_SETLK/F_SETLKW, the *64 forms,
+/// F_OFD_*) on `file` with the guest struct at `arg`.
+pub fn fcntl_lock(ctx: &mut Ctx<'_>, file: &Arc<OpenFile>, cmd: u32, arg: u32) -> SysResult {
+    let file = file.clone();
     if file.flags() & crate::file::oflags::O_PATH != 0 {
         return Err(Errno::EBADF);
     }
