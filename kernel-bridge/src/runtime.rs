@@ -464,7 +464,10 @@ impl Runtime {
                     t0.elapsed()
                 );
                 if let Err(e) = self.spawn_task(child, TaskStart::Fork(Box::new(snap))) {
-                    tracing::warn!("cannot start a host thread for task {child}: {e}");
+                    tracing::warn!(
+                        "cannot start a host thread for task {child}: {e} \
+                         (limits: ulimit -u, kernel.threads-max, vm.max_map_count)"
+                    );
                     self.kernel.abort_task(
                         child,
                         ExitStatus::Signaled {
