@@ -246,10 +246,10 @@ impl TmpNode {
             let pos = offset + done as u64;
             let (pi, po) = (pos / PAGE, (pos % PAGE) as usize);
             let chunk = (PAGE as usize - po).min(src.len() - done);
-            if !data.pages.contains_key(&pi) {
+            if let std::collections::btree_map::Entry::Vacant(v) = data.pages.entry(pi) {
                 match self.alloc_page() {
                     Ok(p) => {
-                        data.pages.insert(pi, p);
+                        v.insert(p);
                     }
                     Err(e) if done == 0 => return Err(e),
                     Err(_) => break,
@@ -285,7 +285,7 @@ impl TmpNode {
                 data.pages.remove(&k);
                 self.shared.pages.fetch_sub(1, Ordering::Relaxed);
             }
-            if size % PAGE != 0 {
+            if !size.is_multiple_of(PAGE) {
                 if let Some(p) = data.pages.get_mut(&(size / PAGE)) {
                     p[(size % PAGE) as usize..].fill(0);
                 }
@@ -525,11 +525,7 @@ impl Inode for TmpNode {
             match (src.is_dir(), dst.is_dir()) {
                 (true, false) => return Err(Errno::ENOTDIR),
                 (false, true) => return Err(Errno::EISDIR),
-                (true, true) => {
-                    if !lock(dst.dir()?).entries.is_empty() {
-                        return Err(Errno::ENOTEMPTY);
-                    }
-                }
+                (true, true) if !lock(dst.dir()?).entries.is_empty() => return Err(Errno::ENOTEMPTY),
                 _ => {}
             }
         }
@@ -634,9 +630,8 @@ impl Inode for TmpNode {
         }
         let mut data = lock(self.file_data()?);
         for pi in offset / PAGE..end.div_ceil(PAGE) {
-            if !data.pages.contains_key(&pi) {
-                let p = self.alloc_page()?;
-                data.pages.insert(pi, p);
+            if let std::collections::btree_map::Entry::Vacant(v) = data.pages.entry(pi) {
+                v.insert(self.alloc_page()?);
             }
         }
         if mode & FALLOC_FL_KEEP_SIZE == 0 && end > data.size {

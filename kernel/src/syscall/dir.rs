@@ -31,8 +31,7 @@ pub fn sys_getdents64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     crate::mem::check_range(&*ctx.mem, user_buf, buf_len as u64)?;
     let mut out = Vec::new();
     let mut pos = lock(&file.pos);
-    loop {
-        let Some((e, next)) = file.ops.readdir(*pos)? else { break };
+    while let Some((e, next)) = file.ops.readdir(*pos)? {
         let reclen = (DIRENT64_HEADER + e.name.len() + 1).div_ceil(8) * 8;
         if out.len() + reclen > buf_len {
             if out.is_empty() {
