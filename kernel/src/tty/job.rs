@@ -42,7 +42,10 @@ pub(crate) fn signal_pid(k: &Kernel, pid: Pid, sig: u32) {
 
 /// Is session `sid` still led by a live process?
 fn session_alive(table: &ProcTable, sid: Pid) -> bool {
-    table.procs.get(&sid).is_some_and(|e| e.sid == sid && !matches!(e.state, ProcState::Zombie(_)))
+    table
+        .procs
+        .get(&sid)
+        .is_some_and(|e| e.sid == sid && !matches!(e.state, ProcState::Zombie(_)))
 }
 
 /// (pgid, sid) of a live process.
@@ -57,7 +60,9 @@ pub(crate) fn is_orphaned_pgrp(table: &ProcTable, pgid: Pid) -> bool {
     !table.procs.values().any(|e| {
         e.pgid == pgid
             && !matches!(e.state, ProcState::Zombie(_))
-            && table.procs.get(&e.ppid).is_some_and(|p| !matches!(p.state, ProcState::Zombie(_)) && p.pgid != pgid && p.sid == e.sid)
+            && table.procs.get(&e.ppid).is_some_and(|p| {
+                !matches!(p.state, ProcState::Zombie(_)) && p.pgid != pgid && p.sid == e.sid
+            })
     })
 }
 
@@ -80,7 +85,11 @@ fn tty_session(k: &Kernel, tty: &Tty) -> Option<Pid> {
 /// The controlling terminal of process `pid`.
 pub(crate) fn ctty_of(k: &Kernel, pid: Pid) -> Option<Arc<Tty>> {
     let (_, sid) = ids(k, pid).ok()?;
-    k.console.layer.all_ttys().into_iter().find(|t| tty_session(k, t) == Some(sid))
+    k.console
+        .layer
+        .all_ttys()
+        .into_iter()
+        .find(|t| tty_session(k, t) == Some(sid))
 }
 
 /// Open of a terminal without O_NOCTTY: a session leader without a
@@ -108,14 +117,20 @@ fn ignored_or_blocked(ctx: &Ctx<'_>, sig: u32) -> bool {
 /// the signal sent to its group and `ERESTARTSYS`; `EIO` when its group
 /// is orphaned, or for SIGTTIN when the signal is ignored or blocked.
 pub(crate) fn check_change(ctx: &Ctx<'_>, tty: &Tty, sig: u32) -> KResult<()> {
-    let Some(session) = tty_session(ctx.kernel, tty) else { return Ok(()) };
+    let Some(session) = tty_session(ctx.kernel, tty) else {
+        return Ok(());
+    };
     let (pgid, sid) = ids(ctx.kernel, ctx.pid())?;
     let fg = tty.state().pgrp;
     if session != sid || fg.is_none() || fg == Some(pgid) {
         return Ok(());
     }
     if ignored_or_blocked(ctx, sig) {
-        return if sig == SIGTTOU { Ok(()) } else { Err(Errno::EIO) };
+        return if sig == SIGTTOU {
+            Ok(())
+        } else {
+            Err(Errno::EIO)
+        };
     }
     if is_orphaned_pgrp(&lock(&ctx.kernel.procs), pgid) {
         return Err(Errno::EIO);
@@ -134,7 +149,13 @@ fn read_int(ctx: &Ctx<'_>, arg: u32) -> KResult<i32> {
 }
 
 /// Dispatch a terminal ioctl on `end`.
-pub(crate) fn tty_ioctl(ctx: &mut Ctx<'_>, file: &OpenFile, end: &TtyEnd, cmd: u32, arg: u32) -> SysResult {
+pub(crate) fn tty_ioctl(
+    ctx: &mut Ctx<'_>,
+    file: &OpenFile,
+    end: &TtyEnd,
+    cmd: u32,
+    arg: u32,
+) -> SysResult {
     let tty = end.tty().clone();
     let master = match end {
         TtyEnd::Master(p) => Some(p.clone()),
@@ -164,7 +185,13 @@ pub(crate) fn tty_ioctl(ctx: &mut Ctx<'_>, file: &OpenFile, end: &TtyEnd, cmd: u
         }
         TCSETS2 | TCSETSW2 | TCSETSF2 => {
             let t = ctx.read(UserPtr::<termios2>::new(arg))?;
-            set_termios(ctx, &tty, master.as_ref(), from_termios2(&t), cmd == TCSETSF2)
+            set_termios(
+                ctx,
+                &tty,
+                master.as_ref(),
+                from_termios2(&t),
+                cmd == TCSETSF2,
+            )
         }
         TIOCGWINSZ => {
             let ws = tty.state().winsize;
@@ -185,7 +212,9 @@ pub(crate) fn tty_ioctl(ctx: &mut Ctx<'_>, file: &OpenFile, end: &TtyEnd, cmd: u
         }
         TIOCOUTQ => {
             let n = match (&master, &tty.driver) {
-                (None, super::Driver::PtySlave(link)) => (super::pty::PTY_OUT_CAP - link.room()) as i32,
+                (None, super::Driver::PtySlave(link)) => {
+                    (super::pty::PTY_OUT_CAP - link.room()) as i32
+                }
                 _ => 0,
             };
             write_int(ctx, arg, n)
@@ -195,9 +224,16 @@ pub(crate) fn tty_ioctl(ctx: &mut Ctx<'_>, file: &OpenFile, end: &TtyEnd, cmd: u
                 return Err(Errno::EINVAL);
             }
             check_change(ctx, &tty, SIGTTOU)?;
-            let (input, output) = (arg == TCIFLUSH || arg == TCIOFLUSH, arg == TCOFLUSH || arg == TCIOFLUSH);
+            let (input, output) = (
+                arg == TCIFLUSH || arg == TCIOFLUSH,
+                arg == TCOFLUSH || arg == TCIOFLUSH,
+            );
             // On the master, "input" is what the slave wrote.
-            let (flush_ld, flush_link) = if master.is_some() { (output, input) } else { (input, output) };
+            let (flush_ld, flush_link) = if master.is_some() {
+                (output, input)
+            } else {
+                (input, output)
+            };
             if flush_ld {
                 tty.state().ld.flush_input();
             }
@@ -290,7 +326,10 @@ pub(crate) fn tty_ioctl(ctx: &mut Ctx<'_>, file: &OpenFile, end: &TtyEnd, cmd: u
             }
             {
                 let table = lock(&k.procs);
-                let mut members = table.procs.values().filter(|e| e.pgid == pgrp && !matches!(e.state, ProcState::Zombie(_)));
+                let mut members = table
+                    .procs
+                    .values()
+                    .filter(|e| e.pgid == pgrp && !matches!(e.state, ProcState::Zombie(_)));
                 match members.next() {
                     None => return Err(Errno::ESRCH),
                     Some(e) if e.sid != sid => return Err(Errno::EPERM),
@@ -317,7 +356,9 @@ pub(crate) fn tty_ioctl(ctx: &mut Ctx<'_>, file: &OpenFile, end: &TtyEnd, cmd: u
         }
         // pty master only
         TIOCGPTN | TIOCSPTLCK | TIOCGPTLCK | TIOCGPTPEER | TIOCSIG | TIOCPKT | TIOCGPKT => {
-            let Some(p) = master else { return Err(Errno::ENOTTY) };
+            let Some(p) = master else {
+                return Err(Errno::ENOTTY);
+            };
             match cmd {
                 TIOCGPTN => write_int(ctx, arg, p.index as i32),
                 TIOCSPTLCK => {
@@ -343,7 +384,14 @@ pub(crate) fn tty_ioctl(ctx: &mut Ctx<'_>, file: &OpenFile, end: &TtyEnd, cmd: u
                 }
                 _ => {
                     // TIOCGPTPEER: open the slave; arg holds open flags.
-                    if arg & !(oflags::O_ACCMODE | oflags::O_NOCTTY | oflags::O_NONBLOCK | oflags::O_CLOEXEC | oflags::O_LARGEFILE) != 0 {
+                    if arg
+                        & !(oflags::O_ACCMODE
+                            | oflags::O_NOCTTY
+                            | oflags::O_NONBLOCK
+                            | oflags::O_CLOEXEC
+                            | oflags::O_LARGEFILE)
+                        != 0
+                    {
                         return Err(Errno::EINVAL);
                     }
                     let f = super::pty::PtySlaveFile::open(p.clone())?;
@@ -360,7 +408,13 @@ pub(crate) fn tty_ioctl(ctx: &mut Ctx<'_>, file: &OpenFile, end: &TtyEnd, cmd: u
     }
 }
 
-fn set_termios(ctx: &Ctx<'_>, tty: &Arc<Tty>, master: Option<&Arc<super::pty::Pty>>, t: Termios, flush: bool) -> SysResult {
+fn set_termios(
+    ctx: &Ctx<'_>,
+    tty: &Arc<Tty>,
+    master: Option<&Arc<super::pty::Pty>>,
+    t: Termios,
+    flush: bool,
+) -> SysResult {
     if let Some(p) = master {
         *lock(&p.master_termios) = t;
         return Ok(0.into());

@@ -102,7 +102,14 @@ pub struct Tty {
 }
 
 impl Tty {
-    fn new(name: String, rdev: u64, t: Termios, ws: winsize, driver: Driver, layer: Weak<TtyLayer>) -> Arc<Tty> {
+    fn new(
+        name: String,
+        rdev: u64,
+        t: Termios,
+        ws: winsize,
+        driver: Driver,
+        layer: Weak<TtyLayer>,
+    ) -> Arc<Tty> {
         Arc::new(Tty {
             name,
             rdev,
@@ -131,7 +138,9 @@ impl Tty {
     }
 
     fn now(&self) -> u64 {
-        self.layer().map(|l| l.host.now_ns(HostClock::Monotonic)).unwrap_or(0)
+        self.layer()
+            .map(|l| l.host.now_ns(HostClock::Monotonic))
+            .unwrap_or(0)
     }
 
     fn is_console(&self) -> bool {
@@ -212,7 +221,11 @@ impl Tty {
             return Err(Errno::EAGAIN);
         }
         // Processing may double newlines: keep the expansion within room.
-        let take = data.len().min(if room == usize::MAX { usize::MAX } else { (room / 2).max(1) });
+        let take = data.len().min(if room == usize::MAX {
+            usize::MAX
+        } else {
+            (room / 2).max(1)
+        });
         let mut out = Vec::new();
         st.ld.process_output(&data[..take], &mut out);
         self.emit(&out, stream);
@@ -269,7 +282,10 @@ impl Tty {
     fn poll(&self) -> u32 {
         let st = self.state();
         if st.hung_up {
-            return poll_bits::POLLIN | poll_bits::POLLRDNORM | poll_bits::POLLOUT | poll_bits::POLLHUP;
+            return poll_bits::POLLIN
+                | poll_bits::POLLRDNORM
+                | poll_bits::POLLOUT
+                | poll_bits::POLLHUP;
         }
         let mut ev = 0;
         if st.ld.readable() || st.input_eof {
@@ -344,7 +360,15 @@ impl Tty {
 
     fn stat(&self) -> Stat {
         let st_mode = 0o020620;
-        Stat { mode: st_mode, nlink: 1, blksize: 1024, rdev: self.rdev, ino: self.rdev + 1, gid: 5, ..Default::default() }
+        Stat {
+            mode: st_mode,
+            nlink: 1,
+            blksize: 1024,
+            rdev: self.rdev,
+            ino: self.rdev + 1,
+            gid: 5,
+            ..Default::default()
+        }
     }
 }
 
@@ -396,14 +420,31 @@ struct ConsoleInput {
 
 impl Console {
     pub fn new(kind: ConsoleKind, host: Arc<dyn HostOps>) -> Arc<Console> {
-        let layer = Arc::new(TtyLayer { host: host.clone(), kernel: OnceLock::new(), console: OnceLock::new(), ptys: Mutex::new(Default::default()) });
+        let layer = Arc::new(TtyLayer {
+            host: host.clone(),
+            kernel: OnceLock::new(),
+            console: OnceLock::new(),
+            ptys: Mutex::new(Default::default()),
+        });
         let tty = match kind {
             ConsoleKind::Tty { rows, cols } => {
                 let mut t = std_termios();
                 // The host terminal is UTF-8: erase whole characters.
                 t.c_iflag |= IUTF8;
-                let ws = winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
-                let tty = Tty::new("console".into(), makedev(CONSOLE_MAJOR, CONSOLE_MINOR), t, ws, Driver::Host(host.clone()), Arc::downgrade(&layer));
+                let ws = winsize {
+                    ws_row: rows,
+                    ws_col: cols,
+                    ws_xpixel: 0,
+                    ws_ypixel: 0,
+                };
+                let tty = Tty::new(
+                    "console".into(),
+                    makedev(CONSOLE_MAJOR, CONSOLE_MINOR),
+                    t,
+                    ws,
+                    Driver::Host(host.clone()),
+                    Arc::downgrade(&layer),
+                );
                 // Controlling terminal of init's session, init in the foreground.
                 {
                     let mut st = tty.state();
@@ -415,7 +456,14 @@ impl Console {
             }
             ConsoleKind::Pipe => None,
         };
-        Arc::new(Console { kind, host, input: Mutex::new(ConsoleInput::default()), readers: WaitQueue::new(), tty, layer })
+        Arc::new(Console {
+            kind,
+            host,
+            input: Mutex::new(ConsoleInput::default()),
+            readers: WaitQueue::new(),
+            tty,
+            layer,
+        })
     }
 
     /// Give the tty layer its kernel (to send SIGINT/SIGWINCH/SIGHUP
@@ -447,7 +495,12 @@ impl Console {
     /// The host terminal was resized.
     pub fn resize(&self, rows: u16, cols: u16) {
         if let Some(tty) = &self.tty {
-            tty.set_winsize(winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 });
+            tty.set_winsize(winsize {
+                ws_row: rows,
+                ws_col: cols,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            });
         }
     }
 
@@ -511,7 +564,13 @@ impl FileOps for ConsoleFile {
     fn stat(&self) -> KResult<Stat> {
         match &self.console.tty {
             Some(tty) => Ok(tty.stat()),
-            None => Ok(Stat { mode: 0o010600, nlink: 1, blksize: 4096, ino: 1, ..Default::default() }),
+            None => Ok(Stat {
+                mode: 0o010600,
+                nlink: 1,
+                blksize: 4096,
+                ino: 1,
+                ..Default::default()
+            }),
         }
     }
     fn poll(&self) -> u32 {
@@ -591,7 +650,8 @@ pub fn open(ctx: &Ctx<'_>, rdev: u64, flags: u32) -> KResult<Arc<dyn FileOps>> {
     let console = &ctx.kernel.console;
     let layer = &console.layer;
     let (maj, min) = (major(rdev), minor(rdev));
-    let console_file = || -> Arc<dyn FileOps> { ConsoleFile::new(console.clone(), ConsoleStream::Stdout) };
+    let console_file =
+        || -> Arc<dyn FileOps> { ConsoleFile::new(console.clone(), ConsoleStream::Stdout) };
     match (maj, min) {
         (CONSOLE_MAJOR, TTY_MINOR) => {
             let tty = job::ctty_of(ctx.kernel, ctx.pid()).ok_or(Errno::ENXIO)?;
@@ -651,7 +711,10 @@ pub fn read(ctx: &Ctx<'_>, file: &Arc<OpenFile>, len: usize) -> Option<KResult<V
     Some(match end {
         TtyEnd::Master(p) => {
             let mut buf = vec![0u8; len.min(1 << 16)];
-            ctx.block_on(&[&p.link.master_wq], None, file.nonblocking(), || p.master_read(&mut buf)).map(|n| {
+            ctx.block_on(&[&p.link.master_wq], None, file.nonblocking(), || {
+                p.master_read(&mut buf)
+            })
+            .map(|n| {
                 buf.truncate(n);
                 buf
             })
@@ -670,12 +733,14 @@ fn tty_read(ctx: &Ctx<'_>, file: &Arc<OpenFile>, tty: &Arc<Tty>, len: usize) -> 
         let mut next_deadline = None;
         // try_read runs after block_on registered on the queue, so no
         // wake-up between the check and the park is lost.
-        let r = ctx.block_on(&[&tty.wq], deadline, nonblock, || match tty.try_read(&mut buf, start) {
-            ReadStep::Ready(n) => Ok(Some(n)),
-            ReadStep::Wait(d) if d == deadline => Err(Errno::EAGAIN),
-            ReadStep::Wait(d) => {
-                next_deadline = d;
-                Ok(None)
+        let r = ctx.block_on(&[&tty.wq], deadline, nonblock, || {
+            match tty.try_read(&mut buf, start) {
+                ReadStep::Ready(n) => Ok(Some(n)),
+                ReadStep::Wait(d) if d == deadline => Err(Errno::EAGAIN),
+                ReadStep::Wait(d) => {
+                    next_deadline = d;
+                    Ok(None)
+                }
             }
         });
         match r {
@@ -695,11 +760,12 @@ fn tty_read(ctx: &Ctx<'_>, file: &Arc<OpenFile>, tty: &Arc<Tty>, len: usize) -> 
 /// Before a write to a terminal: with TOSTOP, a background writer gets
 /// SIGTTOU (unless ignored/blocked) or EIO (orphaned group).
 pub fn check_write(ctx: &Ctx<'_>, file: &Arc<OpenFile>) -> KResult<()> {
-    let Some(TtyEnd::Tty(tty)) = end_of(file) else { return Ok(()) };
+    let Some(TtyEnd::Tty(tty)) = end_of(file) else {
+        return Ok(());
+    };
     let tostop = tty.state().ld.termios.c_lflag & TOSTOP != 0;
     if tostop {
         job::check_change(ctx, &tty, crate::signal::SIGTTOU)?;
     }
     Ok(())
 }
-

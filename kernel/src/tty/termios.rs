@@ -146,7 +146,9 @@ pub mod ioctls {
 }
 
 /// `INIT_C_CC`: ^C ^\ DEL ^U ^D, VTIME 0, VMIN 1, ^Q ^S ^Z, ^R ^O ^W ^V.
-pub const INIT_C_CC: [u8; NCCS] = [3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0, 0, 0];
+pub const INIT_C_CC: [u8; NCCS] = [
+    3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0, 0, 0,
+];
 
 /// Linux `tty_std_termios`: what a fresh tty (console, pty slave) starts with.
 pub fn std_termios() -> termios {
@@ -162,9 +164,13 @@ pub fn std_termios() -> termios {
 
 /// Baud rate of a `CBAUD` code (for termios2's speed fields).
 pub fn baud_of(cflag: u32) -> u32 {
-    const LOW: [u32; 16] = [0, 50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600, 19200, 38400];
-    const HIGH: [u32; 16] =
-        [0, 57600, 115200, 230400, 460800, 500000, 576000, 921600, 1000000, 1152000, 1500000, 2000000, 2500000, 3000000, 3500000, 4000000];
+    const LOW: [u32; 16] = [
+        0, 50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600, 19200, 38400,
+    ];
+    const HIGH: [u32; 16] = [
+        0, 57600, 115200, 230400, 460800, 500000, 576000, 921600, 1000000, 1152000, 1500000,
+        2000000, 2500000, 3000000, 3500000, 4000000,
+    ];
     let code = cflag & CBAUD;
     if code & 0x1000 != 0 {
         HIGH[(code & 0xf) as usize]
@@ -188,7 +194,14 @@ pub fn to_termios2(t: &termios) -> termios2 {
 }
 
 pub fn from_termios2(t: &termios2) -> termios {
-    termios { c_iflag: t.c_iflag, c_oflag: t.c_oflag, c_cflag: t.c_cflag, c_lflag: t.c_lflag, c_line: t.c_line, c_cc: t.c_cc }
+    termios {
+        c_iflag: t.c_iflag,
+        c_oflag: t.c_oflag,
+        c_cflag: t.c_cflag,
+        c_lflag: t.c_lflag,
+        c_line: t.c_line,
+        c_cc: t.c_cc,
+    }
 }
 
 macro_rules! plain_zerocopy {
