@@ -329,7 +329,11 @@ impl Runtime {
                 // No nested epoch callbacks while a handler runs from here
                 // (wasmtime takes the callback out while it runs).
                 cx.set_epoch_deadline(1 << 40);
-                deliver_signals(&mut cx)?;
+                let r = deliver_signals(&mut cx);
+                // Re-arm even when the handler longjmp'd out (Err): the
+                // guest goes on at the catching invoke_*.
+                cx.set_epoch_deadline(1);
+                r?;
             }
             Ok(UpdateDeadline::Continue(1))
         });

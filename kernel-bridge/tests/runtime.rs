@@ -317,6 +317,44 @@ fn invoke_catches_longjmp() {
     assert_eq!(e.run(p), ExitStatus::Exited(0));
 }
 
+/// siglongjmp out of a handler that the epoch callback ran while the guest
+/// was spinning inside an invoke_*: the invoke catches it.
+#[test]
+fn longjmp_out_of_async_handler() {
+    let e = env();
+    let tid = e.start(program(&format!(
+        r#"{EXIT_WITH}
+        (import "env" "invoke_v" (func $invoke_v (param i32)))
+        (import "env" "emscripten_longjmp" (func $longjmp (param i32 i32)))
+        (global $threw (mut i32) (i32.const 0))
+        (global $threw_value (mut i32) (i32.const 0))
+        (func (export "setThrew") (param i32 i32)
+          (global.set $threw (local.get 0)) (global.set $threw_value (local.get 1)))
+        (func $spin (loop $l (br $l)))
+        (func $on_sig (param i32) (call $longjmp (i32.const 5000) (i32.const 3)))
+        (elem (i32.const 1) $on_sig $spin)
+        (func (export "_start") (param i32)
+          (drop (call $sys3 (i32.const 134) (i32.const 14) (i32.const 1) (i32.const 0)))
+          (call $invoke_v (i32.const 2))
+          (if (i32.ne (global.get $threw) (i32.const 5000)) (then (call $exit (i32.const 1))))
+          (if (i32.ne (global.get $threw_value) (i32.const 3)) (then (call $exit (i32.const 2))))
+          (if (i32.ne (global.get $sp) (i32.const 65536)) (then (call $exit (i32.const 4))))
+          ;; again: async delivery must still be armed after the longjmp
+          (global.set $threw (i32.const 0))
+          (call $invoke_v (i32.const 2))
+          (if (i32.ne (global.get $threw) (i32.const 5000)) (then (call $exit (i32.const 5))))
+          (call $exit (i32.const 0)))"#
+    )));
+    std::thread::sleep(Duration::from_millis(50));
+    e.mock.kill(tid, 14);
+    std::thread::sleep(Duration::from_millis(200));
+    e.mock.kill(tid, 14);
+    assert_eq!(
+        e.mock.wait_status(tid, Duration::from_secs(10)),
+        Some(ExitStatus::Exited(0))
+    );
+}
+
 #[test]
 fn uncaught_longjmp_is_segv() {
     let e = env();
@@ -529,8 +567,13 @@ fn c_fork_inside_setjmp() {
 #[test]
 #[ignore]
 fn many_forked_processes() {
-    let n: usize = std::env::var("WASMLINUX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
-    let Some(p) = compile_c_with("fork_many", &[&format!("-DN={n}")]) else { return };
+    let n: usize = std::env::var("WASMLINUX_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let Some(p) = compile_c_with("fork_many", &[&format!("-DN={n}")]) else {
+        return;
+    };
     let e = env();
     e.rt.prepare(&p).unwrap();
     let rss0 = rss_kib();
@@ -552,5 +595,10 @@ fn many_forked_processes() {
         threads()
     );
     e.mock.release_readers();
-    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(120)), Some(ExitStatus::Exited(0)), "{}", e.mock.output());
+    assert_eq!(
+        e.mock.wait_status(tid, Duration::from_secs(120)),
+        Some(ExitStatus::Exited(0)),
+        "{}",
+        e.mock.output()
+    );
 }
