@@ -186,6 +186,15 @@ impl OpenFile {
     }
 }
 
+impl Drop for OpenFile {
+    /// The last descriptor of this open file description went away: its
+    /// OFD and flock locks are released (`syscall::lock`, the VFS's lock
+    /// module; `ofd_id` is this object's address).
+    fn drop(&mut self) {
+        crate::syscall::lock::on_last_close(self, self as *const OpenFile as usize);
+    }
+}
+
 impl std::fmt::Debug for OpenFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "OpenFile({:?})", String::from_utf8_lossy(&self.path))

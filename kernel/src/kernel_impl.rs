@@ -36,6 +36,7 @@ pub struct Kernel {
     #[allow(dead_code)]
     pub(crate) domainname: Mutex<Vec<u8>>,
     pub(crate) strace: RwLock<Option<StraceSink>>,
+    pub(crate) futexes: Mutex<crate::syscall::futex::FutexTable>,
     /// Monotonic time at boot (uptime, process start times).
     #[allow(dead_code)]
     pub(crate) boot_ns: u64,
@@ -49,15 +50,18 @@ impl Kernel {
         let console = Console::new(config.console, host.clone());
         let boot_ns = host.now_ns(HostClock::Monotonic);
         let hostname = config.hostname.as_bytes().to_vec();
+        let ns = crate::fs::boot::build_namespace(&config, &host, None)?;
+        crate::tty::devpts::mount_dev_pts(&ns, &console)?;
         let kernel = Arc::new(Kernel {
             host,
             config,
             procs: Mutex::new(ProcTable::default()),
             console,
-            ns: None,
+            ns: Some(ns),
             hostname: Mutex::new(hostname),
             domainname: Mutex::new(b"(none)".to_vec()),
             strace: RwLock::new(None),
+            futexes: Default::default(),
             boot_ns,
         });
         kernel.console.set_kernel(&kernel);
@@ -91,6 +95,7 @@ impl Kernel {
             start_ns: self.host.now_ns(HostClock::Monotonic),
             exiting: Default::default(),
             bridge_buf: Default::default(),
+            personality: Default::default(),
         });
         let task = Arc::new(Task {
             tid: pid,
@@ -121,9 +126,16 @@ impl Kernel {
         let (proc, task) = self.new_process(1, Creds::new(spec.uid, spec.gid), fds);
         *lock(&proc.comm) = spec.argv.first().map(|a| comm_of(a)).unwrap_or_default();
         *lock(&proc.exec) = ExecInfo { path: spec.argv.first().cloned().unwrap_or_default(), argv: spec.argv, envp: spec.envp };
-        // The initial cwd (`spec.cwd`) is resolved once the VFS offers a
-        // path walk here; until then init starts at the root.
-        let _ = &spec.cwd;
+        {
+            let creds = lock(&proc.creds).clone();
+            let mut fs = lock(&proc.fs);
+            if let Some(fs) = fs.as_mut() {
+                let root = fs.root.clone();
+                if let Ok(cwd) = crate::vfs::ops::Caller::new(fs, &creds).chdir_target(&root, spec.cwd.as_bytes()) {
+                    fs.cwd = cwd;
+                }
+            }
+        }
         table.next_id = 1;
         table.tasks.insert(1, task);
         table.procs.insert(
@@ -138,6 +150,7 @@ impl Kernel {
                 state: ProcState::Running,
                 continued: false,
                 did_exec: false,
+                exit_signal: crate::signal::SIGCHLD,
             },
         );
         Ok(1)
@@ -221,8 +234,8 @@ impl Kernel {
     /// to an image for task `tid`, following `#!` (ENOEXEC when neither
     /// wasm nor script, EACCES when not executable). Used to start the first
     /// program from a guest path.
-    pub fn resolve_exec(&self, _tid: Tid, _path: &str, _argv: Vec<Vec<u8>>, _envp: Vec<Vec<u8>>) -> Result<ExecImage, Errno> {
-        Err(Errno::ENOSYS)
+    pub fn resolve_exec(&self, tid: Tid, path: &str, argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>) -> Result<ExecImage, Errno> {
+        self.resolve_exec_impl(tid, path, argv, envp)
     }
 
     /// Start `image` in task `tid` whose fresh instance has memory `mem`
@@ -230,16 +243,16 @@ impl Kernel {
     /// Resets the address-space map, lays out the argc/argv/envp/auxv block
     /// (Linux initial-stack layout, 32-bit words) in a new mapping and
     /// returns its guest address, to pass to the module's `_start`.
-    pub fn exec_start(&self, _tid: Tid, _mem: &mut dyn GuestMemory, _image: &ExecImage) -> Result<u32, Errno> {
-        Err(Errno::ENOSYS)
+    pub fn exec_start(&self, tid: Tid, mem: &mut dyn GuestMemory, image: &ExecImage) -> Result<u32, Errno> {
+        self.exec_start_impl(tid, mem, image)
     }
 
     /// Complete a clone/fork for `parent` after the bridge captured the
     /// stack: creates the child task/process (copied fd table, signal
     /// actions, memory map, credentials) and returns its tid. The bridge
     /// copies the linear memory and globals itself.
-    pub fn fork(&self, _parent: Tid, _flags: u32) -> Result<Tid, Errno> {
-        Err(Errno::ENOSYS)
+    pub fn fork(&self, parent: Tid, flags: u32) -> Result<Tid, Errno> {
+        self.do_fork(parent, flags)
     }
 
     /// Map `len` bytes of zeroed anonymous memory for the bridge's own use

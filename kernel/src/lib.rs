@@ -26,6 +26,7 @@ pub mod wait;
 mod kernel_impl;
 pub mod mem;
 pub mod mm;
+pub mod pipe;
 pub mod signal;
 mod strace;
 pub mod syscall;

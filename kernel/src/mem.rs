@@ -99,11 +99,24 @@ fn map_fault(_e: i32) -> Errno {
     Errno::EFAULT
 }
 
+/// The first page is never valid for the kernel (Linux's NULL page):
+/// system calls given a pointer into it fail with EFAULT even though
+/// wasm address 0 exists.
+pub const NULL_GUARD: u32 = 4096;
+
+fn guard(addr: u32) -> KResult<()> {
+    if addr < NULL_GUARD {
+        return Err(Errno::EFAULT);
+    }
+    Ok(())
+}
+
 /// Copy guest bytes `[addr, addr+buf.len())` into `buf`.
 pub fn read_bytes_into(mem: &dyn GuestMemory, addr: u32, buf: &mut [u8]) -> KResult<()> {
     if buf.is_empty() {
         return Ok(());
     }
+    guard(addr)?;
     mem.read(addr, buf).map_err(map_fault)
 }
 
@@ -122,11 +135,15 @@ pub fn write_bytes(mem: &mut dyn GuestMemory, addr: u32, data: &[u8]) -> KResult
     if data.is_empty() {
         return Ok(());
     }
+    guard(addr)?;
     mem.write(addr, data).map_err(map_fault)
 }
 
 /// Check that `[addr, addr+len)` lies inside guest memory.
 pub fn check_range(mem: &dyn GuestMemory, addr: u32, len: u64) -> KResult<()> {
+    if len > 0 {
+        guard(addr)?;
+    }
     if addr as u64 + len > mem.size() {
         return Err(Errno::EFAULT);
     }
@@ -137,6 +154,7 @@ pub fn check_range(mem: &dyn GuestMemory, addr: u32, len: u64) -> KResult<()> {
 /// longer → `too_long` errno (ENAMETOOLONG for paths, E2BIG for argv...).
 pub fn read_cstr(mem: &dyn GuestMemory, addr: u32, max: usize, too_long: Errno) -> KResult<Vec<u8>> {
     let size = mem.size();
+    guard(addr)?;
     if addr as u64 >= size {
         return Err(Errno::EFAULT);
     }
@@ -293,13 +311,18 @@ mod tests {
     #[test]
     fn cstr_limits_and_faults() {
         let mut m = VecMemory::new(8192);
-        m.write(100, b"hello\0").unwrap();
-        assert_eq!(read_path(&m, 100).unwrap(), b"hello");
+        m.write(5000, b"hello\0").unwrap();
+        assert_eq!(read_path(&m, 5000).unwrap(), b"hello");
         assert_eq!(read_path(&m, 9000), Err(Errno::EFAULT));
         m.fill(0, 8192, b'a').unwrap();
-        assert_eq!(read_path(&m, 0), Err(Errno::ENAMETOOLONG));
+        assert_eq!(read_path(&m, 0), Err(Errno::EFAULT));
         assert_eq!(read_path(&m, 8000), Err(Errno::EFAULT));
-        let p = UserPtr::<u64>::new(8190);
+        m.bytes[4096 + 4095] = 0;
+        assert_eq!(read_path(&m, 4096).unwrap().len(), 4095);
+        m.bytes[4096 + 4095] = b'a';
+        m.grow(1 << 16).unwrap();
+        assert_eq!(read_path(&m, 4096), Err(Errno::ENAMETOOLONG));
+        let p = UserPtr::<u64>::new(65534);
         assert_eq!(p.read(&m), Err(Errno::EFAULT));
     }
 }

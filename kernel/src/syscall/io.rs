@@ -131,3 +131,225 @@ pub fn sys_write(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let data = ctx.read_bytes(user_buf, len.min(MAX_RW_COUNT))?;
     Ok(write_file(ctx, &file, &data, None)?.into())
 }
+
+/// Gather the guest buffers of an iovec array.
+fn gather(ctx: &Ctx<'_>, iovs: &[crate::mem::IoVec]) -> KResult<Vec<u8>> {
+    let mut data = Vec::new();
+    for v in iovs {
+        data.extend(ctx.read_bytes(v.base, v.len as usize)?);
+    }
+    Ok(data)
+}
+
+/// Scatter `data` over the iovecs.
+fn scatter(ctx: &mut Ctx<'_>, iovs: &[crate::mem::IoVec], data: &[u8]) -> KResult<()> {
+    let mut off = 0;
+    for v in iovs {
+        if off >= data.len() {
+            break;
+        }
+        let n = (v.len as usize).min(data.len() - off);
+        ctx.write_bytes(v.base, &data[off..off + n])?;
+        off += n;
+    }
+    Ok(())
+}
+
+fn check_iovs(ctx: &Ctx<'_>, iovs: &[crate::mem::IoVec]) -> KResult<usize> {
+    let mut total = 0usize;
+    for v in iovs {
+        crate::mem::check_range(&*ctx.mem, v.base, v.len as u64)?;
+        total += v.len as usize;
+    }
+    Ok(total)
+}
+
+fn readv_common(ctx: &mut Ctx<'_>, fd: i32, iov: u32, cnt: u32, offset: Option<u64>) -> SysResult {
+    let file = ctx.file(fd)?;
+    let iovs = crate::mem::read_iovecs(&*ctx.mem, iov, cnt)?;
+    let total = check_iovs(ctx, &iovs)?;
+    if offset.is_some() && !file.ops.seekable() {
+        return Err(Errno::ESPIPE);
+    }
+    let data = read_file(ctx, &file, total, offset)?;
+    scatter(ctx, &iovs, &data)?;
+    Ok(data.len().into())
+}
+
+fn writev_common(ctx: &mut Ctx<'_>, fd: i32, iov: u32, cnt: u32, offset: Option<u64>) -> SysResult {
+    let file = ctx.file(fd)?;
+    if !file.writable() {
+        return Err(Errno::EBADF);
+    }
+    let iovs = crate::mem::read_iovecs(&*ctx.mem, iov, cnt)?;
+    if offset.is_some() && !file.ops.seekable() {
+        return Err(Errno::ESPIPE);
+    }
+    let data = gather(ctx, &iovs)?;
+    Ok(write_file(ctx, &file, &data, offset)?.into())
+}
+
+/// A positional offset argument: negative → EINVAL.
+fn pos_offset(v: i64) -> KResult<u64> {
+    u64::try_from(v).map_err(|_| Errno::EINVAL)
+}
+
+pub fn sys_readv(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    readv_common(ctx, a.fd(0), a.u32(1), a.u32(2), None)
+}
+
+pub fn sys_writev(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    writev_common(ctx, a.fd(0), a.u32(1), a.u32(2), None)
+}
+
+pub fn sys_preadv(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let off = pos_offset(a.i64_lo_hi(3))?;
+    readv_common(ctx, a.fd(0), a.u32(1), a.u32(2), Some(off))
+}
+
+pub fn sys_pwritev(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let off = pos_offset(a.i64_lo_hi(3))?;
+    writev_common(ctx, a.fd(0), a.u32(1), a.u32(2), Some(off))
+}
+
+/// RWF_* flags of preadv2/pwritev2 accepted (hints only).
+const RWF_HIPRI: u32 = 1;
+const RWF_DSYNC: u32 = 2;
+const RWF_SYNC: u32 = 4;
+const RWF_NOWAIT: u32 = 8;
+const RWF_APPEND: u32 = 16;
+
+/// preadv2/pwritev2: offset −1 means the file position.
+pub fn sys_preadv2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    if a.u32(5) & !(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND) != 0 {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let off = a.i64_lo_hi(3);
+    let off = if off == -1 { None } else { Some(pos_offset(off)?) };
+    readv_common(ctx, a.fd(0), a.u32(1), a.u32(2), off)
+}
+
+pub fn sys_pwritev2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    if a.u32(5) & !(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND) != 0 {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let off = a.i64_lo_hi(3);
+    let off = if off == -1 { None } else { Some(pos_offset(off)?) };
+    writev_common(ctx, a.fd(0), a.u32(1), a.u32(2), off)
+}
+
+/// pread64(fd, buf, count, off_lo, off_hi).
+pub fn sys_pread64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (fd, user_buf, len) = (a.fd(0), a.u32(1), a.usize(2));
+    let off = pos_offset(a.i64_lo_hi(3))?;
+    let file = ctx.file(fd)?;
+    if !file.readable() {
+        return Err(Errno::EBADF);
+    }
+    if !file.ops.seekable() {
+        return Err(Errno::ESPIPE);
+    }
+    crate::mem::check_range(&*ctx.mem, user_buf, len as u64)?;
+    let data = read_file(ctx, &file, len, Some(off))?;
+    ctx.write_bytes(user_buf, &data)?;
+    Ok(data.len().into())
+}
+
+/// pwrite64(fd, buf, count, off_lo, off_hi). Like Linux, O_APPEND files
+/// append regardless of the offset.
+pub fn sys_pwrite64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (fd, user_buf, len) = (a.fd(0), a.u32(1), a.usize(2));
+    let off = pos_offset(a.i64_lo_hi(3))?;
+    let file = ctx.file(fd)?;
+    if !file.writable() {
+        return Err(Errno::EBADF);
+    }
+    if !file.ops.seekable() {
+        return Err(Errno::ESPIPE);
+    }
+    let data = ctx.read_bytes(user_buf, len.min(MAX_RW_COUNT))?;
+    let off = if file.flags() & oflags::O_APPEND != 0 { file.ops.stat()?.size } else { off };
+    Ok(write_file(ctx, &file, &data, Some(off))?.into())
+}
+
+pub const SEEK_SET: u32 = 0;
+pub const SEEK_CUR: u32 = 1;
+pub const SEEK_END: u32 = 2;
+pub const SEEK_DATA: u32 = 3;
+pub const SEEK_HOLE: u32 = 4;
+
+/// sendfile64(out_fd, in_fd, offset*, count): copies through the kernel.
+pub fn sys_sendfile64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (out_fd, in_fd, off_ptr, count) = (a.fd(0), a.fd(1), a.ptr::<i64>(2), a.usize(3));
+    let out = ctx.file(out_fd)?;
+    let inp = ctx.file(in_fd)?;
+    if !inp.readable() || !out.writable() {
+        return Err(Errno::EBADF);
+    }
+    if out.flags() & oflags::O_APPEND != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let offset = off_ptr.read_opt(&*ctx.mem)?;
+    if let Some(o) = offset {
+        if o < 0 {
+            return Err(Errno::EINVAL);
+        }
+        if !inp.ops.seekable() {
+            return Err(Errno::ESPIPE);
+        }
+    }
+    let count = count.min(MAX_RW_COUNT).min(1 << 24);
+    let data = read_file(ctx, &inp, count, offset.map(|o| o as u64))?;
+    let written = match write_file(ctx, &out, &data, None) {
+        Ok(n) => n,
+        Err(e) => return Err(e),
+    };
+    // Give back what was read but not written.
+    if written < data.len() && offset.is_none() && inp.ops.seekable() {
+        *lock(&inp.pos) -= (data.len() - written) as u64;
+    }
+    if let Some(o) = offset {
+        ctx.write(off_ptr, &(o + written as i64))?;
+    }
+    Ok(written.into())
+}
+
+pub const FIONREAD: u32 = 0x541b;
+pub const FIONBIO: u32 = 0x5421;
+pub const FIONCLEX: u32 = 0x5450;
+pub const FIOCLEX: u32 = 0x5451;
+pub const FIOASYNC: u32 = 0x5452;
+
+/// ioctl(fd, cmd, arg): generic requests here, the rest to the file
+/// (ttys, devices) — `ENOTTY` by default.
+pub fn sys_ioctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (fd, cmd, arg) = (a.fd(0), a.u32(1), a.u32(2));
+    let file = ctx.file(fd)?;
+    match cmd {
+        FIONBIO => {
+            let on = ctx.read(crate::mem::UserPtr::<u32>::new(arg))? != 0;
+            let f = file.flags();
+            file.set_flags(if on { f | oflags::O_NONBLOCK } else { f & !oflags::O_NONBLOCK });
+            Ok(0.into())
+        }
+        FIOASYNC => {
+            ctx.read(crate::mem::UserPtr::<u32>::new(arg))?;
+            Ok(0.into())
+        }
+        FIOCLEX | FIONCLEX => {
+            lock(&ctx.process().fds).entry_mut(fd)?.cloexec = cmd == FIOCLEX;
+            Ok(0.into())
+        }
+        FIONREAD if file.ops.nread().is_some() => {
+            let n = file.ops.nread().unwrap_or(0);
+            ctx.write(crate::mem::UserPtr::<u32>::new(arg), &u32::try_from(n).unwrap_or(u32::MAX))?;
+            Ok(0.into())
+        }
+        _ => {
+            if let Some(r) = crate::tty::ioctl(ctx, &file, cmd, arg) {
+                return Ok(r?.into());
+            }
+            Ok(file.ops.ioctl(cmd, arg, ctx.mem)?.into())
+        }
+    }
+}

@@ -24,12 +24,16 @@ use crate::Kernel;
 pub mod dir;
 pub mod fd;
 pub mod fs;
+pub mod futex;
 pub mod io;
 pub mod lock;
+pub mod misc;
 pub mod mount;
 pub mod open;
 pub mod path;
+pub mod pipe;
 pub mod process;
+pub mod sched;
 pub mod stat;
 mod table;
 
@@ -259,6 +263,20 @@ impl Args {
     pub fn i64_hi_lo(self, i: usize) -> i64 {
         i64::from_ne_bytes(((self.0[i] as u64) << 32 | self.0[i + 1] as u64).to_ne_bytes())
     }
+}
+
+/// fcntl record and OFD locks (F_GETLK..., F_OFD_*): the VFS's lock module.
+pub(crate) fn lock_cmd(ctx: &mut Ctx<'_>, file: &Arc<OpenFile>, cmd: u32, arg: u32) -> SysResult {
+    lock::fcntl_lock(ctx, file, cmd, arg)
+}
+
+/// Drop descriptors removed from a table: POSIX record locks of `pid` on
+/// each file go away (any close drops them), then the references.
+pub(crate) fn release_fds(pid: i32, entries: Vec<crate::task::FdEntry>) {
+    for e in &entries {
+        lock::on_close(&e.file, pid);
+    }
+    drop(entries);
 }
 
 /// `AT_FDCWD`.

@@ -38,18 +38,18 @@ impl Kernel {
         // Release resources outside the table lock: closing pipe ends wakes
         // readers, which may take other locks.
         let files = lock(&proc.fds).take_all();
-        drop(files);
+        crate::syscall::release_fds(pid, files);
         *lock(&proc.itimer) = Default::default();
 
         let mut table = lock(&self.procs);
         for t in &tasks {
             table.tasks.remove(&t.tid);
         }
-        let (ppid, children) = match table.procs.get_mut(&pid) {
+        let (ppid, children, exit_signal) = match table.procs.get_mut(&pid) {
             Some(e) => {
                 e.state = ProcState::Zombie(status);
                 e.threads.clear();
-                (e.ppid, std::mem::take(&mut e.children))
+                (e.ppid, std::mem::take(&mut e.children), e.exit_signal)
             }
             None => return,
         };
@@ -103,8 +103,10 @@ impl Kernel {
                 ExitStatus::Signaled { signo, core } => (if core { CLD_DUMPED } else { CLD_KILLED }, signo as i32),
             };
             let uid = lock(&proc.creds).uid;
-            let info = SigInfo { signo: SIGCHLD, code, pid, uid, status: st, ..Default::default() };
-            self.send_to_process(pp.pid, info);
+            if exit_signal != 0 {
+                let info = SigInfo { signo: exit_signal, code, pid, uid, status: st, ..Default::default() };
+                self.send_to_process(pp.pid, info);
+            }
             pp.child_wait.wake_all();
         }
         self.host.process_exited(pid, status);
@@ -128,5 +130,193 @@ impl Kernel {
             pid
         };
         self.exit_group(pid, ExitStatus::Exited(code));
+    }
+}
+
+// ---- wait ----
+
+/// Which children a wait looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitTarget {
+    Any,
+    Pid(Pid),
+    Pgid(Pid),
+}
+
+/// waitid/wait4 options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WaitOptions {
+    pub nohang: bool,
+    pub exited: bool,
+    pub stopped: bool,
+    pub continued: bool,
+    pub nowait: bool,
+}
+
+pub const WNOHANG: u32 = 1;
+pub const WUNTRACED: u32 = 2;
+pub const WSTOPPED: u32 = 2;
+pub const WEXITED: u32 = 4;
+pub const WCONTINUED: u32 = 8;
+pub const WNOWAIT: u32 = 0x0100_0000;
+pub const WNOTHREAD: u32 = 0x2000_0000;
+pub const WALL: u32 = 0x4000_0000;
+pub const WCLONE: u32 = 0x8000_0000;
+
+impl WaitOptions {
+    /// Decode waitid options (EINVAL for unknown bits).
+    pub fn from_bits(bits: u32) -> crate::error::KResult<WaitOptions> {
+        if bits & !(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL | WCLONE) != 0 {
+            return Err(crate::error::Errno::EINVAL);
+        }
+        Ok(WaitOptions {
+            nohang: bits & WNOHANG != 0,
+            exited: bits & WEXITED != 0,
+            stopped: bits & WSTOPPED != 0,
+            continued: bits & WCONTINUED != 0,
+            nowait: bits & WNOWAIT != 0,
+        })
+    }
+}
+
+/// A child state change found by a wait.
+#[derive(Debug, Clone, Copy)]
+pub struct Waited {
+    pub pid: Pid,
+    pub info: SigInfo,
+}
+
+impl Kernel {
+    /// Find (and unless WNOWAIT consume) a child state change of the
+    /// caller; blocks unless WNOHANG. `Ok(None)`: WNOHANG and nothing ready.
+    pub(crate) fn do_wait(&self, ctx: &crate::syscall::Ctx<'_>, target: WaitTarget, opts: WaitOptions) -> crate::error::KResult<Option<Waited>> {
+        use crate::error::Errno;
+        let me = ctx.pid();
+        let proc = ctx.process().clone();
+        let r = ctx.block_on(&[&proc.child_wait], None, false, || {
+            let mut table = lock(&self.procs);
+            let children: Vec<Pid> = table.procs.get(&me).map(|e| e.children.iter().copied().collect()).unwrap_or_default();
+            let mut any = false;
+            for c in children {
+                let Some(ce) = table.procs.get(&c) else { continue };
+                let matches = match target {
+                    WaitTarget::Any => true,
+                    WaitTarget::Pid(p) => p == c,
+                    WaitTarget::Pgid(g) => ce.pgid == g,
+                };
+                if !matches {
+                    continue;
+                }
+                any = true;
+                let uid = lock(&ce.proc.creds).uid;
+                match ce.state {
+                    ProcState::Zombie(st) if opts.exited => {
+                        let (code, status) = match st {
+                            ExitStatus::Exited(c) => (CLD_EXITED, c as i32),
+                            ExitStatus::Signaled { signo, core } => (if core { CLD_DUMPED } else { CLD_KILLED }, signo as i32),
+                        };
+                        if !opts.nowait {
+                            table.procs.remove(&c);
+                            if let Some(me_e) = table.procs.get_mut(&me) {
+                                me_e.children.remove(&c);
+                            }
+                        }
+                        return Ok(Some(Waited { pid: c, info: SigInfo { signo: SIGCHLD, code, pid: c, uid, status, ..Default::default() } }));
+                    }
+                    ProcState::Stopped { signo, reported: false } if opts.stopped => {
+                        if !opts.nowait {
+                            if let Some(ce) = table.procs.get_mut(&c) {
+                                ce.state = ProcState::Stopped { signo, reported: true };
+                            }
+                        }
+                        return Ok(Some(Waited { pid: c, info: SigInfo { signo: SIGCHLD, code: crate::signal::CLD_STOPPED, pid: c, uid, status: signo as i32, ..Default::default() } }));
+                    }
+                    _ if ce.continued && opts.continued => {
+                        if !opts.nowait {
+                            if let Some(ce) = table.procs.get_mut(&c) {
+                                ce.continued = false;
+                            }
+                        }
+                        return Ok(Some(Waited {
+                            pid: c,
+                            info: SigInfo { signo: SIGCHLD, code: crate::signal::CLD_CONTINUED, pid: c, uid, status: crate::signal::SIGCONT as i32, ..Default::default() },
+                        }));
+                    }
+                    _ => {}
+                }
+            }
+            if !any {
+                return Err(Errno::ECHILD);
+            }
+            if opts.nohang {
+                return Ok(None);
+            }
+            Err(Errno::EAGAIN)
+        });
+        r
+    }
+
+    /// EAGAIN when the caller may not create another process (RLIMIT_NPROC,
+    /// pid space).
+    pub(crate) fn check_fork_allowed(&self, pid: Pid) -> crate::error::KResult<()> {
+        let table = lock(&self.procs);
+        let Some(e) = table.procs.get(&pid) else { return Err(crate::error::Errno::ESRCH) };
+        let uid = lock(&e.proc.creds).uid;
+        let limit = lock(&e.proc.rlimits)[5].cur;
+        let count = table.procs.values().filter(|p| lock(&p.proc.creds).uid == uid).count() as u64;
+        if (uid != 0 && count >= limit) || table.procs.len() >= (crate::task::PID_MAX as usize - 300) {
+            return Err(crate::error::Errno::EAGAIN);
+        }
+        Ok(())
+    }
+
+    /// Create the child of a fork: copied fd table (sharing open files),
+    /// fs context, credentials, memory map, signal actions and mask, rlimits.
+    pub(crate) fn do_fork(&self, parent_tid: Tid, flags: u32) -> crate::error::KResult<Tid> {
+        use crate::error::Errno;
+        let parent = self.task(parent_tid).ok_or(Errno::ESRCH)?;
+        self.check_fork_allowed(parent.pid())?;
+        let pp = parent.process.clone();
+        let fds = lock(&pp.fds).clone();
+        let creds = lock(&pp.creds).clone();
+        let mut table = lock(&self.procs);
+        let pid = table.alloc_id().ok_or(Errno::EAGAIN)?;
+        let (proc, task) = self.new_process(pid, creds, fds);
+        *lock(&proc.fs) = lock(&pp.fs).clone();
+        *lock(&proc.mm) = lock(&pp.mm).clone();
+        lock(&proc.sig).actions = lock(&pp.sig).actions.clone();
+        *lock(&proc.rlimits) = *lock(&pp.rlimits);
+        *lock(&proc.comm) = lock(&pp.comm).clone();
+        *lock(&proc.exec) = lock(&pp.exec).clone();
+        proc.bridge_buf.store(pp.bridge_buf.load(Ordering::Relaxed), Ordering::Relaxed);
+        proc.personality.store(pp.personality.load(Ordering::Relaxed), Ordering::Relaxed);
+        {
+            let ps = lock(&parent.sig);
+            let mut cs = lock(&task.sig);
+            cs.mask = ps.mask;
+            cs.altstack = ps.altstack;
+        }
+        let pe = table.procs.get(&parent.pid()).ok_or(Errno::ESRCH)?;
+        let (pgid, sid) = (pe.pgid, pe.sid);
+        table.procs.insert(
+            pid,
+            crate::task::ProcEntry {
+                proc,
+                ppid: parent.pid(),
+                pgid,
+                sid,
+                children: Default::default(),
+                threads: vec![pid],
+                state: ProcState::Running,
+                continued: false,
+                did_exec: false,
+                exit_signal: flags & 0xff,
+            },
+        );
+        if let Some(pe) = table.procs.get_mut(&parent.pid()) {
+            pe.children.insert(pid);
+        }
+        table.tasks.insert(pid, task);
+        Ok(pid)
     }
 }

@@ -13,6 +13,7 @@
 //! Read API for procfs/devfs: [`crate::Kernel::procs_snapshot`].
 
 pub mod fd;
+pub mod exec;
 pub mod lifecycle;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -107,6 +108,8 @@ pub struct Process {
     pub exiting: AtomicBool,
     /// Address of the bridge's asyncify buffer, once mapped (inherited).
     pub bridge_buf: AtomicU32,
+    /// personality(2) value.
+    pub personality: AtomicU32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -198,6 +201,8 @@ pub struct ProcEntry {
     pub continued: bool,
     /// Has called execve since fork (setpgid on a child → EACCES).
     pub did_exec: bool,
+    /// Signal sent to the parent at exit (clone's CSIGNAL; SIGCHLD for fork).
+    pub exit_signal: u32,
 }
 
 /// Every task and process. `next_id` allocates pids and tids from one

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::*;
 
 pub struct FakeHost {
@@ -39,7 +38,10 @@ impl FakeHost {
 impl HostOps for FakeHost {
     fn now_ns(&self, clock: HostClock) -> u64 {
         match clock {
-            HostClock::Realtime => SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64,
+            HostClock::Realtime => SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64,
             HostClock::Monotonic => self.start.elapsed().as_nanos() as u64 + 1_000_000_000,
             HostClock::ProcessCpu => self.start.elapsed().as_nanos() as u64 / 2,
         }
@@ -56,7 +58,10 @@ impl HostOps for FakeHost {
                     if now >= d {
                         return;
                     }
-                    let (g, _) = self.cv.wait_timeout(p, Duration::from_nanos(d - now)).unwrap();
+                    let (g, _) = self
+                        .cv
+                        .wait_timeout(p, Duration::from_nanos(d - now))
+                        .unwrap();
                     p = g;
                 }
                 None => p = self.cv.wait(p).unwrap(),
@@ -101,9 +106,21 @@ impl Env {
     pub fn new() -> Env {
         let host = FakeHost::new();
         let k = Kernel::new(KernelConfig::default(), host.clone()).unwrap();
-        let tid = k.spawn_init(InitSpec { argv: vec![b"/sbin/init".to_vec()], envp: vec![], cwd: "/".into(), uid: 0, gid: 0 }).unwrap();
+        let tid = k
+            .spawn_init(InitSpec {
+                argv: vec![b"/sbin/init".to_vec()],
+                envp: vec![],
+                cwd: "/".into(),
+                uid: 0,
+                gid: 0,
+            })
+            .unwrap();
         assert_eq!(tid, 1);
-        Env { k, host, mem: VecMemory::new(1 << 20) }
+        Env {
+            k,
+            host,
+            mem: VecMemory::new(1 << 20),
+        }
     }
     /// Raw syscall for init.
     pub fn sc(&mut self, nr: u32, args: &[u32]) -> SyscallOutcome {
@@ -169,4 +186,3 @@ pub const ERANGE: i32 = -34;
 pub const ENAMETOOLONG: i32 = -36;
 pub const ENOSYS: i32 = -38;
 pub const ETIMEDOUT: i32 = -110;
-

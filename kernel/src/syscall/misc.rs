@@ -1,0 +1,185 @@
+//! System information and odds and ends: uname, sethostname,
+//! setdomainname, sysinfo, getrandom, personality, prctl, getcpu,
+//! membarrier, capget/capset.
+
+use std::sync::atomic::Ordering;
+
+use super::{Args, Ctx, SysResult};
+use crate::api::HostClock;
+use crate::error::Errno;
+use crate::task::lock;
+
+/// `__NEW_UTS_LEN + 1`.
+pub const UTS_FIELD: usize = 65;
+pub const UTS_RELEASE: &str = "6.1.0-wasmlinux";
+pub const UTS_VERSION: &str = "#1 SMP PREEMPT_DYNAMIC wasmlinux";
+pub const UTS_MACHINE: &str = "wasm32";
+
+pub fn sys_uname(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let host = lock(&ctx.kernel.hostname).clone();
+    let dom = lock(&ctx.kernel.domainname).clone();
+    let mut buf = vec![0u8; UTS_FIELD * 6];
+    for (i, f) in [b"Linux".as_slice(), &host, UTS_RELEASE.as_bytes(), UTS_VERSION.as_bytes(), UTS_MACHINE.as_bytes(), &dom].iter().enumerate() {
+        let n = f.len().min(UTS_FIELD - 1);
+        buf[i * UTS_FIELD..i * UTS_FIELD + n].copy_from_slice(&f[..n]);
+    }
+    ctx.write_bytes(a.u32(0), &buf)?;
+    Ok(0.into())
+}
+
+fn set_uts(ctx: &mut Ctx<'_>, a: Args, which: &std::sync::Mutex<Vec<u8>>) -> SysResult {
+    let len = a.i32(1);
+    if !(0..UTS_FIELD as i32).contains(&len) {
+        return Err(Errno::EINVAL);
+    }
+    if ctx.creds().euid != 0 {
+        return Err(Errno::EPERM);
+    }
+    let name = ctx.read_bytes(a.u32(0), a.usize(1))?;
+    let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+    *lock(which) = name[..end].to_vec();
+    Ok(0.into())
+}
+
+pub fn sys_sethostname(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let k = ctx.kernel;
+    set_uts(ctx, a, &k.hostname)
+}
+
+pub fn sys_setdomainname(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let k = ctx.kernel;
+    set_uts(ctx, a, &k.domainname)
+}
+
+/// Memory the guest is told about (the 4 GiB wasm32 address space).
+const TOTAL_RAM: u32 = 0xffff_f000;
+
+/// sysinfo(2), 32-bit layout (64 bytes).
+pub fn sys_sysinfo(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let up = ctx.now(HostClock::Monotonic).saturating_sub(ctx.kernel.boot_ns) / 1_000_000_000;
+    let procs = lock(&ctx.kernel.procs).tasks.len();
+    let mut b = [0u8; 64];
+    b[0..4].copy_from_slice(&u32::try_from(up).unwrap_or(u32::MAX).to_le_bytes());
+    b[16..20].copy_from_slice(&TOTAL_RAM.to_le_bytes());
+    b[20..24].copy_from_slice(&(TOTAL_RAM / 2).to_le_bytes());
+    b[40..42].copy_from_slice(&u16::try_from(procs).unwrap_or(u16::MAX).to_le_bytes());
+    b[52..56].copy_from_slice(&1u32.to_le_bytes());
+    ctx.write_bytes(a.u32(0), &b)?;
+    Ok(0.into())
+}
+
+pub const GRND_NONBLOCK: u32 = 1;
+pub const GRND_RANDOM: u32 = 2;
+pub const GRND_INSECURE: u32 = 4;
+
+/// getrandom(2): at most 32 MiB − 1 per call, like Linux.
+pub fn sys_getrandom(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (user_buf, len, flags) = (a.u32(0), a.usize(1), a.u32(2));
+    if flags & !(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) != 0 || flags & (GRND_RANDOM | GRND_INSECURE) == (GRND_RANDOM | GRND_INSECURE) {
+        return Err(Errno::EINVAL);
+    }
+    let len = len.min((32 << 20) - 1);
+    crate::mem::check_range(&*ctx.mem, user_buf, len as u64)?;
+    let mut buf = vec![0u8; len];
+    ctx.kernel.host.random(&mut buf);
+    ctx.write_bytes(user_buf, &buf)?;
+    Ok(len.into())
+}
+
+/// personality(2): 0xffffffff queries; PER_LINUX (0) and flag bits are stored.
+pub fn sys_personality(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let p = &ctx.process().personality;
+    let old = p.load(Ordering::Relaxed);
+    if a.u32(0) != u32::MAX {
+        if a.u32(0) & 0xff != 0 {
+            return Err(Errno::EINVAL);
+        }
+        p.store(a.u32(0), Ordering::Relaxed);
+    }
+    Ok(crate::syscall::Ret::addr(old))
+}
+
+pub const PR_SET_PDEATHSIG: i32 = 1;
+pub const PR_GET_PDEATHSIG: i32 = 2;
+pub const PR_GET_DUMPABLE: i32 = 3;
+pub const PR_SET_DUMPABLE: i32 = 4;
+pub const PR_SET_NAME: i32 = 15;
+pub const PR_GET_NAME: i32 = 16;
+pub const PR_SET_CHILD_SUBREAPER: i32 = 36;
+pub const PR_GET_CHILD_SUBREAPER: i32 = 37;
+pub const PR_SET_NO_NEW_PRIVS: i32 = 38;
+pub const PR_GET_NO_NEW_PRIVS: i32 = 39;
+
+/// prctl(2): names, dumpable, no_new_privs, pdeathsig (recorded).
+pub fn sys_prctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    match a.i32(0) {
+        PR_SET_NAME => {
+            let raw = ctx.read_bytes(a.u32(1), 16).or_else(|_| ctx.read_cstr(a.u32(1), 16))?;
+            let end = raw.iter().position(|&c| c == 0).unwrap_or(raw.len()).min(15);
+            *lock(&ctx.process().comm) = raw[..end].to_vec();
+            Ok(0.into())
+        }
+        PR_GET_NAME => {
+            let mut b = [0u8; 16];
+            let c = lock(&ctx.process().comm).clone();
+            b[..c.len().min(15)].copy_from_slice(&c[..c.len().min(15)]);
+            ctx.write_bytes(a.u32(1), &b)?;
+            Ok(0.into())
+        }
+        PR_SET_PDEATHSIG => {
+            if a.u32(1) > crate::signal::NSIG {
+                return Err(Errno::EINVAL);
+            }
+            Ok(0.into())
+        }
+        PR_GET_PDEATHSIG => {
+            ctx.write(a.ptr::<u32>(1), &0)?;
+            Ok(0.into())
+        }
+        PR_GET_DUMPABLE => Ok(1.into()),
+        PR_SET_DUMPABLE => {
+            if a.u32(1) > 1 {
+                return Err(Errno::EINVAL);
+            }
+            Ok(0.into())
+        }
+        PR_SET_NO_NEW_PRIVS => {
+            if a.u32(1) != 1 || a.u32(2) != 0 || a.u32(3) != 0 || a.u32(4) != 0 {
+                return Err(Errno::EINVAL);
+            }
+            Ok(0.into())
+        }
+        PR_GET_NO_NEW_PRIVS => Ok(0.into()),
+        PR_SET_CHILD_SUBREAPER => Ok(0.into()),
+        PR_GET_CHILD_SUBREAPER => {
+            ctx.write(a.ptr::<u32>(1), &0)?;
+            Ok(0.into())
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+/// getcpu(2): always CPU 0, node 0.
+pub fn sys_getcpu(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    ctx.write(a.ptr::<u32>(0), &0).or_else(|e| if a.u32(0) == 0 { Ok(()) } else { Err(e) })?;
+    ctx.write(a.ptr::<u32>(1), &0).or_else(|e| if a.u32(1) == 0 { Ok(()) } else { Err(e) })?;
+    Ok(0.into())
+}
+
+pub const MEMBARRIER_CMD_QUERY: i32 = 0;
+pub const MEMBARRIER_CMD_GLOBAL: i32 = 1;
+pub const MEMBARRIER_CMD_PRIVATE_EXPEDITED: i32 = 8;
+pub const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: i32 = 16;
+
+/// membarrier(2): every process is single-threaded, so barriers are no-ops.
+pub fn sys_membarrier(_ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let supported = MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_PRIVATE_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
+    if a.u32(1) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    match a.i32(0) {
+        MEMBARRIER_CMD_QUERY => Ok(supported.into()),
+        MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_PRIVATE_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED => Ok(0.into()),
+        _ => Err(Errno::EINVAL),
+    }
+}
