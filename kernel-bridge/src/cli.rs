@@ -72,7 +72,7 @@ pub struct RunArgs {
     #[arg(
         required = true,
         trailing_var_arg = true,
-        value_name = "PROGRAM [ARGS]..."
+        value_names = ["PROGRAM", "ARGS"]
     )]
     pub command: Vec<OsString>,
 }
