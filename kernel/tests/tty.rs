@@ -514,3 +514,32 @@ fn master_close_sends_sighup_to_the_session() {
     assert_eq!(e.call(1, nr::close, &[m as u32]), 0);
     assert!(e.k.signal_pending(leader));
 }
+
+#[test]
+fn dev_ptmx_and_dev_pts_through_devfs_and_devpts() {
+    let mut e = TtyEnv::new();
+    let m = e.open(1, "/dev/ptmx", O_RDWR | O_NOCTTY);
+    assert!(m >= 0, "{m}");
+    assert_eq!(e.call(1, nr::ioctl, &[m as u32, TIOCGPTN, INT]), 0);
+    let n = e.u32_at(INT);
+    let pts = format!("/dev/pts/{n}");
+    // Listed by devpts while the pair lives; EIO while locked.
+    assert_eq!(e.open(1, &pts, O_RDWR | O_NOCTTY), EIO);
+    e.put_u32(INT, 0);
+    assert_eq!(e.call(1, nr::ioctl, &[m as u32, TIOCSPTLCK, INT]), 0);
+    let s = e.open(1, &pts, O_RDWR | O_NOCTTY);
+    assert!(s >= 0, "{s}");
+    assert_eq!(e.write(1, s, b"pts\n"), 4);
+    assert_eq!(e.read(1, m, 100).unwrap(), b"pts\r\n");
+    // /dev/tty and /dev/console of init are the console.
+    let t = e.open(1, "/dev/tty", O_RDWR);
+    assert!(t >= 0, "{t}");
+    assert_eq!(e.write(1, t, b"tty\n"), 4);
+    assert_eq!(e.host.stdout_string(), "tty\r\n");
+    assert_eq!(e.call(1, nr::close, &[m as u32]), 0);
+    assert_eq!(
+        e.open(1, &pts, O_RDWR | O_NOCTTY),
+        -2,
+        "gone from devpts after the master closed"
+    );
+}
