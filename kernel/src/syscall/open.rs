@@ -127,8 +127,8 @@ fn do_open_in(ctx: &mut Ctx<'_>, fsx: &FsContext, dirfd: i32, path: &[u8], flags
     let ops: Arc<dyn FileOps> = match opened {
         Opened::File(f) => f,
         Opened::Tty(rdev) => crate::tty::open(ctx, rdev, flags)?,
-        // FIFOs need the pipe module's shared object (inode.fifo_slot()).
-        Opened::Fifo(_) => return Err(Errno::ENXIO),
+        // The pipe shared through the inode's fifo_slot (man 7 fifo rules).
+        Opened::Fifo(node) => super::pipe::open_fifo(ctx, &node, flags)?,
     };
     let _ = h;
     let status = flags & !(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
