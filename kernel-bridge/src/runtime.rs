@@ -151,7 +151,7 @@ pub enum TaskStart {
 
 pub struct ForkSnapshot {
     program: Arc<Program>,
-    memory: Vec<u8>,
+    memory: MemSnapshot,
     globals: Vec<(String, Val)>,
     async_buf: u32,
     start_arg: i32,
@@ -362,17 +362,15 @@ impl Runtime {
         } else if let Some(snap) = snapshot {
             // Fork child: same address space contents, then rewind into the
             // fork import, which returns 0.
-            let cur = memory.data_size(&store) as u64;
-            let want = snap.memory.len() as u64;
-            if want > cur {
+            let initial = memory.data_size(&store);
+            let want = snap.memory.len;
+            if want > initial {
                 memory
-                    .grow(&mut store, (want - cur) / 65536)
+                    .grow(&mut store, ((want - initial) / 65536) as u64)
                     .map_err(fail)?;
             }
-            copy_differing_pages(
-                &mut memory.data_mut(&mut store)[..snap.memory.len()],
-                &snap.memory,
-            );
+            snap.memory
+                .restore(&mut memory.data_mut(&mut store)[..want], initial);
             for (name, val) in &snap.globals {
                 if let Some(g) = instance.get_global(&mut store, name) {
                     g.set(&mut store, *val).map_err(fail)?;
@@ -464,7 +462,7 @@ impl Runtime {
                 let snap = snapshot(store)?;
                 tracing::debug!(
                     "fork {tid} -> {child}: snapshot of {} KiB in {:?}",
-                    snap.memory.len() >> 10,
+                    snap.memory.len >> 10,
                     t0.elapsed()
                 );
                 if let Err(e) = self.spawn_task(child, TaskStart::Fork(Box::new(snap))) {
@@ -504,7 +502,7 @@ fn snapshot(store: &mut Store<Proc>) -> wasmtime::Result<ForkSnapshot> {
             .ok_or_else(|| wasmtime::Error::msg("no instance"))?;
     let mem = ex.memory;
     let handles = ex.globals.clone();
-    let memory = mem.data(&*store).to_vec();
+    let memory = MemSnapshot::take(mem.data(&*store));
     let mut globals = Vec::new();
     for (name, g) in handles {
         let v = g.get(&mut *store);
@@ -520,15 +518,65 @@ fn snapshot(store: &mut Store<Proc>) -> wasmtime::Result<ForkSnapshot> {
     })
 }
 
-/// Copy `src` over `dst` page by page, writing only pages that differ: the
-/// fresh instance's memory is the module image (copy-on-write) plus zero
-/// pages, so pages the parent never changed stay shared/untouched and the
-/// child's RSS is what the parent dirtied, not its whole memory size.
-fn copy_differing_pages(dst: &mut [u8], src: &[u8]) {
-    const PAGE: usize = 4096;
-    for (d, s) in dst.chunks_mut(PAGE).zip(src.chunks(PAGE)) {
-        if d != s {
-            d.copy_from_slice(s);
+const PAGE: usize = 4096;
+static ZERO_PAGE: [u8; PAGE] = [0; PAGE];
+
+/// A fork snapshot of linear memory: only the pages that are not all zero.
+/// Large, mostly untouched address spaces (the kernel maps far above the
+/// heap) then cost a scan, not a copy, and the child dirties only pages that
+/// hold data.
+struct MemSnapshot {
+    /// Memory size in bytes (a multiple of 64 KiB).
+    len: usize,
+    /// Indices of the saved pages, ascending.
+    pages: Vec<u32>,
+    /// Their contents, `PAGE` bytes each.
+    data: Vec<u8>,
+}
+
+impl MemSnapshot {
+    fn take(mem: &[u8]) -> MemSnapshot {
+        let mut pages = Vec::new();
+        let mut data = Vec::new();
+        for (i, chunk) in mem.chunks(PAGE).enumerate() {
+            if chunk != &ZERO_PAGE[..chunk.len()] {
+                pages.push(i as u32);
+                data.extend_from_slice(chunk);
+            }
+        }
+        MemSnapshot {
+            len: mem.len(),
+            pages,
+            data,
+        }
+    }
+
+    /// Write the snapshot into a fresh instance's memory `dst` whose first
+    /// `initial` bytes are the module image (possibly non-zero) and the rest
+    /// zero. Pages equal to the target are not written, so they stay shared
+    /// (copy-on-write image, zero pages).
+    fn restore(&self, dst: &mut [u8], initial: usize) {
+        let mut saved = self.pages.iter().zip(self.data.chunks(PAGE)).peekable();
+        for (i, d) in dst
+            .chunks_mut(PAGE)
+            .enumerate()
+            .take(initial.div_ceil(PAGE))
+        {
+            let src = match saved.peek() {
+                Some((&p, s)) if p as usize == i => {
+                    let s = *s;
+                    saved.next();
+                    s
+                }
+                _ => &ZERO_PAGE[..d.len()],
+            };
+            if d != src {
+                d.copy_from_slice(src);
+            }
+        }
+        for (&p, s) in saved {
+            let at = p as usize * PAGE;
+            dst[at..at + s.len()].copy_from_slice(s);
         }
     }
 }

@@ -105,3 +105,62 @@ fn trap_is_128_plus_signal() {
     }
     assert_eq!(code, 128 + 4, "{err}");
 }
+
+/// The real-kernel version of the many-process measurement: N forked
+/// children blocked on one pipe, all in one `wasmlinux` host process.
+/// Needs wasmlinux-cc and a kernel with fork, pipes and `map_anonymous`.
+/// `WASMLINUX_BENCH_N=10000 cargo test --release -p wasmlinux-bridge --test cli -- --ignored --nocapture pipe`
+#[test]
+#[ignore]
+fn many_children_blocked_on_a_pipe() {
+    use std::io::{BufRead, BufReader};
+    let n: usize = std::env::var("WASMLINUX_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let cc = root.join("build/sysroot/bin/wasmlinux-cc");
+    let src = root.join("kernel-bridge/tests/c/pipe_many.c");
+    let out = std::env::temp_dir().join(format!("wasmlinux-pipe-many-{}.wasm", std::process::id()));
+    let st = Command::new(&cc)
+        .arg("-O2")
+        .arg(&src)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let t0 = std::time::Instant::now();
+    let mut child = wasmlinux()
+        .args(["run", out.to_str().unwrap(), &n.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().and_then(|l| l.ok()).unwrap_or_default();
+    assert_eq!(first, "ready");
+    let ready = t0.elapsed();
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let field = |k: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(k))
+            .map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    let rss: f64 = field("VmRSS:").parse().unwrap_or(0.0);
+    eprintln!(
+        "N={n} children blocked on a pipe after {ready:?} ({:.0} us/fork); host RSS {rss} KiB ({:.1} KiB/process); threads {}",
+        ready.as_secs_f64() * 1e6 / n as f64,
+        rss / (n + 1) as f64,
+        field("Threads:")
+    );
+    drop(child.stdin.take());
+    let t1 = std::time::Instant::now();
+    let rest: Vec<String> = lines.map_while(|l| l.ok()).collect();
+    let code = child.wait().unwrap().code();
+    eprintln!("released and reaped in {:?}: {rest:?}", t1.elapsed());
+    let _ = std::fs::remove_file(&out);
+    assert_eq!(code, Some(0));
+}
