@@ -37,6 +37,9 @@ pub struct Kernel {
     pub(crate) domainname: Mutex<Vec<u8>>,
     pub(crate) strace: RwLock<Option<StraceSink>>,
     pub(crate) futexes: Mutex<crate::syscall::futex::FutexTable>,
+    pub(crate) timers: Arc<crate::task::timer::Timers>,
+    /// A weak handle on this kernel (for timer callbacks).
+    pub(crate) self_ref: std::sync::Weak<Kernel>,
     /// Monotonic time at boot (uptime, process start times).
     #[allow(dead_code)]
     pub(crate) boot_ns: u64,
@@ -52,7 +55,8 @@ impl Kernel {
         let hostname = config.hostname.as_bytes().to_vec();
         let ns = crate::fs::boot::build_namespace(&config, &host, None)?;
         crate::tty::devpts::mount_dev_pts(&ns, &console)?;
-        let kernel = Arc::new(Kernel {
+        let timers = crate::task::timer::Timers::new(host.clone());
+        let kernel = Arc::new_cyclic(|self_ref| Kernel {
             host,
             config,
             procs: Mutex::new(ProcTable::default()),
@@ -62,6 +66,8 @@ impl Kernel {
             domainname: Mutex::new(b"(none)".to_vec()),
             strace: RwLock::new(None),
             futexes: Default::default(),
+            timers,
+            self_ref: self_ref.clone(),
             boot_ns,
         });
         kernel.console.set_kernel(&kernel);
@@ -165,6 +171,7 @@ impl Kernel {
         if task.dead.load(Ordering::Acquire) {
             return SyscallOutcome::Exit;
         }
+        let _current = crate::task::snapshot::enter(tid);
         let row = syscall::lookup(nr);
         let mut ctx = Ctx { kernel: self, task: task.clone(), mem, nr };
         let res = match row {
@@ -257,8 +264,12 @@ impl Kernel {
 
     /// Map `len` bytes of zeroed anonymous memory for the bridge's own use
     /// (e.g. the asyncify buffer). Inherited by fork like any mapping.
-    pub fn map_anonymous(&self, _tid: Tid, _mem: &mut dyn GuestMemory, _len: u32) -> Result<u32, Errno> {
-        Err(Errno::ENOSYS)
+    pub fn map_anonymous(&self, tid: Tid, mem: &mut dyn GuestMemory, len: u32) -> Result<u32, Errno> {
+        let task = self.task(tid).ok_or(Errno::ESRCH)?;
+        let mut mm = lock(&task.process.mm);
+        let addr = crate::syscall::mm::map_anon(&mut mm, mem, len, b"[bridge]")?;
+        task.process.bridge_buf.store(addr, Ordering::Relaxed);
+        Ok(addr)
     }
 
     /// Cheap check (an atomic load) used at syscall return and by the
@@ -273,13 +284,15 @@ impl Kernel {
     /// siginfo/ucontext below `sp` (or on the sigaltstack), blocks
     /// `sa_mask | signo` (unless SA_NODEFER), applies SA_RESETHAND and
     /// returns the delivery.
-    pub fn check_signals(&self, _tid: Tid, _mem: &mut dyn GuestMemory, _sp: u32) -> SignalAction {
-        SignalAction::None
+    pub fn check_signals(&self, tid: Tid, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction {
+        self.check_signals_impl(tid, mem, sp)
     }
 
     /// The handler of `delivery` returned: restore the signal mask from the
     /// frame's ucontext (rt_sigreturn semantics).
-    pub fn signal_return(&self, _tid: Tid, _mem: &mut dyn GuestMemory, _delivery: &SignalDelivery) {}
+    pub fn signal_return(&self, tid: Tid, mem: &mut dyn GuestMemory, delivery: &SignalDelivery) {
+        self.signal_return_impl(tid, mem, delivery)
+    }
 
     /// A guest trap happened in `tid`: the process dies of the signal
     /// (status visible to its parent).
@@ -300,6 +313,12 @@ impl Kernel {
         if let Some(t) = self.task(tid) {
             self.exit_group(t.pid(), status);
         }
+    }
+}
+
+impl Drop for Kernel {
+    fn drop(&mut self) {
+        self.timers.shutdown();
     }
 }
 

@@ -1,33 +1,63 @@
-//! Signal generation: queueing on a process or a thread, discarding
-//! ignored signals, SIGKILL/SIGCONT side effects, waking the target.
+//! Signal generation and delivery.
+//!
+//! Generation (`send_to_process`, `send_to_task`) applies the rules that
+//! act at once: SIGKILL kills, SIGCONT resumes a stopped process and drops
+//! pending stop signals, a stop signal drops a pending SIGCONT, a signal
+//! that is ignored and not blocked is discarded. Then the target is woken.
+//! Delivery (`check_signals`) runs on the target's own thread: default
+//! actions happen in the kernel (terminate, stop — parking until SIGCONT —
+//! ignore), handlers get a siginfo + ucontext frame written below the
+//! shadow-stack pointer or on the sigaltstack.
 
-use crate::api::ExitStatus;
-use crate::signal::{SigInfo, SIGKILL};
-use crate::task::{lock, Pid, ProcState, Task};
-use crate::Kernel;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use super::*;
+use crate::api::{ExitStatus, GuestMemory, SignalAction, SignalDelivery, Tid};
+use crate::task::{lock, Pid, ProcState, Task};
+use crate::Kernel;
+
+/// Size of the guest `ucontext_t` (uapi `struct ucontext`, wasm32).
+pub const UCONTEXT_SIZE: u32 = 212;
+/// Offset of `uc_sigmask` in it.
+pub const UC_SIGMASK: u32 = 20;
+/// Offset of `uc_stack`.
+pub const UC_STACK: u32 = 8;
+/// Offset of `uc_mcontext` (`struct sigcontext { sc_sp, sc_pc, ... }`).
+pub const UC_MCONTEXT: u32 = 148;
+pub const SIGINFO_SIZE: u32 = 128;
+
+fn is_stop(sig: u32) -> bool {
+    matches!(sig, SIGSTOP | SIGTSTP | SIGTTIN | SIGTTOU)
+}
+
+fn stop_set() -> SigSet {
+    SigSet(SigSet::bit(SIGSTOP) | SigSet::bit(SIGTSTP) | SigSet::bit(SIGTTIN) | SigSet::bit(SIGTTOU))
+}
+
 impl Kernel {
+    fn live_tasks(&self, pid: Pid) -> Option<Vec<Arc<Task>>> {
+        let table = lock(&self.procs);
+        let e = table.procs.get(&pid)?;
+        if matches!(e.state, ProcState::Zombie(_)) {
+            return Some(Vec::new());
+        }
+        Some(e.threads.iter().filter_map(|t| table.tasks.get(t).cloned()).collect())
+    }
+
     /// Queue a process-directed signal. Returns false when the process
-    /// does not exist (or is a zombie).
+    /// does not exist.
     pub(crate) fn send_to_process(&self, pid: Pid, info: SigInfo) -> bool {
-        let tasks: Vec<Arc<Task>> = {
-            let table = lock(&self.procs);
-            let Some(e) = table.procs.get(&pid) else { return false };
-            if matches!(e.state, ProcState::Zombie(_)) {
-                return true;
-            }
-            e.threads.iter().filter_map(|t| table.tasks.get(t).cloned()).collect()
-        };
-        if info.signo == 0 {
+        let Some(tasks) = self.live_tasks(pid) else { return false };
+        if info.signo == 0 || tasks.is_empty() {
             return true;
         }
         if info.signo == SIGKILL {
             self.exit_group(pid, ExitStatus::Signaled { signo: SIGKILL as u8, core: false });
             return true;
         }
-        let Some(first) = tasks.first() else { return true };
-        let proc = first.process.clone();
+        let proc = tasks[0].process.clone();
+        self.generation_side_effects(pid, &tasks, info.signo);
         {
             let mut ps = lock(&proc.sig);
             let blocked_everywhere = tasks.iter().all(|t| lock(&t.sig).mask.has(info.signo));
@@ -36,12 +66,7 @@ impl Kernel {
             }
             ps.pending.push(info);
         }
-        for t in &tasks {
-            t.recalc_pending();
-            if t.signal_pending() {
-                self.host.unpark(t.tid);
-            }
-        }
+        self.wake_tasks(&tasks);
         true
     }
 
@@ -54,6 +79,7 @@ impl Kernel {
             self.exit_group(task.pid(), ExitStatus::Signaled { signo: SIGKILL as u8, core: false });
             return;
         }
+        self.generation_side_effects(task.pid(), std::slice::from_ref(task), info.signo);
         {
             let ps = lock(&task.process.sig);
             let mut ts = lock(&task.sig);
@@ -62,9 +88,194 @@ impl Kernel {
             }
             ts.pending.push(info);
         }
-        task.recalc_pending();
-        if task.signal_pending() {
-            self.host.unpark(task.tid);
+        self.wake_tasks(std::slice::from_ref(task));
+    }
+
+    fn wake_tasks(&self, tasks: &[Arc<Task>]) {
+        for t in tasks {
+            t.recalc_pending();
+            if t.signal_pending() {
+                self.host.unpark(t.tid);
+            }
         }
+    }
+
+    /// SIGCONT / stop-signal rules applied when the signal is generated.
+    fn generation_side_effects(&self, pid: Pid, tasks: &[Arc<Task>], sig: u32) {
+        let Some(proc) = tasks.first().map(|t| t.process.clone()) else { return };
+        if sig == SIGCONT {
+            lock(&proc.sig).pending.discard(stop_set());
+            for t in tasks {
+                lock(&t.sig).pending.discard(stop_set());
+            }
+            let resumed = {
+                let mut table = lock(&self.procs);
+                match table.procs.get_mut(&pid) {
+                    Some(e) if matches!(e.state, ProcState::Stopped { .. }) => {
+                        e.state = ProcState::Running;
+                        e.continued = true;
+                        Some(e.ppid)
+                    }
+                    _ => None,
+                }
+            };
+            if let Some(ppid) = resumed {
+                for t in tasks {
+                    self.host.unpark(t.tid);
+                }
+                self.notify_parent_stop(pid, ppid, CLD_CONTINUED, SIGCONT);
+            }
+        } else if is_stop(sig) {
+            lock(&proc.sig).pending.discard(SigSet::of(SIGCONT));
+            for t in tasks {
+                lock(&t.sig).pending.discard(SigSet::of(SIGCONT));
+            }
+        }
+    }
+
+    /// SIGCHLD (CLD_STOPPED / CLD_CONTINUED) to the parent unless it set
+    /// SA_NOCLDSTOP; wakes its waiters either way.
+    fn notify_parent_stop(&self, pid: Pid, ppid: Pid, code: i32, status: u32) {
+        let Some(pp) = lock(&self.procs).entry(ppid).map(|e| e.proc.clone()) else { return };
+        let nocldstop = lock(&pp.sig).actions.get(SIGCHLD).flags & SA_NOCLDSTOP != 0;
+        if !nocldstop {
+            let uid = lock(&self.procs).entry(pid).map(|e| lock(&e.proc.creds).uid).unwrap_or(0);
+            self.send_to_process(ppid, SigInfo { signo: SIGCHLD, code, pid, uid, status: status as i32, ..Default::default() });
+        }
+        pp.child_wait.wake_all();
+    }
+
+    /// Take the next deliverable signal of `task` (thread queue first).
+    fn dequeue(&self, task: &Task) -> Option<SigInfo> {
+        let mut ps = lock(&task.process.sig);
+        let mut ts = lock(&task.sig);
+        let mask = ts.mask;
+        let r = ts.pending.take(mask).or_else(|| ps.pending.take(mask));
+        drop(ts);
+        drop(ps);
+        task.recalc_pending();
+        r
+    }
+
+    /// Stop the process of `task` for `sig` and park until SIGCONT/SIGKILL.
+    fn do_stop(&self, task: &Arc<Task>, sig: u32) {
+        let pid = task.pid();
+        let ppid = {
+            let mut table = lock(&self.procs);
+            let Some(e) = table.procs.get_mut(&pid) else { return };
+            if matches!(e.state, ProcState::Zombie(_)) {
+                return;
+            }
+            e.state = ProcState::Stopped { signo: sig, reported: false };
+            e.continued = false;
+            e.ppid
+        };
+        self.notify_parent_stop(pid, ppid, CLD_STOPPED, sig);
+        loop {
+            if task.dead.load(Ordering::Acquire) {
+                return;
+            }
+            let stopped = matches!(lock(&self.procs).entry(pid).map(|e| e.state), Some(ProcState::Stopped { .. }));
+            if !stopped {
+                return;
+            }
+            self.host.park(task.tid, None);
+        }
+    }
+
+    pub(crate) fn check_signals_impl(&self, tid: Tid, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction {
+        let Some(task) = self.task(tid) else { return SignalAction::Exit };
+        loop {
+            if task.dead.load(Ordering::Acquire) {
+                return SignalAction::Exit;
+            }
+            let Some(info) = self.dequeue(&task) else {
+                // rt_sigsuspend & co: no handler ran, put the old mask back.
+                let mut ts = lock(&task.sig);
+                if let Some(m) = ts.saved_mask.take() {
+                    ts.mask = m;
+                    drop(ts);
+                    task.recalc_pending();
+                }
+                return SignalAction::None;
+            };
+            let sig = info.signo;
+            let act = lock(&task.process.sig).actions.get(sig);
+            if act.handler == SIG_IGN {
+                continue;
+            }
+            if act.handler == SIG_DFL {
+                match default_action(sig) {
+                    DefaultAction::Ignore | DefaultAction::Continue => continue,
+                    DefaultAction::Stop => {
+                        self.do_stop(&task, sig);
+                        continue;
+                    }
+                    DefaultAction::Term | DefaultAction::Core => {
+                        let core = default_action(sig) == DefaultAction::Core;
+                        self.exit_group(task.pid(), ExitStatus::Signaled { signo: sig as u8, core });
+                        return SignalAction::Exit;
+                    }
+                }
+            }
+            match self.setup_frame(&task, mem, sp, &info, act) {
+                Ok(d) => return SignalAction::Deliver(d),
+                Err(_) => {
+                    // No room for the frame: SIGSEGV (force_sigsegv).
+                    self.exit_group(task.pid(), ExitStatus::Signaled { signo: SIGSEGV as u8, core: true });
+                    return SignalAction::Exit;
+                }
+            }
+        }
+    }
+
+    fn setup_frame(&self, task: &Arc<Task>, mem: &mut dyn GuestMemory, sp: u32, info: &SigInfo, act: SigAction) -> crate::error::KResult<SignalDelivery> {
+        use crate::error::Errno;
+        let sig = info.signo;
+        let (old_mask, alt) = {
+            let mut ts = lock(&task.sig);
+            let old = ts.saved_mask.take().unwrap_or(ts.mask);
+            (old, ts.altstack)
+        };
+        let on_alt = alt.flags & SS_DISABLE == 0 && alt.size > 0 && (sp.wrapping_sub(alt.sp)) < alt.size;
+        let use_alt = act.flags & SA_ONSTACK != 0 && alt.flags & SS_DISABLE == 0 && alt.size > 0 && !on_alt;
+        let top = if use_alt { alt.sp.checked_add(alt.size).ok_or(Errno::EFAULT)? } else { sp };
+        let frame = top.checked_sub(SIGINFO_SIZE + UCONTEXT_SIZE + 16).ok_or(Errno::EFAULT)? & !15;
+        let siginfo_ptr = frame;
+        let uc = frame + SIGINFO_SIZE;
+        let mut ucb = vec![0u8; UCONTEXT_SIZE as usize];
+        let st_flags = if alt.flags & SS_DISABLE != 0 { SS_DISABLE } else if on_alt { SS_ONSTACK } else { 0 };
+        ucb[UC_STACK as usize..UC_STACK as usize + 4].copy_from_slice(&alt.sp.to_le_bytes());
+        ucb[UC_STACK as usize + 4..UC_STACK as usize + 8].copy_from_slice(&st_flags.to_le_bytes());
+        ucb[UC_STACK as usize + 8..UC_STACK as usize + 12].copy_from_slice(&alt.size.to_le_bytes());
+        ucb[UC_SIGMASK as usize..UC_SIGMASK as usize + 8].copy_from_slice(&old_mask.0.to_le_bytes());
+        ucb[UC_MCONTEXT as usize..UC_MCONTEXT as usize + 4].copy_from_slice(&sp.to_le_bytes());
+        crate::mem::write_bytes(mem, siginfo_ptr, &info.encode())?;
+        crate::mem::write_bytes(mem, uc, &ucb)?;
+        {
+            let mut ts = lock(&task.sig);
+            ts.mask.0 |= act.mask.0;
+            if act.flags & SA_NODEFER == 0 {
+                ts.mask.add(sig);
+            }
+            ts.mask = ts.mask.blockable();
+            if use_alt && alt.flags & SS_AUTODISARM != 0 {
+                ts.altstack = AltStack { sp: 0, flags: SS_DISABLE, size: 0 };
+            }
+        }
+        if act.flags & SA_RESETHAND != 0 {
+            lock(&task.process.sig).actions.set(sig, SigAction::default());
+        }
+        task.recalc_pending();
+        Ok(SignalDelivery { signo: sig as i32, handler: act.handler, sa_flags: act.flags, siginfo_ptr, ucontext_ptr: uc, handler_sp: frame & !15 })
+    }
+
+    pub(crate) fn signal_return_impl(&self, tid: Tid, mem: &mut dyn GuestMemory, d: &SignalDelivery) {
+        let Some(task) = self.task(tid) else { return };
+        let mut b = [0u8; 8];
+        if mem.read(d.ucontext_ptr + UC_SIGMASK, &mut b).is_ok() {
+            lock(&task.sig).mask = SigSet(u64::from_le_bytes(b)).blockable();
+        }
+        task.recalc_pending();
     }
 }

@@ -28,13 +28,16 @@ pub mod futex;
 pub mod io;
 pub mod lock;
 pub mod misc;
+pub mod mm;
 pub mod mount;
 pub mod open;
 pub mod path;
 pub mod pipe;
 pub mod process;
 pub mod sched;
+pub mod signal;
 pub mod stat;
+pub mod time;
 mod table;
 
 pub use table::{nr, TABLE};

@@ -15,6 +15,8 @@
 pub mod fd;
 pub mod exec;
 pub mod lifecycle;
+pub mod snapshot;
+pub mod timer;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -75,6 +77,8 @@ pub struct ItimerReal {
     /// Monotonic deadline of the next expiry.
     pub deadline_ns: Option<u64>,
     pub interval_ns: u64,
+    /// Bumped at every (re)arm; expiries of older generations are ignored.
+    pub gen: u64,
 }
 
 /// Process-directed signal state (`struct sighand_struct` + shared pending).
