@@ -1,0 +1,48 @@
+-- strings: formatting, patterns, gsub/gmatch, byte/char, utf8, pack/unpack (portable formats only)
+local function p(...) print(...) end
+
+p(string.format("%5d|%-5d|%05d|%x|%X|%o|%c", 42, 42, 42, 255, 255, 8, 65))
+p(string.format("%.3f|%10.2f|%-10.2e|%g|%g|%g", math.pi, -2.5, 12345.678, 1e20, 0.1, 100))
+p(string.format("%q", 'a "quoted"\n\0string\t\\'))
+p(string.format("%q|%q|%q", 1/0, -1/0, math.mininteger))
+p(string.format("%s|%s|%s|%s", nil, true, 12, 1.5))
+p(string.format("%a", 1.0))
+p(string.format("[%10s][%-10s][%.2s]", "right", "left", "truncate"))
+p(1e15, 1e16, 2^53, 2^63, -0.0, 1/3, 100 // 7, 100 % 7, -7 // 2, -7 % 2, 7 // 0.0, 3 / 2)
+p(math.maxinteger, math.mininteger, math.maxinteger + 1 == math.mininteger)
+p(math.tointeger(3.0), math.tointeger(3.5), math.type(1), math.type(1.0), math.type("1"))
+p(tostring(10 // 3), tostring(10.0 // 3), 0x10, 0xff // 1, 1e2, "10" + 5, "3" * "4", 10 .. 20)
+p(string.rep("ab", 5, "-"), ("x"):rep(0), ("hello"):upper(), ("HeLLo"):lower(), ("abc"):reverse())
+p(("hello world"):find("o w"), ("hello world"):find("o", 6), ("a.b"):find(".", 1, true))
+p(("key = value"):match("^(%w+)%s*=%s*(%w+)$"))
+p(("2024-01-15"):match("(%d+)-(%d+)-(%d+)"))
+p(string.gsub("hello world", "o", "0"))
+p(string.gsub("hello world", "(%w+)", "<%1>"))
+p(string.gsub("abc", "%w", "%0%0"))
+p(string.gsub("$name is $age", "%$(%w+)", {name = "lua", age = 30}))
+p(string.gsub("1 2 3", "%d", function(d) return d * 2 end))
+p(string.gsub("abc", "", "-"))
+local words = {}
+for w in ("the quick  brown fox"):gmatch("%a+") do words[#words + 1] = w end
+p(table.concat(words, ","))
+for k, v in ("a=1, b=2, c=3"):gmatch("(%w+)=(%w+)") do io.write(k, ":", v, ";") end
+print()
+p(("THE (quick) fox"):find("%((%a+)%)"))
+p(("[[x]]"):match("%[%[(.-)%]%]"), ("f(a(b)c)"):match("%b()"), ("THE END"):match("%f[%a]%a+$"))
+p(string.byte("ABC", 1, -1), string.char(72, 105), #"\u{48}\u{49}")
+p(utf8.char(72, 228, 8364, 128512), utf8.len("häll€"), utf8.codepoint("€", 1))
+for pos, cp in utf8.codes("aé€") do io.write(pos, "=", cp, " ") end
+print()
+p(utf8.offset("aé€x", 3), utf8.charpattern)
+p(string.pack("<i4", 1):byte(1, -1))
+p(string.pack(">i2 z", 258, "hi"):byte(1, -1))
+p(string.unpack("<i4", string.pack("<i4", -2)))
+p(string.unpack("<d", string.pack("<d", 1.5)))
+p(string.packsize("i4i8"), string.unpack("s1", "\3abc"))
+p(("%d items"):format(3), tostring(nil), tostring(false), tonumber("0x1p4"), tonumber("z", 36), tonumber(" 12 "), tonumber("1e"))
+p(select("#", ("a,b,,c"):gsub(",", ";")), select(2, "a", "b", "c"))
+local s = {}
+for i = 1, 1000 do s[#s + 1] = string.format("%04d", i) end
+local big = table.concat(s)
+p(#big, big:sub(1, 12), big:sub(-8), big:sub(100, 103), big:find("0999"))
+p(string.len(big:rep(100)), ("x"):rep(3, ", "))
