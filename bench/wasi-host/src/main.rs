@@ -21,7 +21,22 @@ fn run() -> wasmtime::Result<i32> {
     })?;
     let args: Vec<String> = std::iter::once(module_path.clone()).chain(argv).collect();
 
-    let config = Config::new();
+    // Diagnostic knobs to mimic the wasmlinux bridge's engine settings (used to explain
+    // differences in bench/RESULTS.md; the benchmark itself runs with the defaults):
+    //   WASI_HOST_EPOCH=1        epoch interruption on, deadline far away (bridge: on, 10 ms tick)
+    //   WASI_HOST_GUARD=BYTES    memory guard size (bridge: 64 KiB; default 32 MiB)
+    //   WASI_HOST_NO_MOVE=1      memory_may_move(false), memory_reservation_for_growth(0)
+    let mut config = Config::new();
+    let env_on = |k: &str| std::env::var(k).is_ok_and(|v| v == "1");
+    if env_on("WASI_HOST_EPOCH") {
+        config.epoch_interruption(true);
+    }
+    if let Some(g) = std::env::var("WASI_HOST_GUARD").ok().and_then(|v| v.parse::<u64>().ok()) {
+        config.memory_guard_size(g);
+    }
+    if env_on("WASI_HOST_NO_MOVE") {
+        config.memory_may_move(false).memory_reservation_for_growth(0);
+    }
     let engine = Engine::new(&config)?;
     let module = Module::from_file(&engine, &module_path)?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
@@ -33,6 +48,9 @@ fn run() -> wasmtime::Result<i32> {
         b.preopened_dir(host, guest, FsPerms::ReadWrite)?;
     }
     let mut store = Store::new(&engine, b.build_p1());
+    if env_on("WASI_HOST_EPOCH") {
+        store.set_epoch_deadline(u64::MAX / 2);
+    }
     let instance = linker.instantiate(&mut store, &module)?;
     let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
     match start.call(&mut store, ()) {
