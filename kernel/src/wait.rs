@@ -46,6 +46,8 @@ pub struct WaitQueue {
 struct WaitQueueInner {
     next: u64,
     waiters: Vec<(u64, Waiter)>,
+    /// Number of `wake_all` calls so far (edge detection for EPOLLET).
+    wakes: u64,
 }
 
 impl WaitQueue {
@@ -69,12 +71,19 @@ impl WaitQueue {
     /// Wake every registered task (they re-check their conditions).
     pub fn wake_all(&self) {
         let waiters: Vec<Waiter> = {
-            let q = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            let mut q = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            q.wakes = q.wakes.wrapping_add(1);
             q.waiters.iter().map(|(_, w)| w.clone()).collect()
         };
         for w in waiters {
             w.wake();
         }
+    }
+
+    /// How many times the queue was woken: an object whose count moved
+    /// had an event since (epoll's edge-triggered mode compares counts).
+    pub fn wake_count(&self) -> u64 {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).wakes
     }
 
     pub fn is_empty(&self) -> bool {

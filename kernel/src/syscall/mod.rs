@@ -22,6 +22,8 @@ use crate::wait::{WaitQueue, Waiter};
 use crate::Kernel;
 
 pub mod dir;
+pub mod epoll;
+pub mod eventfd;
 pub mod fd;
 pub mod fs;
 pub mod futex;
@@ -33,11 +35,14 @@ pub mod mount;
 pub mod open;
 pub mod path;
 pub mod pipe;
+pub mod poll;
 pub mod process;
 pub mod sched;
 pub mod signal;
+pub mod socket;
 pub mod stat;
 pub mod time;
+pub mod timerfd;
 mod table;
 
 pub use table::{nr, TABLE};
