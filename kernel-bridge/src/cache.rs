@@ -126,6 +126,7 @@ impl ModuleCache {
         Ok((module, source))
     }
 
+    #[allow(unsafe_code)]
     fn load(&self, path: &PathBuf) -> Option<Module> {
         let data = std::fs::read(path).ok()?;
         if data.len() < 32 || Sha256::digest(&data[32..]).as_slice() != &data[..32] {

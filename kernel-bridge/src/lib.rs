@@ -12,6 +12,9 @@
 //! API the runtime uses, as a trait), [`console`] (host terminal: raw mode,
 //! SIGWINCH, stdin feeding), [`cli`] (`wasmlinux run`).
 
+// The only exception: `cache::ModuleCache::load` (Module::deserialize).
+#![deny(unsafe_code)]
+
 pub mod cache;
 pub mod cli;
 pub mod console;
