@@ -52,6 +52,9 @@ impl Kernel {
         if info.signo == 0 || tasks.is_empty() {
             return true;
         }
+        if pid == 1 && self.init_ignores(&tasks[0], info.signo) {
+            return true;
+        }
         if info.signo == SIGKILL {
             self.exit_group(pid, ExitStatus::Signaled { signo: SIGKILL as u8, core: false });
             return true;
@@ -75,6 +78,9 @@ impl Kernel {
         if info.signo == 0 {
             return;
         }
+        if task.pid() == 1 && self.init_ignores(task, info.signo) {
+            return;
+        }
         if info.signo == SIGKILL {
             self.exit_group(task.pid(), ExitStatus::Signaled { signo: SIGKILL as u8, core: false });
             return;
@@ -89,6 +95,12 @@ impl Kernel {
             ts.pending.push(info);
         }
         self.wake_tasks(std::slice::from_ref(task));
+    }
+
+    /// Init only receives signals it has a handler for (man 2 kill), so
+    /// SIGKILL/SIGSTOP and default-action signals from userland do nothing.
+    fn init_ignores(&self, task: &Task, sig: u32) -> bool {
+        sig == SIGKILL || sig == SIGSTOP || lock(&task.process.sig).actions.get(sig).handler == SIG_DFL
     }
 
     fn wake_tasks(&self, tasks: &[Arc<Task>]) {

@@ -300,10 +300,7 @@ pub fn sys_sendfile64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     let count = count.min(MAX_RW_COUNT).min(1 << 24);
     let data = read_file(ctx, &inp, count, offset.map(|o| o as u64))?;
-    let written = match write_file(ctx, &out, &data, None) {
-        Ok(n) => n,
-        Err(e) => return Err(e),
-    };
+    let written = write_file(ctx, &out, &data, None)?;
     // Give back what was read but not written.
     if written < data.len() && offset.is_none() && inp.ops.seekable() {
         *lock(&inp.pos) -= (data.len() - written) as u64;
