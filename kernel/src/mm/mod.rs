@@ -106,7 +106,7 @@ impl Mm {
     /// `max(mmap_base, brk)` (first fit).
     pub fn find_free(&self, len: u32) -> Option<u32> {
         let len = len as u64;
-        let mut cand = (self.mmap_base as u64).max(page_up(self.brk as u64));
+        let mut cand = (self.mmap_base as u64).max(page_up(self.brk as u64)).max(crate::mem::NULL_GUARD as u64);
         for (&s, v) in self.vmas.range(..) {
             let (s, e) = (s as u64, s as u64 + v.len as u64);
             if e <= cand {
