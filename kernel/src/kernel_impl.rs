@@ -53,7 +53,8 @@ impl Kernel {
         let console = Console::new(config.console, host.clone());
         let boot_ns = host.now_ns(HostClock::Monotonic);
         let hostname = config.hostname.as_bytes().to_vec();
-        let ns = crate::fs::boot::build_namespace(&config, &host, None)?;
+        let procfs = crate::fs::procfs::ProcFs::new();
+        let ns = crate::fs::boot::build_namespace(&config, &host, Some(&|| procfs.clone() as Arc<dyn crate::vfs::FileSystem>))?;
         crate::tty::devpts::mount_dev_pts(&ns, &console)?;
         let timers = crate::task::timer::Timers::new(host.clone());
         let kernel = Arc::new_cyclic(|self_ref| Kernel {
@@ -71,6 +72,7 @@ impl Kernel {
             boot_ns,
         });
         kernel.console.set_kernel(&kernel);
+        procfs.set_kernel(Arc::downgrade(&kernel));
         Ok(kernel)
     }
 

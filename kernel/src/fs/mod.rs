@@ -6,3 +6,4 @@ pub mod tmpfs;
 pub mod hostfs;
 pub mod boot;
 pub mod devfs;
+pub mod procfs;
