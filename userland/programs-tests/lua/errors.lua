@@ -2,7 +2,8 @@
 -- (string.rep, table.sort comparators, gsub callbacks, metamethods, tostring), load errors
 local function show(...)
     local t = table.pack(...)
-    for i = 1, t.n do t[i] = tostring(t[i]) end
+    -- addresses differ between any two builds: print "table: ADDR"
+    for i = 1, t.n do t[i] = (tostring(t[i]):gsub("0x%x+", "ADDR")) end
     print(table.concat(t, " | "))
 end
 
