@@ -4,7 +4,7 @@
 //! The expected numbers are the wasm32 sizes and offsets recorded in uapi.rs's const assertions
 //! (`["Size of T"][size_of::<T>() - N]`, which also make the Rust types have them on the host).
 //! They become `WL_EXPECT_size_T` / `WL_EXPECT_off_T_field` macros, and
-//! `userland/tests/abi/layout.c` is compiled with clang-16 for wasm32 against the sysroot's
+//! `sysroot/tests/abi/layout.c` is compiled with clang-16 for wasm32 against the sysroot's
 //! headers, where every CHECK is a `_Static_assert`.
 //!
 //! Needs clang-16 and the built sysroot headers (`scripts/build-sysroot`); without musl's
@@ -115,7 +115,7 @@ fn musl_headers_agree_with_uapi_rs() {
     let expect_path = dir.join("expect.h");
     std::fs::write(&expect_path, expect_h).unwrap();
 
-    let layout_c = root.join("userland/tests/abi/layout.c");
+    let layout_c = root.join("sysroot/tests/abi/layout.c");
     let mut cmd = Command::new("clang-16");
     cmd.args([
         "--target=wasm32-unknown-unknown",
