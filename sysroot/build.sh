@@ -168,13 +168,14 @@ make -C "$OBJ" -f "$STAGE/Makefile" -s install-headers install-libs >>"$WORK/mak
     || die "musl install failed; log: $WORK/make.log"
 
 # ---- driver -------------------------------------------------------------------------------------------
-for t in wasmlinux-cc wasmlinux-ar wasmlinux-ranlib wasmlinux-imports; do
+for t in wasmlinux-cc wasmlinux-ar wasmlinux-ranlib wasmlinux-strip wasmlinux-imports; do
     install -m 0755 "$ROOT/sysroot/bin/$t" "$SYSROOT/bin/$t"
 done
 ln -sf wasmlinux-cc "$SYSROOT/bin/wasm32-unknown-linux-musl-gcc"
 ln -sf wasmlinux-cc "$SYSROOT/bin/wasm32-unknown-linux-musl-cc"
 ln -sf wasmlinux-ar "$SYSROOT/bin/wasm32-unknown-linux-musl-ar"
 ln -sf wasmlinux-ranlib "$SYSROOT/bin/wasm32-unknown-linux-musl-ranlib"
+ln -sf wasmlinux-strip "$SYSROOT/bin/wasm32-unknown-linux-musl-strip"
 
 echo "$FP" > "$SYSROOT/.stamp"
 say "done in $(( $(date +%s) - START )) s: $SYSROOT (libc.a $(du -k "$SYSROOT/lib/libc.a" | cut -f1) KiB)"
