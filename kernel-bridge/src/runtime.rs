@@ -63,6 +63,12 @@ pub struct Longjmp {
     pub val: i32,
 }
 
+/// A trap that must kill the process with its signal: not offered to
+/// handlers again by outer `invoke_*` frames.
+#[derive(Debug, thiserror::Error)]
+#[error("fatal {0:?}")]
+pub struct FatalSignal(pub TrapSignal);
+
 /// Why a task could not start: message, and the status to kill it with.
 type TaskFailure = (String, ExitStatus);
 
@@ -164,7 +170,8 @@ impl Runtime {
         config: RuntimeConfig,
     ) -> wasmtime::Result<Arc<Runtime>> {
         let mut wc = Config::new();
-        wc.epoch_interruption(true)
+        let preempt = std::env::var("WASMLINUX_PREEMPT").map_or(true, |v| v != "0");
+        wc.epoch_interruption(preempt)
             .max_wasm_stack(config.max_wasm_stack)
             .memory_reservation(config.memory_reservation)
             .memory_guard_size(config.memory_guard)
@@ -502,7 +509,8 @@ fn snapshot(store: &mut Store<Proc>) -> wasmtime::Result<ForkSnapshot> {
             .ok_or_else(|| wasmtime::Error::msg("no instance"))?;
     let mem = ex.memory;
     let handles = ex.globals.clone();
-    let memory = MemSnapshot::take(mem.data(&*store));
+    let ranges = p.kernel.mapped_ranges(p.tid);
+    let memory = MemSnapshot::take(mem.data(&*store), &ranges);
     let mut globals = Vec::new();
     for (name, g) in handles {
         let v = g.get(&mut *store);
@@ -521,10 +529,10 @@ fn snapshot(store: &mut Store<Proc>) -> wasmtime::Result<ForkSnapshot> {
 const PAGE: usize = 4096;
 static ZERO_PAGE: [u8; PAGE] = [0; PAGE];
 
-/// A fork snapshot of linear memory: only the pages that are not all zero.
-/// Large, mostly untouched address spaces (the kernel maps far above the
-/// heap) then cost a scan, not a copy, and the child dirties only pages that
-/// hold data.
+/// A fork snapshot of linear memory: the non-zero pages of the ranges the
+/// kernel has mapped. The hole between the heap and the mappings (the
+/// kernel maps from brk + 64 MiB) is skipped without a look, and the child
+/// dirties only pages that hold data.
 struct MemSnapshot {
     /// Memory size in bytes (a multiple of 64 KiB).
     len: usize,
@@ -535,14 +543,21 @@ struct MemSnapshot {
 }
 
 impl MemSnapshot {
-    fn take(mem: &[u8]) -> MemSnapshot {
+    fn take(mem: &[u8], ranges: &[std::ops::Range<u64>]) -> MemSnapshot {
         let mut pages = Vec::new();
         let mut data = Vec::new();
-        for (i, chunk) in mem.chunks(PAGE).enumerate() {
-            if chunk != &ZERO_PAGE[..chunk.len()] {
-                pages.push(i as u32);
-                data.extend_from_slice(chunk);
+        let mut next = 0usize; // first page not yet looked at (ranges may share a page)
+        for r in ranges {
+            let first = (r.start as usize / PAGE).max(next);
+            let end = (r.end.min(mem.len() as u64) as usize).div_ceil(PAGE);
+            for i in first..end {
+                let chunk = &mem[i * PAGE..((i + 1) * PAGE).min(mem.len())];
+                if chunk != &ZERO_PAGE[..chunk.len()] {
+                    pages.push(i as u32);
+                    data.extend_from_slice(chunk);
+                }
             }
+            next = next.max(end);
         }
         MemSnapshot {
             len: mem.len(),
@@ -582,6 +597,9 @@ impl MemSnapshot {
 }
 
 fn trap_signal(e: &wasmtime::Error) -> TrapSignal {
+    if let Some(&FatalSignal(sig)) = e.downcast_ref::<FatalSignal>() {
+        return sig;
+    }
     match e.downcast_ref::<Trap>() {
         Some(Trap::UnreachableCodeReached | Trap::BadSignature | Trap::IndirectCallToNull) => {
             TrapSignal::Ill
@@ -914,6 +932,13 @@ fn define_invoke(linker: &mut Linker<Proc>, name: &str, ty: FuncType) -> wasmtim
             // caller unwinds further; on rewind we are simply called again.
             Ok(()) => Ok(()),
             Err(e) => {
+                // A trap inside a setjmp context: a handler may siglongjmp
+                // out of it (the result is then a Longjmp, caught below).
+                let e = if e.is::<Trap>() {
+                    run_trap_handler(&mut caller, e)
+                } else {
+                    e
+                };
                 let Some(&Longjmp { env, val }) = e.downcast_ref::<Longjmp>() else {
                     return Err(e);
                 };
@@ -935,6 +960,28 @@ fn define_invoke(linker: &mut Linker<Proc>, name: &str, ty: FuncType) -> wasmtim
 // ---------------------------------------------------------------------------
 // Signals
 // ---------------------------------------------------------------------------
+
+/// A guest trap reached an `invoke_*` (a setjmp context): if the process
+/// handles the signal, queue it and run the handler from here, on the shadow
+/// stack as the trap left it. Returns the error to go on with: the
+/// handler's `Longjmp` (the invoke catches it like any longjmp), or
+/// [`FatalSignal`] when there is no handler or it returned (Linux would
+/// re-execute the faulting instruction, which would fault again), or
+/// whatever else ended the handler (exit, exec).
+fn run_trap_handler(caller: &mut Caller<'_, Proc>, trap: wasmtime::Error) -> wasmtime::Error {
+    let sig = trap_signal(&trap);
+    let mut cx = caller.as_context_mut();
+    let (tid, kernel) = (cx.data().tid, cx.data().kernel.clone());
+    if cx.data().in_asyncify || !kernel.trap_to_handler(tid, sig) {
+        tracing::debug!("task {tid}: {trap:?} -> {sig:?} (no handler)");
+        return FatalSignal(sig).into();
+    }
+    tracing::debug!("task {tid}: {trap:?} -> {sig:?} handler");
+    match deliver_signals(&mut cx) {
+        Ok(()) => FatalSignal(sig).into(),
+        Err(e) => e,
+    }
+}
 
 /// Deliver every pending signal to guest handlers (or die of it).
 fn deliver_signals(cx: &mut StoreContextMut<'_, Proc>) -> wasmtime::Result<()> {

@@ -6,6 +6,8 @@
 //! small fake kernel while the real one is being written. The methods mirror
 //! `wasmlinux_kernel::Kernel` one to one (see kernel/src/kernel_impl.rs).
 
+use std::ops::Range;
+
 use wasmlinux_kernel::{
     Errno, ExecImage, ExitStatus, GuestMemory, Kernel, SignalAction, SignalDelivery,
     SyscallOutcome, Tid, TrapSignal,
@@ -32,6 +34,16 @@ pub trait Sys: Send + Sync {
     fn check_signals(&self, tid: Tid, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction;
     fn signal_return(&self, tid: Tid, mem: &mut dyn GuestMemory, delivery: &SignalDelivery);
     fn trap(&self, tid: Tid, sig: TrapSignal);
+    /// Queue a trap's signal if a handler will run (see
+    /// `Kernel::trap_to_handler`). Default: never (the trap kills).
+    fn trap_to_handler(&self, _tid: Tid, _sig: TrapSignal) -> bool {
+        false
+    }
+    /// Guest ranges that can hold data (see `Kernel::mapped_ranges`).
+    /// Default: the whole 4 GiB (the caller clips to the memory size).
+    fn mapped_ranges(&self, _tid: Tid) -> Vec<Range<u64>> {
+        std::iter::once(0..1 << 32).collect()
+    }
     fn abort_task(&self, tid: Tid, status: ExitStatus);
 }
 
@@ -70,6 +82,12 @@ impl Sys for Kernel {
     }
     fn trap(&self, tid: Tid, sig: TrapSignal) {
         Kernel::trap(self, tid, sig)
+    }
+    fn trap_to_handler(&self, tid: Tid, sig: TrapSignal) -> bool {
+        Kernel::trap_to_handler(self, tid, sig)
+    }
+    fn mapped_ranges(&self, tid: Tid) -> Vec<Range<u64>> {
+        Kernel::mapped_ranges(self, tid)
     }
     fn abort_task(&self, tid: Tid, status: ExitStatus) {
         Kernel::abort_task(self, tid, status)

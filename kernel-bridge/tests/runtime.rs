@@ -355,6 +355,53 @@ fn longjmp_out_of_async_handler() {
     );
 }
 
+/// A trap inside an invoke_* (setjmp context) with a SIGFPE handler: the
+/// handler runs and siglongjmps out (caught by the invoke); a handler that
+/// returns, or no handler, kills the process with the signal.
+#[test]
+fn trap_in_setjmp_context_runs_handler() {
+    let e = env();
+    let body = |handler: &str, install: bool| {
+        program(&format!(
+            r#"{EXIT_WITH}
+            (import "env" "invoke_ii" (func $invoke_ii (param i32 i32) (result i32)))
+            (import "env" "emscripten_longjmp" (func $longjmp (param i32 i32)))
+            (global $threw (mut i32) (i32.const 0))
+            (global $threw_value (mut i32) (i32.const 0))
+            (global $caught (mut i32) (i32.const 0))
+            (global $hsp (mut i32) (i32.const 0))
+            (func (export "setThrew") (param i32 i32)
+              (global.set $threw (local.get 0)) (global.set $threw_value (local.get 1)))
+            (func $div (param i32) (result i32)
+              (global.set $sp (i32.const 30000))
+              (i32.div_s (i32.const 7) (local.get 0)))
+            (func $on_fpe (param i32)
+              (global.set $caught (local.get 0)) (global.set $hsp (global.get $sp)) {handler})
+            (elem (i32.const 1) $on_fpe $div)
+            (func (export "_start") (param i32)
+              {install}
+              (if (i32.ne (call $invoke_ii (i32.const 2) (i32.const 0)) (i32.const 0)) (then (call $exit (i32.const 1))))
+              (if (i32.ne (global.get $caught) (i32.const 8)) (then (call $exit (i32.const 2))))
+              (if (i32.ne (global.get $threw) (i32.const 6000)) (then (call $exit (i32.const 3))))
+              (if (i32.ne (global.get $threw_value) (i32.const 9)) (then (call $exit (i32.const 4))))
+              (if (i32.ne (global.get $sp) (i32.const 65536)) (then (call $exit (i32.const 5))))
+              ;; the handler ran below the trap's shadow stack pointer (mock: sp - 1024)
+              (if (i32.ne (global.get $hsp) (i32.const 28976)) (then (call $exit (i32.const 6))))
+              (call $exit (i32.const 0)))"#,
+            install = if install {
+                "(drop (call $sys3 (i32.const 134) (i32.const 8) (i32.const 1) (i32.const 0)))"
+            } else {
+                ""
+            }
+        ))
+    };
+    let jump = "(call $longjmp (i32.const 6000) (i32.const 9))";
+    assert_eq!(e.run(body(jump, true)), ExitStatus::Exited(0));
+    assert_eq!(e.mock.delivered.lock().unwrap().len(), 1);
+    assert_eq!(e.run(body("", true)), signaled(8), "handler returned");
+    assert_eq!(e.run(body(jump, false)), signaled(8), "no handler");
+}
+
 #[test]
 fn uncaught_longjmp_is_segv() {
     let e = env();

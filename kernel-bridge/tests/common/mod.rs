@@ -367,6 +367,22 @@ impl Sys for Mock {
         self.finish(tid, ExitStatus::Signaled { signo, core: false });
     }
 
+    fn trap_to_handler(&self, tid: Tid, sig: TrapSignal) -> bool {
+        let signo = match sig {
+            TrapSignal::Segv => 11,
+            TrapSignal::Ill => 4,
+            TrapSignal::Fpe => 8,
+        };
+        let mut st = self.st.lock().unwrap();
+        match st.tasks.get_mut(&tid) {
+            Some(t) if t.handlers.contains_key(&signo) => {
+                t.pending.push(signo);
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn abort_task(&self, tid: Tid, status: ExitStatus) {
         self.finish(tid, status);
     }
