@@ -135,8 +135,16 @@ pub trait FileOps: Send + Sync + Any {
     fn truncate(&self, _len: u64) -> KResult<()> {
         Err(Errno::EINVAL)
     }
+    /// fsync/fdatasync. Objects without a sync operation (pipes, sockets,
+    /// ttys, devices, anonymous files) fail with `EINVAL` (man 2 fsync).
     fn sync(&self) -> KResult<()> {
-        Ok(())
+        Err(Errno::EINVAL)
+    }
+    /// Devices whose `llseek` ignores the request and always reports this
+    /// position (`/dev/null`, `/dev/zero`, `/dev/full`: Linux's `null_lseek`
+    /// sets the position to 0; `/dev/urandom`'s `noop_llseek` leaves it at 0).
+    fn fixed_seek(&self) -> Option<u64> {
+        None
     }
     /// Device-specific `ioctl(cmd, arg)`; generic requests (FIONBIO,
     /// FIOCLEX, FIONREAD on streams...) are handled by the syscall layer

@@ -13,7 +13,7 @@ use crate::file::{oflags, OpenFile};
 use crate::mm::Mm;
 use crate::signal::SigSet;
 use crate::syscall::{self, Args, Ctx, Ret};
-use crate::task::{default_rlimits, lock, ExecInfo, FdTable, ItimerReal, ProcEntry, ProcSignals, ProcState, ProcTable, Process, Task, TaskSignals};
+use crate::task::{default_rlimits, lock, ExecInfo, Process, FdTable, ItimerReal, ProcEntry, ProcSignals, ProcState, ProcTable, Task, TaskSignals};
 use crate::tty::{Console, ConsoleFile};
 use crate::vfs::MountNamespace;
 use crate::wait::WaitQueue;
@@ -38,6 +38,8 @@ pub struct Kernel {
     pub(crate) strace: RwLock<Option<StraceSink>>,
     pub(crate) futexes: Mutex<crate::syscall::futex::FutexTable>,
     pub(crate) timers: Arc<crate::task::timer::Timers>,
+    /// Woken whenever a signal is generated (signalfd readers and pollers).
+    pub(crate) signalfd_wq: Arc<WaitQueue>,
     /// A weak handle on this kernel (for timer callbacks).
     pub(crate) self_ref: std::sync::Weak<Kernel>,
     /// Monotonic time at boot (uptime, process start times).
@@ -68,6 +70,7 @@ impl Kernel {
             strace: RwLock::new(None),
             futexes: Default::default(),
             timers,
+            signalfd_wq: Arc::new(WaitQueue::new()),
             self_ref: self_ref.clone(),
             boot_ns,
         });
@@ -100,6 +103,11 @@ impl Kernel {
             exec: Mutex::new(ExecInfo::default()),
             child_wait: WaitQueue::new(),
             itimer: Mutex::new(ItimerReal::default()),
+            cpu_itimers: Default::default(),
+            usage: Default::default(),
+            child_usage: Default::default(),
+            nice: Default::default(),
+            child_subreaper: Default::default(),
             start_ns: self.host.now_ns(HostClock::Monotonic),
             exiting: Default::default(),
             bridge_buf: Default::default(),
@@ -112,6 +120,8 @@ impl Kernel {
             sig_pending: Default::default(),
             clear_child_tid: Default::default(),
             dead: Default::default(),
+            user_since_ns: std::sync::atomic::AtomicU64::new(self.host.now_ns(HostClock::Monotonic).max(1)),
+            blocked_ns: Default::default(),
         });
         (proc, task)
     }
@@ -174,6 +184,7 @@ impl Kernel {
             return SyscallOutcome::Exit;
         }
         let _current = crate::task::snapshot::enter(tid);
+        let entered_ns = self.account_enter(&task, &*mem);
         let row = syscall::lookup(nr);
         let mut ctx = Ctx { kernel: self, task: task.clone(), mem, nr };
         let res = match row {
@@ -198,11 +209,54 @@ impl Kernel {
             Err(e) => SyscallOutcome::Return(e.to_ret()),
         };
         let outcome = if task.dead.load(Ordering::Acquire) { SyscallOutcome::Exit } else { outcome };
+        self.account_leave(&task, entered_ns);
         if let Some(sink) = self.strace.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
             let line = crate::strace::format_call(self, &task, nr, args, &*ctx.mem, &outcome);
             sink(&line);
         }
         outcome
+    }
+
+    /// CPU accounting at syscall entry: the time since the task last left
+    /// the kernel was guest (user) time; remember the memory high-water mark.
+    fn account_enter(&self, task: &Task, mem: &dyn GuestMemory) -> u64 {
+        let now = self.host.now_ns(HostClock::Monotonic);
+        let since = task.user_since_ns.swap(0, Ordering::AcqRel);
+        let usage = &task.process.usage;
+        if since != 0 {
+            usage.utime_ns.fetch_add(now.saturating_sub(since), Ordering::Relaxed);
+        }
+        task.blocked_ns.store(0, Ordering::Relaxed);
+        usage.maxrss_kb.fetch_max(mem.size() / 1024, Ordering::Relaxed);
+        now
+    }
+
+    /// CPU accounting at syscall exit: time in the handler not spent parked
+    /// is system time; the task runs guest code from now on.
+    fn account_leave(&self, task: &Task, entered_ns: u64) {
+        let now = self.host.now_ns(HostClock::Monotonic);
+        let busy = now.saturating_sub(entered_ns).saturating_sub(task.blocked_ns.load(Ordering::Relaxed));
+        task.process.usage.stime_ns.fetch_add(busy, Ordering::Relaxed);
+        task.user_since_ns.store(now.max(1), Ordering::Release);
+    }
+
+    /// CPU time of process `proc` so far as (user, system) nanoseconds,
+    /// including the running stretch of threads executing guest code now.
+    pub(crate) fn process_cpu(&self, proc: &Process) -> (u64, u64) {
+        let now = self.host.now_ns(HostClock::Monotonic);
+        let running: u64 = {
+            let table = lock(&self.procs);
+            let threads = table.procs.get(&proc.pid).map(|e| e.threads.clone()).unwrap_or_default();
+            threads
+                .iter()
+                .filter_map(|t| table.tasks.get(t))
+                .map(|t| match t.user_since_ns.load(Ordering::Acquire) {
+                    0 => 0,
+                    since => now.saturating_sub(since),
+                })
+                .sum()
+        };
+        (proc.usage.utime_ns.load(Ordering::Relaxed) + running, proc.usage.stime_ns.load(Ordering::Relaxed))
     }
 
     /// ERESTARTSYS: restart unless the signal about to be delivered has a

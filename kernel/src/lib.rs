@@ -31,6 +31,7 @@ pub mod mm;
 pub mod net;
 pub mod pipe;
 pub mod signal;
+pub mod signalfd;
 mod strace;
 pub mod syscall;
 pub mod task;

@@ -51,6 +51,9 @@ impl FileOps for MemDev {
     fn seekable(&self) -> bool {
         true
     }
+    fn fixed_seek(&self) -> Option<u64> {
+        Some(0)
+    }
     fn stat(&self) -> KResult<Stat> {
         Ok(Stat { mode: S_IFCHR | 0o666, nlink: 1, rdev: self.rdev, blksize: 4096, ..Default::default() })
     }

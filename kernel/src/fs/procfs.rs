@@ -137,6 +137,8 @@ enum Kind {
     PidLink(Pid, PidLink),
     FdDir(Pid),
     Fd(Pid, i32),
+    FdInfoDir(Pid),
+    FdInfo(Pid, i32),
 }
 
 enum Entry {
@@ -181,6 +183,7 @@ const PID_ENTRIES: &[(&str, Kind)] = &[
     ("environ", Kind::PidFile(0, PidFile::Environ)),
     ("exe", Kind::PidLink(0, PidLink::Exe)),
     ("fd", Kind::FdDir(0)),
+    ("fdinfo", Kind::FdInfoDir(0)),
     ("mounts", Kind::PidFile(0, PidFile::Mounts)),
     ("root", Kind::PidLink(0, PidLink::Root)),
     ("stat", Kind::PidFile(0, PidFile::Stat)),
@@ -193,6 +196,7 @@ fn with_pid(k: Kind, pid: Pid) -> Kind {
         Kind::PidFile(_, f) => Kind::PidFile(pid, f),
         Kind::PidLink(_, l) => Kind::PidLink(pid, l),
         Kind::FdDir(_) => Kind::FdDir(pid),
+        Kind::FdInfoDir(_) => Kind::FdInfoDir(pid),
         other => other,
     }
 }
@@ -219,9 +223,9 @@ fn node(sh: &Arc<Shared>, kind: Kind) -> InodeRef {
 impl Kind {
     fn file_type(self) -> FileType {
         match self {
-            Kind::Root | Kind::Dir(_) | Kind::Pid(_) | Kind::FdDir(_) => FileType::Directory,
+            Kind::Root | Kind::Dir(_) | Kind::Pid(_) | Kind::FdDir(_) | Kind::FdInfoDir(_) => FileType::Directory,
             Kind::SelfLink | Kind::ThreadSelf | Kind::MountsLink | Kind::PidLink(..) | Kind::Fd(..) => FileType::Symlink,
-            Kind::Global(_) | Kind::PidFile(..) => FileType::Regular,
+            Kind::Global(_) | Kind::PidFile(..) | Kind::FdInfo(..) => FileType::Regular,
         }
     }
     /// Inode numbers: 1 root, small numbers for global nodes, and
@@ -240,11 +244,13 @@ impl Kind {
             Kind::PidLink(p, l) => per_pid(p, 16 + l as u64, 0),
             Kind::FdDir(p) => per_pid(p, 32, 0),
             Kind::Fd(p, fd) => per_pid(p, 33, u64::try_from(fd).unwrap_or(0) & 0xff_ffff),
+            Kind::FdInfoDir(p) => per_pid(p, 34, 0),
+            Kind::FdInfo(p, fd) => per_pid(p, 35, u64::try_from(fd).unwrap_or(0) & 0xff_ffff),
         }
     }
     fn pid(self) -> Option<Pid> {
         match self {
-            Kind::Pid(p) | Kind::PidFile(p, _) | Kind::PidLink(p, _) | Kind::FdDir(p) | Kind::Fd(p, _) => Some(p),
+            Kind::Pid(p) | Kind::PidFile(p, _) | Kind::PidLink(p, _) | Kind::FdDir(p) | Kind::Fd(p, _) | Kind::FdInfoDir(p) | Kind::FdInfo(p, _) => Some(p),
             _ => None,
         }
     }
@@ -289,6 +295,7 @@ impl ProcNode {
                     PidFile::Mounts => mounts(&k, fs_of(&s).as_ref()).into_bytes(),
                 })
             }
+            Kind::FdInfo(pid, fd) => fd_info(&self.snapshot(&k, pid)?, fd),
             _ => Err(Errno::EINVAL),
         }
     }
@@ -556,6 +563,21 @@ fn fd_target(s: &ProcSnapshot, fd: i32) -> KResult<Vec<u8>> {
     Ok(file.path.clone())
 }
 
+/// `/proc/<pid>/fdinfo/<fd>` (man 5 proc): position, status flags in octal
+/// (with `O_CLOEXEC` when the descriptor has close-on-exec), mount id, inode.
+fn fd_info(s: &ProcSnapshot, fd: i32) -> KResult<Vec<u8>> {
+    let (file, cloexec) = {
+        let fds = lock(&s.process.fds);
+        let e = fds.entry(fd).map_err(|_| Errno::ENOENT)?;
+        (e.file.clone(), e.cloexec)
+    };
+    let pos = *lock(&file.pos);
+    let flags = file.flags() | if cloexec { oflags::O_CLOEXEC } else { 0 };
+    let mnt_id = crate::vfs::file::node_of(&file).map(|h| h.mnt.id).unwrap_or(0);
+    let ino = file.ops.stat().map(|st| st.ino).unwrap_or(0);
+    Ok(format!("pos:\t{pos}\nflags:\t0{flags:o}\nmnt_id:\t{mnt_id}\nino:\t{ino}\n").into_bytes())
+}
+
 impl Inode for ProcNode {
     fn stat(&self) -> KResult<Stat> {
         let k = self.sh.kernel().ok();
@@ -564,6 +586,8 @@ impl Inode for ProcNode {
         let perm = match self.kind {
             Kind::Root | Kind::Dir(_) | Kind::Pid(_) => 0o555,
             Kind::FdDir(_) => 0o500,
+            Kind::FdInfoDir(_) => 0o555,
+            Kind::FdInfo(..) => 0o444,
             Kind::PidFile(_, PidFile::Environ) => 0o400,
             Kind::Global(_) | Kind::PidFile(..) => 0o444,
             Kind::PidLink(..) | Kind::SelfLink | Kind::ThreadSelf | Kind::MountsLink => 0o777,
@@ -627,13 +651,15 @@ impl Inode for ProcNode {
                 }
                 PID_ENTRIES.iter().find(|(n, _)| n.as_bytes() == name).map(|(_, k)| node(&self.sh, with_pid(*k, pid))).ok_or(Errno::ENOENT)
             }
-            Kind::FdDir(pid) => {
+            Kind::FdDir(pid) | Kind::FdInfoDir(pid) => {
                 let fd = parse_num(name).ok_or(Errno::ENOENT)?;
                 let s = self.sh.kernel()?.proc_snapshot(pid).ok_or(Errno::ENOENT)?;
-                if s.fds.iter().any(|(n, _, _)| *n == fd) {
+                if !s.fds.iter().any(|(n, _, _)| *n == fd) {
+                    Err(Errno::ENOENT)
+                } else if matches!(self.kind, Kind::FdDir(_)) {
                     Ok(node(&self.sh, Kind::Fd(pid, fd)))
                 } else {
-                    Err(Errno::ENOENT)
+                    Ok(node(&self.sh, Kind::FdInfo(pid, fd)))
                 }
             }
             _ => Err(Errno::ENOTDIR),
@@ -721,6 +747,10 @@ impl Inode for ProcNode {
                 let s = self.sh.kernel()?.proc_snapshot(pid).ok_or(Errno::ENOENT)?;
                 out.extend(s.fds.iter().map(|(fd, _, _)| dirent(&fd.to_string(), Kind::Fd(pid, *fd))));
             }
+            Kind::FdInfoDir(pid) => {
+                let s = self.sh.kernel()?.proc_snapshot(pid).ok_or(Errno::ENOENT)?;
+                out.extend(s.fds.iter().map(|(fd, _, _)| dirent(&fd.to_string(), Kind::FdInfo(pid, *fd))));
+            }
             _ => return Err(Errno::ENOTDIR),
         }
         Ok(out)
@@ -732,6 +762,7 @@ impl Inode for ProcNode {
             Kind::Dir(SDir::SysFs) => (Kind::Dir(SDir::Sys), b"fs".to_vec()),
             Kind::Pid(pid) => (Kind::Root, pid.to_string().into_bytes()),
             Kind::FdDir(pid) => (Kind::Pid(pid), b"fd".to_vec()),
+            Kind::FdInfoDir(pid) => (Kind::Pid(pid), b"fdinfo".to_vec()),
             _ => return None,
         };
         Some((node(&self.sh, k), name))

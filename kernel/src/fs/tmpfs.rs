@@ -679,6 +679,9 @@ impl FileOps for TmpFile {
     fn truncate(&self, len: u64) -> KResult<()> {
         self.node.setattr(&SetAttr { size: Some(len), ..Default::default() })
     }
+    fn sync(&self) -> KResult<()> {
+        Ok(())
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -63,7 +63,7 @@ impl Kernel {
         self.generation_side_effects(pid, &tasks, info.signo);
         {
             let mut ps = lock(&proc.sig);
-            let blocked_everywhere = tasks.iter().all(|t| lock(&t.sig).mask.has(info.signo));
+            let blocked_everywhere = tasks.iter().all(|t| lock(&t.sig).blocks(info.signo));
             if ps.actions.ignored(info.signo) && !blocked_everywhere {
                 return true;
             }
@@ -89,7 +89,7 @@ impl Kernel {
         {
             let ps = lock(&task.process.sig);
             let mut ts = lock(&task.sig);
-            if ps.actions.ignored(info.signo) && !ts.mask.has(info.signo) {
+            if ps.actions.ignored(info.signo) && !ts.blocks(info.signo) {
                 return;
             }
             ts.pending.push(info);
@@ -99,11 +99,19 @@ impl Kernel {
 
     /// Init only receives signals it has a handler for (man 2 kill), so
     /// SIGKILL/SIGSTOP and default-action signals from userland do nothing.
+    /// A blocked signal is never ignored at generation (Linux's
+    /// sig_ignored): it stays pending for sigwait/signalfd, and is dropped
+    /// at delivery if it still has the default action then.
     fn init_ignores(&self, task: &Task, sig: u32) -> bool {
-        sig == SIGKILL || sig == SIGSTOP || lock(&task.process.sig).actions.get(sig).handler == SIG_DFL
+        if sig == SIGKILL || sig == SIGSTOP {
+            return true;
+        }
+        let dfl = lock(&task.process.sig).actions.get(sig).handler == SIG_DFL;
+        dfl && !lock(&task.sig).blocks(sig)
     }
 
     fn wake_tasks(&self, tasks: &[Arc<Task>]) {
+        self.signalfd_wq.wake_all();
         for t in tasks {
             t.recalc_pending();
             if t.signal_pending() {
@@ -214,6 +222,10 @@ impl Kernel {
             let sig = info.signo;
             let act = lock(&task.process.sig).actions.get(sig);
             if act.handler == SIG_IGN {
+                continue;
+            }
+            if act.handler == SIG_DFL && task.pid() == 1 {
+                // Init is unkillable from userland (SIGNAL_UNKILLABLE).
                 continue;
             }
             if act.handler == SIG_DFL {

@@ -46,6 +46,11 @@ pub fn sys_llseek(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     if !file.ops.seekable() {
         return Err(Errno::ESPIPE);
     }
+    if let Some(fixed) = file.ops.fixed_seek() {
+        *lock(&file.pos) = fixed;
+        ctx.write(result_ptr, &i64::try_from(fixed).unwrap_or(i64::MAX))?;
+        return Ok(0.into());
+    }
     let is_dir = crate::vfs::file::node_of(&file).is_some_and(|h| h.file_type() == crate::vfs::FileType::Directory);
     let new = {
         let mut pos = lock(&file.pos);

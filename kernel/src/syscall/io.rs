@@ -53,6 +53,24 @@ pub(crate) fn read_file(ctx: &Ctx<'_>, file: &Arc<OpenFile>, len: usize, offset:
     Ok(buf)
 }
 
+/// How many of `len` bytes at `start` RLIMIT_FSIZE lets the caller write to
+/// `file`. Regular files only; at or past the limit the caller gets SIGXFSZ
+/// and `EFBIG` (man 2 write, man 2 setrlimit); a write crossing it is short.
+pub(crate) fn fsize_allowed(ctx: &Ctx<'_>, file: &OpenFile, start: u64, len: usize) -> KResult<usize> {
+    let limit = lock(&ctx.process().rlimits)[crate::task::RLIMIT_FSIZE].cur;
+    if limit == crate::task::RLIM_INFINITY || len == 0 {
+        return Ok(len);
+    }
+    if file.ops.stat()?.mode & crate::vfs::inode::S_IFMT != crate::vfs::inode::S_IFREG {
+        return Ok(len);
+    }
+    if start >= limit {
+        ctx.kernel.send_to_task(&ctx.task, crate::signal::SigInfo::user(crate::signal::SIGXFSZ, ctx.pid(), lock(&ctx.process().creds).uid));
+        return Err(Errno::EFBIG);
+    }
+    Ok(usize::try_from(limit - start).map_or(len, |room| room.min(len)))
+}
+
 /// Write `data` to `file`. Streams: blocking writers wait until all is
 /// written (partial count if interrupted after progress). EPIPE raises
 /// SIGPIPE on the caller.
@@ -80,6 +98,7 @@ fn write_inner(ctx: &Ctx<'_>, file: &Arc<OpenFile>, data: &[u8], offset: Option<
         if offset.is_none() && file.flags() & oflags::O_APPEND != 0 {
             start = file.ops.stat()?.size;
         }
+        let data = &data[..fsize_allowed(ctx, file, start, data.len())?];
         let mut done = 0;
         while done < data.len() {
             let end = (done + CHUNK).min(data.len());

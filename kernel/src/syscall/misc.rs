@@ -150,9 +150,13 @@ pub fn sys_prctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             Ok(0.into())
         }
         PR_GET_NO_NEW_PRIVS => Ok(0.into()),
-        PR_SET_CHILD_SUBREAPER => Ok(0.into()),
+        PR_SET_CHILD_SUBREAPER => {
+            ctx.process().child_subreaper.store(a.u32(1) != 0, Ordering::Release);
+            Ok(0.into())
+        }
         PR_GET_CHILD_SUBREAPER => {
-            ctx.write(a.ptr::<u32>(1), &0)?;
+            let v = u32::from(ctx.process().child_subreaper.load(Ordering::Acquire));
+            ctx.write(a.ptr::<u32>(1), &v)?;
             Ok(0.into())
         }
         _ => Err(Errno::EINVAL),

@@ -121,7 +121,10 @@ pub fn sys_mmap2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         if shared && prot & PROT_WRITE != 0 && !f.writable() {
             return Err(Errno::EACCES);
         }
-        if !f.ops.seekable() {
+        // Files without an mmap operation (man 2 mmap: ENODEV): streams,
+        // directories.
+        let is_dir = crate::vfs::file::node_of(&f).is_some_and(|h| h.file_type() == crate::vfs::FileType::Directory);
+        if !f.ops.seekable() || is_dir {
             return Err(Errno::ENODEV);
         }
         Some(f)

@@ -39,6 +39,7 @@ pub mod poll;
 pub mod process;
 pub mod sched;
 pub mod signal;
+pub mod signalfd;
 pub mod socket;
 pub mod stat;
 pub mod time;
@@ -388,7 +389,10 @@ impl<'a> Ctx<'a> {
                 }
                 return out;
             }
+            let parked = self.kernel.host.now_ns(HostClock::Monotonic);
             self.kernel.host.park(self.task.tid, deadline_ns);
+            let woke = self.kernel.host.now_ns(HostClock::Monotonic);
+            self.task.blocked_ns.fetch_add(woke.saturating_sub(parked), std::sync::atomic::Ordering::Relaxed);
             for (q, k) in queues.iter().zip(keys) {
                 q.unregister(k);
             }

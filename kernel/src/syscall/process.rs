@@ -381,37 +381,64 @@ pub fn sys_prlimit64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// Size of `struct rusage` with 32-bit `long` and old timevals.
 pub const RUSAGE_SIZE: usize = 72;
 
-fn rusage_bytes(cpu_ns: u64) -> Vec<u8> {
+/// A guest `struct rusage` (kernel layout: old 32-bit timevals, then
+/// 32-bit longs starting with `ru_maxrss` in KiB); other counters are 0.
+fn rusage_bytes(utime_ns: u64, stime_ns: u64, maxrss_kb: u64) -> Vec<u8> {
     let mut b = vec![0u8; RUSAGE_SIZE];
-    let sec = i32::try_from(cpu_ns / 1_000_000_000).unwrap_or(i32::MAX);
-    let usec = i32::try_from((cpu_ns % 1_000_000_000) / 1000).unwrap_or(0);
-    b[0..4].copy_from_slice(&sec.to_le_bytes());
-    b[4..8].copy_from_slice(&usec.to_le_bytes());
+    for (i, ns) in [utime_ns, stime_ns].into_iter().enumerate() {
+        let sec = i32::try_from(ns / 1_000_000_000).unwrap_or(i32::MAX);
+        let usec = i32::try_from((ns % 1_000_000_000) / 1000).unwrap_or(0);
+        b[i * 8..i * 8 + 4].copy_from_slice(&sec.to_le_bytes());
+        b[i * 8 + 4..i * 8 + 8].copy_from_slice(&usec.to_le_bytes());
+    }
+    b[16..20].copy_from_slice(&u32::try_from(maxrss_kb).unwrap_or(u32::MAX).to_le_bytes());
     b
 }
 
-/// getrusage(2): CPU time from the host's process clock; counters are 0.
+pub const RUSAGE_SELF: i32 = 0;
+pub const RUSAGE_THREAD: i32 = 1;
+pub const RUSAGE_CHILDREN: i32 = -1;
+
+/// (user ns, system ns, maxrss KiB) of the caller's process or of its
+/// waited-for children. CPU time is the kernel's syscall-boundary
+/// accounting (see `task::CpuUsage`).
+fn usage_of(ctx: &Ctx<'_>, children: bool) -> (u64, u64, u64) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let p = ctx.process();
+    if children {
+        let c = &p.child_usage;
+        (c.utime_ns.load(Relaxed), c.stime_ns.load(Relaxed), c.maxrss_kb.load(Relaxed))
+    } else {
+        let (u, s) = ctx.kernel.process_cpu(p);
+        (u, s, p.usage.maxrss_kb.load(Relaxed).max(ctx.mem.size() / 1024))
+    }
+}
+
+/// getrusage(2): user/system time and maxrss; the other counters are 0.
 pub fn sys_getrusage(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    let who = a.i32(0);
-    let bytes = match who {
-        0 | 1 => rusage_bytes(ctx.now(HostClock::ProcessCpu)),
-        -1 => rusage_bytes(0),
+    let (u, s, rss) = match a.i32(0) {
+        RUSAGE_SELF | RUSAGE_THREAD => usage_of(ctx, false),
+        RUSAGE_CHILDREN => usage_of(ctx, true),
         _ => return Err(Errno::EINVAL),
     };
-    ctx.write_bytes(a.u32(1), &bytes)?;
+    ctx.write_bytes(a.u32(1), &rusage_bytes(u, s, rss))?;
     Ok(0.into())
 }
 
 /// Clock ticks per second (`USER_HZ`).
 pub const USER_HZ: u64 = 100;
 
-/// times(2): returns ticks since boot.
+/// times(2): fills `struct tms` (four 32-bit clock_t in USER_HZ ticks:
+/// utime, stime, cutime, cstime) and returns ticks since boot.
 pub fn sys_times(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let ticks = |ns: u64| u32::try_from((ns / (1_000_000_000 / USER_HZ)) & 0x7fff_ffff).unwrap_or(0);
-    let utime = ticks(ctx.now(HostClock::ProcessCpu));
     if a.u32(0) != 0 {
+        let (u, s, _) = usage_of(ctx, false);
+        let (cu, cs, _) = usage_of(ctx, true);
         let mut b = [0u8; 16];
-        b[0..4].copy_from_slice(&utime.to_le_bytes());
+        for (i, ns) in [u, s, cu, cs].into_iter().enumerate() {
+            b[i * 4..i * 4 + 4].copy_from_slice(&ticks(ns).to_le_bytes());
+        }
         ctx.write_bytes(a.u32(0), &b)?;
     }
     let up = ctx.now(HostClock::Monotonic).saturating_sub(ctx.kernel.boot_ns);
@@ -447,7 +474,7 @@ pub fn sys_waitid(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         ctx.write_bytes(a.u32(2), &info)?;
     }
     if a.u32(4) != 0 {
-        ctx.write_bytes(a.u32(4), &rusage_bytes(0))?;
+        ctx.write_bytes(a.u32(4), &rusage_bytes(0, 0, 0))?;
     }
     Ok(0.into())
 }

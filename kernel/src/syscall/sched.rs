@@ -4,7 +4,10 @@
 use super::{Args, Ctx, SysResult};
 use crate::error::{Errno, KResult};
 use crate::mem::KTimespec;
-use crate::task::{lock, ProcState};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use crate::task::{lock, ProcState, Process};
 
 pub const SCHED_OTHER: i32 = 0;
 pub const SCHED_FIFO: i32 = 1;
@@ -114,33 +117,68 @@ pub const PRIO_PROCESS: i32 = 0;
 pub const PRIO_PGRP: i32 = 1;
 pub const PRIO_USER: i32 = 2;
 
-fn prio_target_exists(ctx: &Ctx<'_>, which: i32, who: i32) -> KResult<()> {
+/// The live processes `(which, who)` names (man 2 getpriority): a pid, a
+/// process group, or every process of a user (0: the caller's own).
+fn prio_targets(ctx: &Ctx<'_>, which: i32, who: i32) -> KResult<Vec<Arc<Process>>> {
+    if !matches!(which, PRIO_PROCESS | PRIO_PGRP | PRIO_USER) {
+        return Err(Errno::EINVAL);
+    }
+    let me = ctx.pid();
+    let my_uid = ctx.creds().uid;
     let t = lock(&ctx.kernel.procs);
+    let my_pgid = t.procs.get(&me).map(|e| e.pgid).unwrap_or(me);
     let live = |e: &crate::task::ProcEntry| !matches!(e.state, ProcState::Zombie(_));
-    let found = match which {
-        PRIO_PROCESS => who == 0 || t.procs.get(&who).is_some_and(live),
-        PRIO_PGRP => who == 0 || t.procs.values().any(|e| e.pgid == who && live(e)),
-        PRIO_USER => true,
-        _ => return Err(Errno::EINVAL),
-    };
-    if found {
-        Ok(())
-    } else {
+    let found: Vec<Arc<Process>> = t
+        .procs
+        .iter()
+        .filter(|(_, e)| live(e))
+        .filter(|(&pid, e)| match which {
+            PRIO_PROCESS => pid == if who == 0 { me } else { who },
+            PRIO_PGRP => e.pgid == if who == 0 { my_pgid } else { who },
+            _ => lock(&e.proc.creds).uid == if who == 0 { my_uid } else { who as u32 },
+        })
+        .map(|(_, e)| e.proc.clone())
+        .collect();
+    if found.is_empty() {
         Err(Errno::ESRCH)
+    } else {
+        Ok(found)
     }
 }
 
-/// getpriority(2): the raw syscall returns 20 − nice (nice is always 0).
+pub const NICE_MIN: i32 = -20;
+pub const NICE_MAX: i32 = 19;
+
+/// getpriority(2): the raw syscall returns `20 − nice` of the highest
+/// priority (lowest nice) target, so it is never negative; libc undoes it.
 pub fn sys_getpriority(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    prio_target_exists(ctx, a.i32(0), a.i32(1))?;
-    Ok(20.into())
+    let targets = prio_targets(ctx, a.i32(0), a.i32(1))?;
+    let nice = targets.iter().map(|p| p.nice.load(Ordering::Relaxed)).min().unwrap_or(0);
+    Ok((20 - nice).into())
 }
 
-/// setpriority(2): lowering nice (raising priority) needs root.
+/// setpriority(2): the value is clamped to -20..=19; lowering the nice
+/// value below the current one needs root (EACCES); changing another
+/// user's process needs root (EPERM).
 pub fn sys_setpriority(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    prio_target_exists(ctx, a.i32(0), a.i32(1))?;
-    if a.i32(2) < 0 && ctx.creds().euid != 0 {
-        return Err(Errno::EACCES);
+    let targets = prio_targets(ctx, a.i32(0), a.i32(1))?;
+    let nice = a.i32(2).clamp(NICE_MIN, NICE_MAX);
+    let creds = ctx.creds();
+    let mut err = None;
+    for p in targets {
+        let owner = lock(&p.creds).uid;
+        if creds.euid != 0 && creds.euid != owner && creds.uid != owner {
+            err = Some(Errno::EPERM);
+            continue;
+        }
+        if nice < p.nice.load(Ordering::Relaxed) && creds.euid != 0 {
+            err = Some(Errno::EACCES);
+            continue;
+        }
+        p.nice.store(nice, Ordering::Relaxed);
     }
-    Ok(0.into())
+    match err {
+        Some(e) => Err(e),
+        None => Ok(0.into()),
+    }
 }

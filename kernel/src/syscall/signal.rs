@@ -310,11 +310,16 @@ pub fn sys_rt_sigtimedwait_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         let mut ts = lock(&task.sig);
         let old = ts.mask;
         ts.mask = SigSet(old.0 & !set.0);
+        ts.real_blocked = old;
         old
     };
     task.recalc_pending();
     let r = if timeout == Some(0) { take() } else { ctx.block_on(&[], deadline, false, take) };
-    lock(&task.sig).mask = old_mask;
+    {
+        let mut ts = lock(&task.sig);
+        ts.mask = old_mask;
+        ts.real_blocked = SigSet::EMPTY;
+    }
     task.recalc_pending();
     let info = match r {
         Ok(i) => i,

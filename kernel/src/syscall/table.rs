@@ -81,7 +81,7 @@ define_syscalls! {
     69 preadv => io::sys_preadv, [Fd, P, U, Off64], Full;
     70 pwritev => io::sys_pwritev, [Fd, P, U, Off64], Full;
     71 sendfile64 => io::sys_sendfile64, [Fd, Fd, P, U], Partial("copies through the kernel, at most 16 MiB per call");
-    74 signalfd4 => enosys, [Fd, P, U, OFlags], Enosys("no signalfd");
+    74 signalfd4 => signalfd::sys_signalfd4, [Fd, P, U, OFlags], Full;
     75 vmsplice => enosys, [Fd, P, U, X], Enosys("no splice");
     76 splice => enosys, [Fd, P, Fd, P, U, X], Enosys("no splice");
     77 tee => enosys, [Fd, Fd, U, X], Enosys("no splice");
@@ -104,8 +104,8 @@ define_syscalls! {
     97 unshare => enosys, [X], Enosys("no namespaces");
     99 set_robust_list => enosys, [P, U], Enosys("not yet");
     100 get_robust_list => enosys, [I, P, P], Enosys("not yet");
-    102 getitimer => time::sys_getitimer, [I, P], Partial("ITIMER_VIRTUAL/ITIMER_PROF read as disarmed");
-    103 setitimer => time::sys_setitimer, [I, P, P], Partial("ITIMER_REAL only fires; ITIMER_VIRTUAL/ITIMER_PROF are accepted and never fire");
+    102 getitimer => time::sys_getitimer, [I, P], Partial("ITIMER_VIRTUAL/ITIMER_PROF count approximate CPU time: wall time outside syscalls (+ non-blocked syscall time for PROF)");
+    103 setitimer => time::sys_setitimer, [I, P, P], Partial("ITIMER_VIRTUAL/ITIMER_PROF count approximate CPU time: wall time outside syscalls (+ non-blocked syscall time for PROF), checked by the timer thread (≥ 1 ms granularity)");
     104 kexec_load => enosys, [X, U, P, X], Enosys("no kexec");
     105 init_module => enosys, [P, U, Str], Enosys("no kernel modules");
     106 delete_module => enosys, [Str, X], Enosys("no kernel modules");
@@ -134,8 +134,8 @@ define_syscalls! {
     136 rt_sigpending => signal::sys_rt_sigpending, [P, U], Full;
     138 rt_sigqueueinfo => signal::sys_rt_sigqueueinfo, [I, Sig, P], Full;
     139 rt_sigreturn => enosys, [], Enosys("handler return is Kernel::signal_return, called by the bridge");
-    140 setpriority => sched::sys_setpriority, [I, I, I], Partial("accepted without effect");
-    141 getpriority => sched::sys_getpriority, [I, I], Partial("nice is always 0");
+    140 setpriority => sched::sys_setpriority, [I, I, I], Partial("nice values are recorded per process (inherited by fork) but do not affect scheduling (the host schedules)");
+    141 getpriority => sched::sys_getpriority, [I, I], Full;
     142 reboot => enosys, [X, X, X, P], Enosys("no reboot");
     143 setregid => process::sys_setregid, [I, I], Full;
     144 setgid => process::sys_setgid, [I], Full;
@@ -147,7 +147,7 @@ define_syscalls! {
     150 getresgid => process::sys_getresgid, [P, P, P], Full;
     151 setfsuid => process::sys_setfsuid, [I], Full;
     152 setfsgid => process::sys_setfsgid, [I], Full;
-    153 times => process::sys_times, [P], Partial("user time from the host process clock; system and children times are 0");
+    153 times => process::sys_times, [P], Partial("CPU times are approximate: user = wall time outside syscalls, system = non-blocked time inside them");
     154 setpgid => process::sys_setpgid, [I, I], Full;
     155 getpgid => process::sys_getpgid, [I], Full;
     156 getsid => process::sys_getsid, [I], Full;
@@ -157,9 +157,9 @@ define_syscalls! {
     160 uname => misc::sys_uname, [P], Full;
     161 sethostname => misc::sys_sethostname, [Str, U], Full;
     162 setdomainname => misc::sys_setdomainname, [Str, U], Full;
-    165 getrusage => process::sys_getrusage, [I, P], Partial("CPU time only; other counters are 0; children usage is 0");
+    165 getrusage => process::sys_getrusage, [I, P], Partial("approximate CPU times (user = wall time outside syscalls, system = non-blocked syscall time) and ru_maxrss (linear memory high-water mark); other counters are 0; RUSAGE_THREAD reports the process");
     166 umask => process::sys_umask, [Mode], Full;
-    167 prctl => misc::sys_prctl, [I, X, X, X, X], Partial("PR_SET/GET_NAME, DUMPABLE, NO_NEW_PRIVS, PDEATHSIG (not delivered), CHILD_SUBREAPER (ignored); others EINVAL");
+    167 prctl => misc::sys_prctl, [I, X, X, X, X], Partial("PR_SET/GET_NAME, DUMPABLE, NO_NEW_PRIVS, PDEATHSIG (not delivered), CHILD_SUBREAPER; others EINVAL");
     168 getcpu => misc::sys_getcpu, [P, P, P], Full;
     172 getpid => process::sys_getpid, [], Full;
     173 getppid => process::sys_getppid, [], Full;
@@ -208,11 +208,11 @@ define_syscalls! {
     219 keyctl => enosys, [I, X, X, X, X], Enosys("no key management");
     220 clone => process::sys_clone, [Clone, P, P, P, P], Partial("processes only: CLONE_VM|CLONE_VFORK is a plain fork (separate memories); threads (CLONE_THREAD) ENOSYS; CLONE_*SETTID/CLEARTID ignored");
     221 execve => process::sys_execve, [Path, Argv, Argv], Full;
-    222 mmap2 => mm::sys_mmap2, [P, U, Prot, MapFlags, Fd, X], Partial("MAP_SHARED file mappings are copies written back on msync/munmap; no sharing between processes");
+    222 mmap2 => mm::sys_mmap2, [P, U, Prot, MapFlags, Fd, X], Partial("MAP_SHARED file mappings are copies written back on msync/munmap; MAP_SHARED|MAP_ANONYMOUS is private to each process after fork (separate linear memories): no sharing between processes");
     223 fadvise64_64 => mm::sys_fadvise64_64, [Fd, Off64, Off64, I], Partial("advice validated, ignored");
     224 swapon => enosys, [Path, X], Enosys("no swap");
     225 swapoff => enosys, [Path], Enosys("no swap");
-    226 mprotect => mm::sys_mprotect, [P, U, Prot], Partial("protection is recorded, not enforced (wasm memory has no page protection)");
+    226 mprotect => mm::sys_mprotect, [P, U, Prot], Partial("protection is recorded, not enforced (wasm memory has no page protection): writing a PROT_READ page does not raise SIGSEGV");
     227 msync => mm::sys_msync, [P, U, X], Full;
     228 mlock => mm::sys_mlock, [P, U], Partial("nothing is ever swapped: validated no-op");
     229 munlock => mm::sys_munlock, [P, U], Partial("validated no-op");
@@ -229,7 +229,7 @@ define_syscalls! {
     240 rt_tgsigqueueinfo => signal::sys_rt_tgsigqueueinfo, [I, I, Sig, P], Full;
     241 perf_event_open => enosys, [P, I, I, Fd, X], Enosys("no performance counters");
     242 accept4 => socket::sys_accept4, [Fd, P, P, X], Full;
-    261 prlimit64 => process::sys_prlimit64, [I, I, P, P], Partial("limits are recorded; only RLIMIT_NOFILE and RLIMIT_NPROC are enforced");
+    261 prlimit64 => process::sys_prlimit64, [I, I, P, P], Partial("limits are recorded; RLIMIT_NOFILE, RLIMIT_NPROC and RLIMIT_FSIZE (SIGXFSZ/EFBIG on regular-file writes) are enforced");
     262 fanotify_init => enosys, [X, X], Enosys("no fanotify");
     263 fanotify_mark => enosys, [Fd, X, X, X, Dirfd, Path], Enosys("no fanotify");
     264 name_to_handle_at => enosys, [Dirfd, Path, P, P, X], Enosys("no file handles");
@@ -261,7 +261,7 @@ define_syscalls! {
     291 statx => stat::sys_statx, [Dirfd, Path, AtFlags, X, P], Full;
     293 rseq => enosys, [P, U, X, X], Enosys("no restartable sequences (musl copes)");
     294 kexec_file_load => enosys, [Fd, Fd, U, Str, X], Enosys("no kexec");
-    403 clock_gettime64 => time::sys_clock_gettime64, [Clock, P], Full;
+    403 clock_gettime64 => time::sys_clock_gettime64, [Clock, P], Partial("CLOCK_PROCESS_CPUTIME_ID/CLOCK_THREAD_CPUTIME_ID give the process's approximate CPU time (wall time outside syscalls + non-blocked syscall time)");
     404 clock_settime64 => time::sys_clock_settime64, [Clock, P], Partial("the host owns the clock: EPERM after validation");
     405 clock_adjtime64 => enosys, [Clock, P], Enosys("the host owns the clock");
     406 clock_getres_time64 => time::sys_clock_getres_time64, [Clock, P], Full;

@@ -8,7 +8,7 @@ use super::{Args, Ctx, SysResult};
 use crate::api::HostClock;
 use crate::error::{Errno, KResult};
 use crate::mem::{KTimespec, OldTimeval, Plain};
-use crate::signal::{SigInfo, SIGALRM};
+use crate::signal::{SigInfo, SIGALRM, SIGPROF, SIGVTALRM};
 use crate::task::{lock, Pid};
 use crate::Kernel;
 
@@ -46,8 +46,16 @@ pub fn to_monotonic_deadline(k: &Kernel, clock: HostClock, abs_ns: u64) -> u64 {
 }
 
 pub fn sys_clock_gettime64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    let clock = host_clock(a.i32(0))?;
-    let now = ctx.now(clock);
+    let id = a.i32(0);
+    let clock = host_clock(id)?;
+    let now = if matches!(id, CLOCK_PROCESS_CPUTIME_ID | CLOCK_THREAD_CPUTIME_ID) {
+        // The process's own CPU time (syscall-boundary accounting), not
+        // the host's, which sums every guest process.
+        let (u, s) = ctx.kernel.process_cpu(ctx.process());
+        u + s
+    } else {
+        ctx.now(clock)
+    };
     ctx.write(a.ptr::<KTimespec>(1), &KTimespec::from_ns(now))?;
     Ok(0.into())
 }
@@ -148,18 +156,41 @@ fn current_itimer(ctx: &Ctx<'_>) -> ItimerVal {
     }
 }
 
+/// Process CPU time the `ITIMER_VIRTUAL` (user) or `ITIMER_PROF` (user +
+/// system) timer counts, from the kernel's accounting.
+fn itimer_cpu(k: &Kernel, proc: &crate::task::Process, which: i32) -> u64 {
+    let (u, s) = k.process_cpu(proc);
+    if which == ITIMER_VIRTUAL {
+        u
+    } else {
+        u + s
+    }
+}
+
+fn current_cpu_itimer(ctx: &Ctx<'_>, which: i32) -> ItimerVal {
+    let idx = usize::try_from(which - 1).unwrap_or(0);
+    let t = lock(&ctx.process().cpu_itimers)[idx];
+    let cpu = itimer_cpu(ctx.kernel, ctx.process(), which);
+    ItimerVal {
+        interval: ns_to_tv(t.interval_ns),
+        value: t.expires_ns.map(|e| ns_to_tv(e.saturating_sub(cpu).max(1))).unwrap_or_default(),
+    }
+}
+
 pub fn sys_getitimer(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let v = match a.i32(0) {
         ITIMER_REAL => current_itimer(ctx),
-        ITIMER_VIRTUAL | ITIMER_PROF => ItimerVal::default(),
+        w @ (ITIMER_VIRTUAL | ITIMER_PROF) => current_cpu_itimer(ctx, w),
         _ => return Err(Errno::EINVAL),
     };
     ctx.write(a.ptr::<ItimerVal>(1), &v)?;
     Ok(0.into())
 }
 
-/// setitimer: ITIMER_REAL delivers SIGALRM; the CPU-time timers are
-/// accepted but never fire.
+/// setitimer(2): ITIMER_REAL delivers SIGALRM at a monotonic deadline;
+/// ITIMER_VIRTUAL (SIGVTALRM) and ITIMER_PROF (SIGPROF) count the process
+/// CPU time of the kernel's accounting (time outside syscalls, plus
+/// non-blocked time inside them for PROF).
 pub fn sys_setitimer(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let which = a.i32(0);
     if !matches!(which, ITIMER_REAL | ITIMER_VIRTUAL | ITIMER_PROF) {
@@ -168,7 +199,10 @@ pub fn sys_setitimer(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let new = a.ptr::<ItimerVal>(1).read_opt(&*ctx.mem)?.unwrap_or_default();
     let (value, interval) = (tv_to_ns(new.value)?, tv_to_ns(new.interval)?);
     if which != ITIMER_REAL {
-        a.ptr::<ItimerVal>(2).write_opt(ctx.mem, &ItimerVal::default())?;
+        let old = current_cpu_itimer(ctx, which);
+        a.ptr::<ItimerVal>(2).write_opt(ctx.mem, &old)?;
+        let cpu = itimer_cpu(ctx.kernel, ctx.process(), which);
+        arm_cpu_itimer(ctx.kernel, ctx.pid(), which, (value > 0).then(|| cpu + value), interval);
         return Ok(0.into());
     }
     let old = current_itimer(ctx);
@@ -213,4 +247,70 @@ fn itimer_fire(k: &Arc<Kernel>, pid: Pid, gen: u64) {
     k.send_to_process(pid, SigInfo::kernel(SIGALRM));
     let next = (interval > 0).then(|| k.host.now_ns(HostClock::Monotonic) + interval);
     arm_itimer(k, pid, next, interval);
+}
+
+/// (Re)arm ITIMER_VIRTUAL/ITIMER_PROF of `pid` to expire at process CPU
+/// time `expires_ns`. CPU time never runs faster than the monotonic clock,
+/// so the check is scheduled after the remaining CPU time has passed on the
+/// wall clock, and re-scheduled for what is still missing.
+pub(crate) fn arm_cpu_itimer(k: &Kernel, pid: Pid, which: i32, expires_ns: Option<u64>, interval_ns: u64) {
+    let Some(proc) = lock(&k.procs).entry(pid).map(|e| e.proc.clone()) else { return };
+    let idx = usize::try_from(which - 1).unwrap_or(0);
+    let gen = {
+        let mut ts = lock(&proc.cpu_itimers);
+        let t = &mut ts[idx];
+        t.expires_ns = expires_ns;
+        t.interval_ns = interval_ns;
+        t.gen = t.gen.wrapping_add(1);
+        t.gen
+    };
+    if let Some(e) = expires_ns {
+        let left = e.saturating_sub(itimer_cpu(k, &proc, which));
+        schedule_cpu_check(k, pid, which, gen, left);
+    }
+}
+
+fn schedule_cpu_check(k: &Kernel, pid: Pid, which: i32, gen: u64, left_ns: u64) {
+    let weak = k.self_ref.clone();
+    // At least 1 ms between checks of a process that is not running.
+    let at = k.host.now_ns(HostClock::Monotonic) + left_ns.max(1_000_000);
+    k.timers.add(at, move || {
+        let Some(k) = weak.upgrade() else { return };
+        cpu_itimer_check(&k, pid, which, gen);
+    });
+}
+
+fn cpu_itimer_check(k: &Arc<Kernel>, pid: Pid, which: i32, gen: u64) {
+    let Some(proc) = lock(&k.procs).entry(pid).map(|e| e.proc.clone()) else { return };
+    if proc.exiting.load(Ordering::Acquire) {
+        return;
+    }
+    let idx = usize::try_from(which - 1).unwrap_or(0);
+    let cpu = itimer_cpu(k, &proc, which);
+    let (fire, left) = {
+        let mut ts = lock(&proc.cpu_itimers);
+        let t = &mut ts[idx];
+        let Some(e) = t.expires_ns.filter(|_| t.gen == gen) else { return };
+        if cpu < e {
+            (false, e - cpu)
+        } else if t.interval_ns > 0 {
+            // Periodic: the next period starts at the expiry (not at now).
+            let mut next = e + t.interval_ns;
+            if next <= cpu {
+                next = cpu + t.interval_ns;
+            }
+            t.expires_ns = Some(next);
+            (true, next - cpu)
+        } else {
+            t.expires_ns = None;
+            (true, 0)
+        }
+    };
+    if fire {
+        let sig = if which == ITIMER_VIRTUAL { SIGVTALRM } else { SIGPROF };
+        k.send_to_process(pid, SigInfo::kernel(sig));
+    }
+    if !fire || left > 0 {
+        schedule_cpu_check(k, pid, which, gen, left);
+    }
 }

@@ -40,6 +40,9 @@ impl Kernel {
         let files = lock(&proc.fds).take_all();
         crate::syscall::release_fds(pid, files);
         *lock(&proc.itimer) = Default::default();
+        for t in lock(&proc.cpu_itimers).iter_mut() {
+            *t = crate::task::CpuItimer { gen: t.gen.wrapping_add(1), ..Default::default() };
+        }
 
         let mut table = lock(&self.procs);
         for t in &tasks {
@@ -53,33 +56,55 @@ impl Kernel {
             }
             None => return,
         };
-        // Reparent children to init (or to nobody when init itself is gone).
-        let init_alive = pid != 1 && table.procs.get(&1).is_some_and(|e| !matches!(e.state, ProcState::Zombie(_)));
+        // Reparent children to the nearest live ancestor that is a child
+        // subreaper (prctl PR_SET_CHILD_SUBREAPER), else to init, else to
+        // nobody when init itself is gone (man 2 prctl).
+        let live = |e: &crate::task::ProcEntry| !matches!(e.state, ProcState::Zombie(_)) && !e.proc.exiting.load(Ordering::Acquire);
+        let mut reaper = None;
+        let mut up = ppid;
+        let mut hops = 0;
+        while up > 1 && hops < crate::task::PID_MAX {
+            let Some(e) = table.procs.get(&up) else { break };
+            if live(e) && e.proc.child_subreaper.load(Ordering::Acquire) {
+                reaper = Some(up);
+                break;
+            }
+            up = e.ppid;
+            hops += 1;
+        }
+        if reaper.is_none() && pid != 1 && table.procs.get(&1).is_some_and(|e| !matches!(e.state, ProcState::Zombie(_))) {
+            reaper = Some(1);
+        }
         let mut orphan_zombies = Vec::new();
+        let mut adopted_zombies = Vec::new();
         for c in children {
             if let Some(ce) = table.procs.get_mut(&c) {
-                if init_alive {
-                    ce.ppid = 1;
-                } else {
-                    ce.ppid = 0;
-                    if matches!(ce.state, ProcState::Zombie(_)) {
-                        orphan_zombies.push(c);
+                let zombie = matches!(ce.state, ProcState::Zombie(_));
+                match reaper {
+                    Some(r) => {
+                        ce.ppid = r;
+                        if zombie && ce.exit_signal != 0 {
+                            adopted_zombies.push((c, ce.exit_signal, ce.state));
+                        }
+                    }
+                    None => {
+                        ce.ppid = 0;
+                        if zombie {
+                            orphan_zombies.push(c);
+                        }
                     }
                 }
             }
-            if init_alive {
-                if let Some(ie) = table.procs.get_mut(&1) {
-                    ie.children.insert(c);
-                }
+            if let Some(re) = reaper.and_then(|r| table.procs.get_mut(&r)) {
+                re.children.insert(c);
             }
         }
         for z in orphan_zombies {
             table.procs.remove(&z);
         }
-        if init_alive {
-            if let Some(ie) = table.procs.get(&1) {
-                ie.proc.child_wait.wake_all();
-            }
+        let reaper_proc = reaper.and_then(|r| table.procs.get(&r)).map(|e| e.proc.clone());
+        if let Some(rp) = &reaper_proc {
+            rp.child_wait.wake_all();
         }
         // Tell the parent.
         let parent = table.procs.get(&ppid).map(|e| e.proc.clone());
@@ -97,6 +122,18 @@ impl Kernel {
             }
         }
         drop(table);
+        // Zombies handed to a new parent notify it (Linux's reparent_leader).
+        if let Some(rp) = &reaper_proc {
+            for (c, sig, state) in adopted_zombies {
+                if let ProcState::Zombie(st) = state {
+                    let (code, status) = match st {
+                        ExitStatus::Exited(x) => (CLD_EXITED, x as i32),
+                        ExitStatus::Signaled { signo, core } => (if core { CLD_DUMPED } else { CLD_KILLED }, signo as i32),
+                    };
+                    self.send_to_process(rp.pid, SigInfo { signo: sig, code, pid: c, status, ..Default::default() });
+                }
+            }
+        }
         if let Some(pp) = parent {
             let (code, st) = match status {
                 ExitStatus::Exited(c) => (CLD_EXITED, c as i32),
@@ -216,6 +253,10 @@ impl Kernel {
                             ExitStatus::Signaled { signo, core } => (if core { CLD_DUMPED } else { CLD_KILLED }, signo as i32),
                         };
                         if !opts.nowait {
+                            let cu = (&ce.proc.usage, &ce.proc.child_usage);
+                            let total = |f: fn(&crate::task::CpuUsage) -> &std::sync::atomic::AtomicU64| f(cu.0).load(Ordering::Relaxed) + f(cu.1).load(Ordering::Relaxed);
+                            let (ut, st, rss) = (total(|u| &u.utime_ns), total(|u| &u.stime_ns), cu.0.maxrss_kb.load(Ordering::Relaxed).max(cu.1.maxrss_kb.load(Ordering::Relaxed)));
+                            proc.child_usage.absorb(ut, st, rss);
                             table.procs.remove(&c);
                             if let Some(me_e) = table.procs.get_mut(&me) {
                                 me_e.children.remove(&c);
@@ -290,6 +331,7 @@ impl Kernel {
         *lock(&proc.exec) = lock(&pp.exec).clone();
         proc.bridge_buf.store(pp.bridge_buf.load(Ordering::Relaxed), Ordering::Relaxed);
         proc.personality.store(pp.personality.load(Ordering::Relaxed), Ordering::Relaxed);
+        proc.nice.store(pp.nice.load(Ordering::Relaxed), Ordering::Relaxed);
         {
             let ps = lock(&parent.sig);
             let mut cs = lock(&task.sig);

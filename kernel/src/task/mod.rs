@@ -19,7 +19,7 @@ pub mod snapshot;
 pub mod timer;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::api::{ExitStatus, Tid};
@@ -81,6 +81,41 @@ pub struct ItimerReal {
     pub gen: u64,
 }
 
+/// CPU and memory usage of a process, or of its waited-for children
+/// (getrusage, times, CPU clocks).
+///
+/// The kernel cannot see guest instructions, so CPU time is approximated
+/// from syscall boundaries (see [`Task::user_since_ns`]): user time is wall
+/// time spent outside syscalls (guest code, signal handlers), system time is
+/// wall time inside syscall handlers minus time parked waiting.
+#[derive(Debug, Default)]
+pub struct CpuUsage {
+    pub utime_ns: AtomicU64,
+    pub stime_ns: AtomicU64,
+    /// Largest linear memory seen at a syscall, in KiB (`ru_maxrss`).
+    pub maxrss_kb: AtomicU64,
+}
+
+impl CpuUsage {
+    /// Add `other` (a reaped child's totals) into these totals; maxrss is a maximum.
+    pub fn absorb(&self, utime_ns: u64, stime_ns: u64, maxrss_kb: u64) {
+        self.utime_ns.fetch_add(utime_ns, Ordering::Relaxed);
+        self.stime_ns.fetch_add(stime_ns, Ordering::Relaxed);
+        self.maxrss_kb.fetch_max(maxrss_kb, Ordering::Relaxed);
+    }
+}
+
+/// ITIMER_VIRTUAL / ITIMER_PROF state: expiry on the process CPU clock
+/// (user time, or user + system time for PROF).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuItimer {
+    /// Process CPU time at which the timer expires.
+    pub expires_ns: Option<u64>,
+    pub interval_ns: u64,
+    /// Bumped at every (re)arm; checks of older generations are ignored.
+    pub gen: u64,
+}
+
 /// Process-directed signal state (`struct sighand_struct` + shared pending).
 #[derive(Debug, Clone, Default)]
 pub struct ProcSignals {
@@ -106,6 +141,16 @@ pub struct Process {
     /// Woken when a child changes state (wait4/waitid).
     pub child_wait: WaitQueue,
     pub itimer: Mutex<ItimerReal>,
+    /// ITIMER_VIRTUAL (index 0) and ITIMER_PROF (index 1).
+    pub cpu_itimers: Mutex<[CpuItimer; 2]>,
+    /// CPU time and memory of this process (live threads and exited ones).
+    pub usage: CpuUsage,
+    /// Totals of waited-for children and their waited-for descendants.
+    pub child_usage: CpuUsage,
+    /// Nice value, -20..=19 (getpriority/setpriority).
+    pub nice: AtomicI32,
+    /// prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are re-parented here.
+    pub child_subreaper: AtomicBool,
     /// Monotonic time at creation.
     pub start_ns: u64,
     /// Set once the process is exiting: its tasks leave at the next check.
@@ -144,6 +189,18 @@ pub struct TaskSignals {
     /// Mask to restore after a handler ran for rt_sigsuspend/ppoll/pselect
     /// (their temporary mask stays in effect until delivery).
     pub saved_mask: Option<SigSet>,
+    /// The mask in force before rt_sigtimedwait unblocked the signals it
+    /// waits for (Linux's `real_blocked`): those still count as blocked
+    /// for the "ignored signals are discarded" rule.
+    pub real_blocked: SigSet,
+}
+
+impl TaskSignals {
+    /// Is `sig` blocked (now, or around an rt_sigtimedwait)? Blocked
+    /// signals are never discarded as ignored (Linux's sig_ignored).
+    pub fn blocks(&self, sig: u32) -> bool {
+        self.mask.has(sig) || self.real_blocked.has(sig)
+    }
 }
 
 /// One thread.
@@ -157,6 +214,11 @@ pub struct Task {
     pub clear_child_tid: AtomicU32,
     /// Set when the task has left (exit or killed).
     pub dead: AtomicBool,
+    /// Monotonic time the task last returned to guest code (left a syscall
+    /// or was created); 0 while it is inside a syscall. CPU accounting.
+    pub user_since_ns: AtomicU64,
+    /// Time parked during the current syscall (not charged as system time).
+    pub blocked_ns: AtomicU64,
 }
 
 impl std::fmt::Debug for Task {

@@ -75,6 +75,12 @@ impl FileOps for NodeFile {
             Inner::Path => false,
         }
     }
+    fn fixed_seek(&self) -> Option<u64> {
+        match &self.inner {
+            Inner::Ops(o) => o.fixed_seek(),
+            _ => None,
+        }
+    }
     fn stat(&self) -> KResult<Stat> {
         self.handle.stat()
     }
