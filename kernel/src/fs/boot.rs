@@ -27,15 +27,27 @@ pub fn host_clock(host: &Arc<dyn HostOps>) -> Clock {
 
 /// Copy the host tree at `src` into the tmpfs directory `dst` (files,
 /// directories, symlinks, modes; every owner becomes root; other kinds
-/// are skipped). Unreadable entries are skipped with a log line.
+/// are skipped). Directories and symlinks are copied now, file contents on
+/// first access (`TmpNode::create_host_backed`): a file changed on the host
+/// before the guest first touches it shows the new contents.
 pub fn copy_tree(src: &Path, dst: &Arc<TmpNode>) -> Result<(), String> {
     let rd = std::fs::read_dir(src).map_err(|e| format!("copy {}: {e}", src.display()))?;
     for e in rd {
         let Ok(e) = e else { continue };
         let path = e.path();
-        let Ok(md) = std::fs::symlink_metadata(&path) else { continue };
         let name = e.file_name();
         let name = std::os::unix::ffi::OsStrExt::as_bytes(name.as_os_str()).to_vec();
+        // The directory entry's type needs no system call; symlinks (most
+        // of a busybox tree) need no metadata either.
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_symlink() {
+            if let Ok(t) = std::fs::read_link(&path) {
+                dst.create_node(&name, NewNode::Symlink(std::os::unix::ffi::OsStrExt::as_bytes(t.as_os_str())), 0o777, 0, 0)
+                    .map_err(|e| format!("copy {}: {e}", path.display()))?;
+            }
+            continue;
+        }
+        let Ok(md) = std::fs::symlink_metadata(&path) else { continue };
         let mode = md.permissions().mode() & 0o7777;
         let ft = md.file_type();
         let r: KResult<()> = if ft.is_dir() {
@@ -52,21 +64,11 @@ pub fn copy_tree(src: &Path, dst: &Arc<TmpNode>) -> Result<(), String> {
                 Err(_) => Ok(()),
             }
         } else if ft.is_file() {
-            match std::fs::read(&path) {
-                Ok(data) => dst.create_node(&name, NewNode::Regular, mode, 0, 0).and_then(|f| {
-                    let ops = f.open(crate::file::oflags::O_WRONLY)?;
-                    let mut off = 0;
-                    while off < data.len() {
-                        off += ops.write(&data[off..], off as u64)?;
-                    }
-                    let mtime = Timespec { sec: md.mtime(), nsec: u32::try_from(md.mtime_nsec()).unwrap_or(0) };
-                    f.setattr(&SetAttr { mtime: Some(mtime), ..Default::default() })
-                }),
-                Err(err) => {
-                    tracing::warn!("copy {}: {err}", path.display());
-                    Ok(())
-                }
-            }
+            // Contents are copied on first access (tmpfs host-backed files).
+            dst.create_host_backed(&name, mode, path.clone(), md.len()).and_then(|f| {
+                let mtime = Timespec { sec: md.mtime(), nsec: u32::try_from(md.mtime_nsec()).unwrap_or(0) };
+                f.setattr(&SetAttr { mtime: Some(mtime), ..Default::default() })
+            })
         } else {
             Ok(())
         };

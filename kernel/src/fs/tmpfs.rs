@@ -67,6 +67,10 @@ struct Meta {
 struct FileData {
     pages: BTreeMap<u64, Box<[u8]>>,
     size: u64,
+    /// Contents not loaded yet: a host file copied on first use (boot's
+    /// `RootFs::CopyOf` copies trees this way, so booting does not read
+    /// every file). `size` is the host size at copy time.
+    host_source: Option<std::path::PathBuf>,
 }
 
 struct DirData {
@@ -195,8 +199,37 @@ impl TmpNode {
         }
     }
 
+    /// The file's data, loading a host-backed file's contents first.
+    fn data(&self) -> KResult<MutexGuard<'_, FileData>> {
+        let mut data = lock(self.file_data()?);
+        if let Some(path) = data.host_source.take() {
+            let bytes = std::fs::read(&path).map_err(|e| {
+                tracing::warn!("tmpfs: loading {}: {e}", path.display());
+                data.host_source = Some(path.clone());
+                Errno::EIO
+            })?;
+            for (i, chunk) in bytes.chunks(PAGE as usize).enumerate() {
+                if chunk.iter().all(|&b| b == 0) {
+                    continue; // a hole
+                }
+                let mut page = match self.alloc_page() {
+                    Ok(p) => p,
+                    Err(e) => {
+                        data.pages.clear();
+                        data.host_source = Some(path);
+                        return Err(e);
+                    }
+                };
+                page[..chunk.len()].copy_from_slice(chunk);
+                data.pages.insert(i as u64, page);
+            }
+            data.size = bytes.len() as u64;
+        }
+        Ok(data)
+    }
+
     fn read_at(&self, buf: &mut [u8], offset: u64) -> KResult<usize> {
-        let data = lock(self.file_data()?);
+        let data = self.data()?;
         if offset >= data.size {
             return Ok(0);
         }
@@ -240,7 +273,7 @@ impl TmpNode {
         if end > MAX_FILE_SIZE {
             return Err(Errno::EFBIG);
         }
-        let mut data = lock(self.file_data()?);
+        let mut data = self.data()?;
         let mut done = 0;
         while done < src.len() {
             let pos = offset + done as u64;
@@ -277,7 +310,7 @@ impl TmpNode {
         if size > MAX_FILE_SIZE {
             return Err(Errno::EFBIG);
         }
-        let mut data = lock(self.file_data()?);
+        let mut data = self.data()?;
         if size < data.size {
             let first_gone = size.div_ceil(PAGE);
             let gone: Vec<u64> = data.pages.range(first_gone..).map(|(k, _)| *k).collect();
@@ -341,6 +374,20 @@ impl TmpNode {
         }
     }
 
+    /// Create regular file `name` whose contents are those of the host file
+    /// `host` (`size` bytes now), read on first access (read, write,
+    /// truncate, fallocate) rather than here. Until then the file takes no
+    /// space in the tmpfs; a host file that cannot be read then gives EIO.
+    pub fn create_host_backed(self: &Arc<Self>, name: &[u8], mode: u32, host: std::path::PathBuf, size: u64) -> KResult<Arc<TmpNode>> {
+        let f = self.create_node(name, NewNode::Regular, mode, 0, 0)?;
+        if let Body::File(d) = &f.body {
+            let mut d = lock(d);
+            d.size = size;
+            d.host_source = Some(host);
+        }
+        Ok(f)
+    }
+
     /// Insert a freshly created child (used by tree copies).
     pub fn create_node(self: &Arc<Self>, name: &[u8], node: NewNode<'_>, mode: u32, uid: u32, gid: u32) -> KResult<Arc<TmpNode>> {
         let _ns = lock(&self.shared.ns_lock);
@@ -369,7 +416,8 @@ impl Inode for TmpNode {
         let (size, blocks) = match &self.body {
             Body::File(d) => {
                 let d = lock(d);
-                (d.size, d.pages.len() as u64 * (PAGE / 512))
+                let pages = if d.host_source.is_some() { d.size.div_ceil(PAGE) } else { d.pages.len() as u64 };
+                (d.size, pages * (PAGE / 512))
             }
             Body::Dir(_) => (4096, 8),
             Body::Symlink(t) => (t.len() as u64, 0),
@@ -628,7 +676,7 @@ impl Inode for TmpNode {
         if end > MAX_FILE_SIZE {
             return Err(Errno::EFBIG);
         }
-        let mut data = lock(self.file_data()?);
+        let mut data = self.data()?;
         for pi in offset / PAGE..end.div_ceil(PAGE) {
             if let std::collections::btree_map::Entry::Vacant(v) = data.pages.entry(pi) {
                 v.insert(self.alloc_page()?);
