@@ -7,13 +7,17 @@
 //! `$XDG_CACHE_HOME/wasmlinux` or `~/.cache/wasmlinux` (`WASMLINUX_CACHE_DIR`
 //! overrides; `WASMLINUX_CACHE_DIR=off` disables the disk cache). Entries are
 //! written to a temporary file and renamed into place (atomic). Each entry
-//! starts with a sha256 of its payload; an entry that fails that check or
-//! that wasmtime rejects is ignored, recompiled and rewritten.
+//! starts with a 16-byte header: magic `WLC2`, CRC-32 of the payload, payload
+//! length; an entry that fails that check or that wasmtime rejects is
+//! ignored, recompiled and rewritten. (CRC-32 rather than a cryptographic
+//! hash: it catches truncation and corruption, runs at memory speed on a
+//! 10 MB artifact, and no checksum could stop someone who can write to the
+//! cache directory, who could recompute any digest.)
 //!
 //! This module holds the bridge's only `unsafe`: `Module::deserialize` trusts
 //! that its input is wasmtime output for this engine. We only pass bytes that
-//! we wrote ourselves into our own cache directory and whose integrity hash
-//! matches, and wasmtime itself checks version and engine compatibility.
+//! we wrote ourselves into our own cache directory and whose integrity check
+//! passes, and wasmtime itself checks version and engine compatibility.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -27,7 +31,17 @@ use wasmtime::{Engine, Module};
 
 use crate::host::lock;
 
-const FORMAT: &str = "wasmlinux-cache-v1";
+const FORMAT: &str = "wasmlinux-cache-v2";
+const MAGIC: &[u8; 4] = b"WLC2";
+const HEADER: usize = 16;
+
+fn header(payload: &[u8]) -> [u8; HEADER] {
+    let mut h = [0u8; HEADER];
+    h[..4].copy_from_slice(MAGIC);
+    h[4..8].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    h[8..].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+    h
+}
 
 /// A hasher that feeds `Hash` output into sha256 (for the engine fingerprint,
 /// whose only stable interface is `impl Hash`).
@@ -95,7 +109,16 @@ impl ModuleCache {
 
     /// The compiled module for `bytes`, from memory, disk, or a fresh compile.
     pub fn get(&self, bytes: &[u8]) -> wasmtime::Result<(Module, CacheSource)> {
-        let key: [u8; 32] = Sha256::digest(bytes).into();
+        self.get_keyed(bytes, Sha256::digest(bytes).into())
+    }
+
+    /// [`ModuleCache::get`] when the caller already has `key` =
+    /// sha256(`bytes`) (hashing a large module is not free).
+    pub fn get_keyed(
+        &self,
+        bytes: &[u8],
+        key: [u8; 32],
+    ) -> wasmtime::Result<(Module, CacheSource)> {
         if let Some(m) = lock(&self.mem).get(&key) {
             return Ok((m.clone(), CacheSource::Memory));
         }
@@ -129,14 +152,14 @@ impl ModuleCache {
     #[allow(unsafe_code)]
     fn load(&self, path: &PathBuf) -> Option<Module> {
         let data = std::fs::read(path).ok()?;
-        if data.len() < 32 || Sha256::digest(&data[32..]).as_slice() != &data[..32] {
+        if data.len() < HEADER || data[..HEADER] != header(&data[HEADER..]) {
             tracing::debug!("module cache: corrupt entry {} ignored", path.display());
             return None;
         }
         // SAFETY: the payload is `Module::serialize` output that this cache
-        // wrote (see the module docs); its integrity hash matched, and
+        // wrote (see the module docs); its length and CRC matched, and
         // wasmtime checks the artifact's version and engine settings.
-        match unsafe { Module::deserialize(&self.engine, &data[32..]) } {
+        match unsafe { Module::deserialize(&self.engine, &data[HEADER..]) } {
             Ok(m) => Some(m),
             Err(e) => {
                 tracing::debug!("module cache: entry {} rejected: {e}", path.display());
@@ -157,7 +180,7 @@ impl ModuleCache {
             std::thread::current().id()
         ));
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&Sha256::digest(&payload))?;
+        f.write_all(&header(&payload))?;
         f.write_all(&payload)?;
         f.sync_data()?;
         drop(f);

@@ -221,7 +221,7 @@ impl Runtime {
         }
         let (module, source) = self
             .cache
-            .get(bytes)
+            .get_keyed(bytes, key)
             .map_err(|e| PrepareError::Compile(format!("{e:#}")))?;
         let program = Arc::new(self.link(module, source)?);
         lock(&self.programs).insert(key, program.clone());
