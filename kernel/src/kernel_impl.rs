@@ -45,6 +45,10 @@ pub struct Kernel {
     /// Monotonic time at boot (uptime, process start times).
     #[allow(dead_code)]
     pub(crate) boot_ns: u64,
+    /// Extended attributes of tmpfs inodes (`vfs::xattr`).
+    pub(crate) xattrs: crate::vfs::xattr::XattrStore,
+    /// The internal tmpfs memfd_create files live in (made on first use).
+    pub(crate) memfd_ns: std::sync::OnceLock<Arc<MountNamespace>>,
 }
 
 impl Kernel {
@@ -73,6 +77,8 @@ impl Kernel {
             signalfd_wq: Arc::new(WaitQueue::new()),
             self_ref: self_ref.clone(),
             boot_ns,
+            xattrs: Default::default(),
+            memfd_ns: Default::default(),
         });
         kernel.console.set_kernel(&kernel);
         procfs.set_kernel(Arc::downgrade(&kernel));
@@ -112,6 +118,7 @@ impl Kernel {
             exiting: Default::default(),
             bridge_buf: Default::default(),
             personality: Default::default(),
+            extra: Default::default(),
         });
         let task = Arc::new(Task {
             tid: pid,

@@ -44,6 +44,7 @@ pub mod socket;
 pub mod stat;
 pub mod time;
 pub mod timerfd;
+pub mod xattr;
 mod table;
 
 pub use table::{nr, TABLE};

@@ -120,6 +120,13 @@ impl Kernel {
         *lock(&proc.comm) = crate::kernel_impl::comm_of(image.path.as_bytes());
         *lock(&proc.exec) = crate::task::ExecInfo { path: image.path.as_bytes().to_vec(), argv: image.argv.clone(), envp: image.envp.clone() };
         proc.bridge_buf.store(0, Ordering::Relaxed);
+        {
+            // POSIX timers are deleted and the robust list forgotten at
+            // exec (man 2 execve).
+            let mut ex = lock(&proc.extra);
+            ex.timers.clear();
+            ex.robust_list = (0, 0);
+        }
         task.clear_child_tid.store(0, Ordering::Relaxed);
         if let Some(e) = lock(&self.procs).procs.get_mut(&proc.pid) {
             e.did_exec = true;

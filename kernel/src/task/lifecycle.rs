@@ -333,6 +333,14 @@ impl Kernel {
         proc.personality.store(pp.personality.load(Ordering::Relaxed), Ordering::Relaxed);
         proc.nice.store(pp.nice.load(Ordering::Relaxed), Ordering::Relaxed);
         {
+            // ioprio and capabilities are inherited; timers and the robust
+            // list are not (man 2 fork).
+            let pe = lock(&pp.extra);
+            let mut ce = lock(&proc.extra);
+            ce.ioprio = pe.ioprio;
+            ce.caps = pe.caps;
+        }
+        {
             let ps = lock(&parent.sig);
             let mut cs = lock(&task.sig);
             cs.mask = ps.mask;

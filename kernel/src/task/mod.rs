@@ -159,6 +159,46 @@ pub struct Process {
     pub bridge_buf: AtomicU32,
     /// personality(2) value.
     pub personality: AtomicU32,
+    /// Smaller per-process records: I/O priority, robust futex list,
+    /// capability drops, POSIX timers.
+    pub extra: Mutex<ProcExtra>,
+}
+
+/// Per-process state of the less common calls (ioprio_set,
+/// set_robust_list, capset, timer_create). Fork copies `ioprio` and
+/// `caps`; exec clears the robust list and the timers.
+#[derive(Debug, Default)]
+pub struct ProcExtra {
+    /// `ioprio_set` value (class << 13 | data); 0 = IOPRIO_CLASS_NONE.
+    pub ioprio: u32,
+    /// `set_robust_list` (head address, length).
+    pub robust_list: (u32, u32),
+    /// Capabilities kept by `capset` as (effective, permitted,
+    /// inheritable) masks; `None` = nothing dropped.
+    pub caps: Option<[u64; 3]>,
+    /// POSIX timers by id (`syscall::posix_timer`).
+    pub timers: BTreeMap<i32, PosixTimer>,
+}
+
+/// One POSIX timer (timer_create).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PosixTimer {
+    /// The host clock it measures (Realtime or Monotonic).
+    pub realtime: bool,
+    /// `SIGEV_*` notification and its signal, value and target thread.
+    pub notify: i32,
+    pub signo: u32,
+    pub value: u32,
+    pub tid: i32,
+    /// Monotonic deadline of the next expiry, if armed.
+    pub deadline_ns: Option<u64>,
+    pub interval_ns: u64,
+    /// Bumped at every (re)arm; expiries of older generations are ignored.
+    pub gen: u64,
+    /// Expiries while the previous signal was still pending (counting).
+    pub overrun_acc: i32,
+    /// Overrun count of the last delivered signal (timer_getoverrun).
+    pub overrun: i32,
 }
 
 #[derive(Debug, Clone, Default)]

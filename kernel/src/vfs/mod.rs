@@ -23,6 +23,7 @@ pub mod file;
 pub mod lock;
 pub mod ops;
 pub mod path;
+pub mod xattr;
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
