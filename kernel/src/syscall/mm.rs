@@ -390,3 +390,17 @@ pub fn sys_fadvise64_64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     Ok(0.into())
 }
+
+/// readahead(fd, offset, count): EBADF unless open for reading, EINVAL
+/// for anything but a regular file; the page cache is the file system's own
+/// memory, so there is nothing to read ahead (man 2 readahead).
+pub fn sys_readahead(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let file = ctx.file(a.fd(0))?;
+    if !file.readable() {
+        return Err(Errno::EBADF);
+    }
+    match crate::vfs::file::node_of(&file) {
+        Some(h) if h.file_type() == crate::vfs::FileType::Regular => Ok(0.into()),
+        _ => Err(Errno::EINVAL),
+    }
+}

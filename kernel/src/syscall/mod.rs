@@ -29,6 +29,7 @@ pub mod fs;
 pub mod futex;
 pub mod io;
 pub mod lock;
+pub mod memfd;
 pub mod misc;
 pub mod mm;
 pub mod mount;

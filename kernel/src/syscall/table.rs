@@ -91,7 +91,7 @@ define_syscalls! {
     81 sync => fs::sys_sync, [], Full;
     82 fsync => fs::sys_fsync, [Fd], Full;
     83 fdatasync => fs::sys_fdatasync, [Fd], Full;
-    84 sync_file_range => enosys, [Fd, Off64, Off64, X], Enosys("VFS: not yet");
+    84 sync_file_range => fs::sys_sync_file_range, [Fd, Off64, Off64, X], Full;
     85 timerfd_create => timerfd::sys_timerfd_create, [Clock, X], Partial("BOOTTIME runs as MONOTONIC; *_ALARM clocks do not wake a suspended host");
     89 acct => enosys, [Path], Enosys("no process accounting");
     90 capget => enosys, [P, P], Enosys("not yet");
@@ -199,7 +199,7 @@ define_syscalls! {
     210 shutdown => socket::sys_shutdown, [Fd, I], Full;
     211 sendmsg => socket::sys_sendmsg, [Fd, P, X], Partial("SCM_RIGHTS and SCM_CREDENTIALS only; in-flight descriptors are not garbage-collected");
     212 recvmsg => socket::sys_recvmsg, [Fd, P, X], Partial("SCM_RIGHTS and SCM_CREDENTIALS (SO_PASSCRED) only");
-    213 readahead => enosys, [Fd, Off64, U], Enosys("not yet");
+    213 readahead => mm::sys_readahead, [Fd, Off64, U], Full;
     214 brk => mm::sys_brk, [P], Full;
     215 munmap => mm::sys_munmap, [P, U], Full;
     216 mremap => mm::sys_mremap, [P, U, U, X, P], Partial("MREMAP_DONTUNMAP unsupported");
@@ -246,13 +246,13 @@ define_syscalls! {
     276 renameat2 => path::sys_renameat2, [Dirfd, Path, Dirfd, Path, X], Partial("no RENAME_WHITEOUT");
     277 seccomp => enosys, [I, X, P], Enosys("no seccomp");
     278 getrandom => misc::sys_getrandom, [OutBuf, U, X], Full;
-    279 memfd_create => enosys, [Str, X], Enosys("VFS: not yet");
+    279 memfd_create => memfd::sys_memfd_create, [Str, X], Partial("MFD_HUGETLB EINVAL; MFD_ALLOW_SEALING accepted but F_ADD_SEALS is unsupported (EINVAL)");
     280 bpf => enosys, [I, P, U], Enosys("no BPF");
     281 execveat => process::sys_execveat, [Dirfd, Path, Argv, Argv, AtFlags], Partial("AT_EMPTY_PATH (fexecve of an fd) is not supported: ENOENT");
     282 userfaultfd => enosys, [X], Enosys("no userfaultfd");
     283 membarrier => misc::sys_membarrier, [I, X, I], Full;
     284 mlock2 => mm::sys_mlock2, [P, U, X], Partial("validated no-op");
-    285 copy_file_range => enosys, [Fd, P, Fd, P, U, X], Enosys("not yet");
+    285 copy_file_range => io::sys_copy_file_range, [Fd, P, Fd, P, U, X], Partial("copies through the kernel, at most 16 MiB per call; cross-file-system copies allowed (Linux 5.3-5.18 behaviour, no EXDEV)");
     286 preadv2 => io::sys_preadv2, [Fd, P, U, Off64, X], Partial("RWF_* flags accepted as hints");
     287 pwritev2 => io::sys_pwritev2, [Fd, P, U, Off64, X], Partial("RWF_* flags accepted as hints; RWF_APPEND ignored");
     288 pkey_mprotect => enosys, [P, U, Prot, I], Enosys("no memory protection keys");
