@@ -167,6 +167,8 @@ impl SigInfo {
             }
             _ if self.code == SI_TIMER => {
                 b[12..16].copy_from_slice(&self.addr.to_le_bytes());
+                // si_overrun
+                b[16..20].copy_from_slice(&self.status.to_le_bytes());
                 b[20..24].copy_from_slice(&self.value.to_le_bytes());
             }
             _ => {

@@ -213,3 +213,38 @@ fn futex_requeue(ctx: &mut Ctx<'_>, uaddr: u32, nr_wake: u32, nr_requeue: u32, u
     }
     Ok((woken.len() as u32 + moved).into())
 }
+
+/// `sizeof(struct robust_list_head)` on wasm32.
+const ROBUST_LIST_HEAD_SIZE: u32 = 12;
+
+/// set_robust_list(head, len): recorded for get_robust_list. Tasks never
+/// share memory, so the list is not walked at exit.
+pub fn sys_set_robust_list(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    if a.u32(1) != ROBUST_LIST_HEAD_SIZE {
+        return Err(Errno::EINVAL);
+    }
+    lock(&ctx.process().extra).robust_list = (a.u32(0), a.u32(1));
+    Ok(0.into())
+}
+
+/// get_robust_list(pid, head_ptr*, len_ptr*): 0 = the caller; another
+/// user's process needs root (EPERM, ptrace read access).
+pub fn sys_get_robust_list(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let pid = a.i32(0);
+    let proc = if pid == 0 {
+        ctx.process().clone()
+    } else {
+        let t = lock(&ctx.kernel.procs);
+        let task = t.tasks.get(&pid).ok_or(Errno::ESRCH)?;
+        task.process.clone()
+    };
+    let creds = ctx.creds();
+    let owner = lock(&proc.creds).clone();
+    if creds.euid != 0 && !(creds.uid == owner.uid && creds.uid == owner.euid && creds.uid == owner.suid) {
+        return Err(Errno::EPERM);
+    }
+    let (head, len) = lock(&proc.extra).robust_list;
+    ctx.write(a.ptr::<u32>(1), &head)?;
+    ctx.write(a.ptr::<u32>(2), &len)?;
+    Ok(0.into())
+}

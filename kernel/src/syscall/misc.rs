@@ -187,3 +187,15 @@ pub fn sys_membarrier(_ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         _ => Err(Errno::EINVAL),
     }
 }
+
+/// vhangup(2): root only (EPERM); hangs up the caller's controlling
+/// terminal (SIGHUP to its session), nothing without one.
+pub fn sys_vhangup(ctx: &mut Ctx<'_>, _a: Args) -> SysResult {
+    if ctx.creds().euid != 0 {
+        return Err(Errno::EPERM);
+    }
+    if let Some(tty) = crate::tty::job::ctty_of(ctx.kernel, ctx.pid()) {
+        tty.hangup();
+    }
+    Ok(0.into())
+}

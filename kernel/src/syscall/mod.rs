@@ -21,6 +21,7 @@ use crate::vfs::FsContext;
 use crate::wait::{WaitQueue, Waiter};
 use crate::Kernel;
 
+pub mod capability;
 pub mod dir;
 pub mod epoll;
 pub mod eventfd;
@@ -37,6 +38,7 @@ pub mod open;
 pub mod path;
 pub mod pipe;
 pub mod poll;
+pub mod posix_timer;
 pub mod process;
 pub mod sched;
 pub mod signal;

@@ -182,3 +182,54 @@ pub fn sys_setpriority(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         None => Ok(0.into()),
     }
 }
+
+/// `IOPRIO_CLASS_*` and the encoding `class << 13 | data` (man 2 ioprio_set).
+pub const IOPRIO_CLASS_NONE: u32 = 0;
+pub const IOPRIO_CLASS_RT: u32 = 1;
+pub const IOPRIO_CLASS_BE: u32 = 2;
+pub const IOPRIO_CLASS_IDLE: u32 = 3;
+const IOPRIO_CLASS_SHIFT: u32 = 13;
+
+/// The I/O priority `p` reports: a process that never set one (class
+/// NONE) gets best-effort with data `(nice + 20) / 5` (man 2 ioprio_set).
+fn effective_ioprio(p: &Process) -> u32 {
+    let v = lock(&p.extra).ioprio;
+    if v >> IOPRIO_CLASS_SHIFT == IOPRIO_CLASS_NONE {
+        let nice = p.nice.load(Ordering::Relaxed);
+        IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT | u32::try_from((nice + 20) / 5).unwrap_or(4)
+    } else {
+        v
+    }
+}
+
+/// ioprio_get(which, who): IOPRIO_WHO_PROCESS/PGRP/USER (1/2/3); the
+/// highest priority among the targets.
+pub fn sys_ioprio_get(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let targets = prio_targets(ctx, a.i32(0) - 1, a.i32(1))?;
+    let best = targets.iter().map(|p| effective_ioprio(p)).min_by_key(|&v| (v >> IOPRIO_CLASS_SHIFT, v & 0x1fff)).unwrap_or(0);
+    Ok(best.into())
+}
+
+/// ioprio_set(which, who, ioprio): recorded per process (inherited by
+/// fork); the real-time class needs root (EPERM), levels are 0..=7.
+pub fn sys_ioprio_set(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (which, who, prio) = (a.i32(0), a.i32(1), a.u32(2));
+    let (class, data) = (prio >> IOPRIO_CLASS_SHIFT, prio & ((1 << IOPRIO_CLASS_SHIFT) - 1));
+    let creds = ctx.creds();
+    match class {
+        IOPRIO_CLASS_RT if creds.euid != 0 => return Err(Errno::EPERM),
+        IOPRIO_CLASS_RT | IOPRIO_CLASS_BE if data >= 8 => return Err(Errno::EINVAL),
+        IOPRIO_CLASS_NONE if data != 0 => return Err(Errno::EINVAL),
+        IOPRIO_CLASS_NONE | IOPRIO_CLASS_RT | IOPRIO_CLASS_BE | IOPRIO_CLASS_IDLE => {}
+        _ => return Err(Errno::EINVAL),
+    }
+    let targets = prio_targets(ctx, which - 1, who)?;
+    for p in targets {
+        let owner = lock(&p.creds).uid;
+        if creds.euid != 0 && creds.euid != owner && creds.uid != owner {
+            return Err(Errno::EPERM);
+        }
+        lock(&p.extra).ioprio = prio;
+    }
+    Ok(0.into())
+}

@@ -769,3 +769,66 @@ pub fn sys_getsockopt(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     ctx.write(lenp, &(n as i32))?;
     Ok(0.into())
 }
+
+/// `struct mmsghdr`: a 28-byte msghdr then `msg_len`.
+const MMSGHDR_SIZE: u32 = 32;
+/// `UIO_MAXIOV`: most messages per call.
+const UIO_MAXIOV: u32 = 1024;
+const MSG_WAITFORONE: u32 = 0x10000;
+
+/// sendmmsg(fd, msgvec, vlen, flags): sendmsg for each entry, storing the
+/// byte count in `msg_len`; an error after the first message ends the call
+/// with the number sent (man 2 sendmmsg).
+pub fn sys_sendmmsg(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (fd, vec, vlen, flags) = (a.fd(0), a.u32(1), a.u32(2).min(UIO_MAXIOV), a.u32(3));
+    sock_fd(ctx, fd)?;
+    let mut done = 0u32;
+    while done < vlen {
+        let entry = vec.checked_add(done * MMSGHDR_SIZE).ok_or(Errno::EFAULT)?;
+        let r = sys_sendmsg(ctx, Args([a.u32(0), entry, flags, 0, 0, 0]));
+        match r {
+            Ok(super::Ret::Val(n)) => ctx.write(UserPtr::<i32>::new(entry + 28), &n)?,
+            Ok(_) => break,
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        }
+        done += 1;
+    }
+    Ok(done.into())
+}
+
+/// recvmmsg_time64(fd, msgvec, vlen, flags, timeout*): recvmsg for each
+/// entry; MSG_WAITFORONE makes the calls after the first non-blocking; the
+/// timeout is checked after each message (as Linux does).
+pub fn sys_recvmmsg_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (fd, vec, vlen, flags, timeout) = (a.fd(0), a.u32(1), a.u32(2).min(UIO_MAXIOV), a.u32(3), a.ptr::<crate::mem::KTimespec>(4));
+    let deadline = match timeout.read_opt(&*ctx.mem)? {
+        Some(ts) => Some(ctx.now(crate::api::HostClock::Monotonic).saturating_add(ts.to_ns()?)),
+        None => None,
+    };
+    sock_fd(ctx, fd)?;
+    let mut done = 0u32;
+    let mut f = flags & !MSG_WAITFORONE;
+    while done < vlen {
+        let entry = vec.checked_add(done * MMSGHDR_SIZE).ok_or(Errno::EFAULT)?;
+        let r = sys_recvmsg(ctx, Args([a.u32(0), entry, f, 0, 0, 0]));
+        match r {
+            Ok(super::Ret::Val(n)) => ctx.write(UserPtr::<i32>::new(entry + 28), &n)?,
+            Ok(_) => break,
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        }
+        done += 1;
+        if flags & MSG_WAITFORONE != 0 {
+            f |= MSG_DONTWAIT;
+        }
+        if deadline.is_some_and(|d| ctx.now(crate::api::HostClock::Monotonic) >= d) {
+            break;
+        }
+    }
+    if let Some(d) = deadline {
+        let left = d.saturating_sub(ctx.now(crate::api::HostClock::Monotonic));
+        ctx.write(timeout, &crate::mem::KTimespec::from_ns(left))?;
+    }
+    Ok(done.into())
+}
