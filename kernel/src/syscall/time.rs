@@ -244,9 +244,11 @@ fn itimer_fire(k: &Arc<Kernel>, pid: Pid, gen: u64) {
     if !still {
         return;
     }
-    k.send_to_process(pid, SigInfo::kernel(SIGALRM));
+    // Re-arm (or disarm a one-shot timer) before the signal wakes anyone:
+    // a woken task's getitimer must already see the new state.
     let next = (interval > 0).then(|| k.host.now_ns(HostClock::Monotonic) + interval);
     arm_itimer(k, pid, next, interval);
+    k.send_to_process(pid, SigInfo::kernel(SIGALRM));
 }
 
 /// (Re)arm ITIMER_VIRTUAL/ITIMER_PROF of `pid` to expire at process CPU
