@@ -14,15 +14,16 @@
 //! Neighbours: `guest_memory` (the kernel's view of a store's memory),
 //! `cache` (compiled modules), `host` (parking, console), `sys` (the kernel).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex, Weak};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use wasmlinux_kernel::{ExecImage, ExitStatus, SignalAction, SyscallOutcome, Tid, TrapSignal};
 use wasmtime::{
     AsContextMut, Caller, Config, Engine, ExternType, Func, FuncType, Global, InstancePre, Linker,
-    Memory, Module, Mutability, Ref, Store, StoreContextMut, Table, Trap, TypedFunc,
+    Instance, Memory, Module, Mutability, Ref, Store, StoreContextMut, Table, Trap, TypedFunc,
     UpdateDeadline, Val,
 };
 
@@ -31,6 +32,8 @@ use crate::guest_memory::WasmMemory;
 use crate::host::{lock, Host};
 use crate::sys::Sys;
 
+const EAGAIN: i32 = 11;
+const ENOMEM: i32 = 12;
 const EFAULT: i32 = 14;
 const ENOSYS: i32 = 38;
 const SYS_EXIT: u32 = 93;
@@ -102,6 +105,15 @@ pub struct RuntimeConfig {
     pub epoch_tick: Duration,
     /// On-disk cache directory: `None` = default location, `Some(None)` = off.
     pub cache_dir: Option<Option<std::path::PathBuf>>,
+    /// Preempt running guest code (epoch interruption) so that a signal
+    /// reaches a busy loop within one `epoch_tick`. Off: compiled code has no
+    /// epoch checks (up to 2.5x faster tight loops) and signals wait for the
+    /// guest's next syscall. Default: on, unless `WASMLINUX_PREEMPT=0`.
+    pub preempt: bool,
+    /// At most this many live tasks: fork beyond it fails with EAGAIN.
+    /// Default: `WASMLINUX_MAX_PROCS` if set, else only host limits (see
+    /// [`MapBudget`]).
+    pub max_processes: Option<usize>,
 }
 
 impl Default for RuntimeConfig {
@@ -113,6 +125,10 @@ impl Default for RuntimeConfig {
             memory_guard: 64 << 10,
             epoch_tick: Duration::from_millis(10),
             cache_dir: None,
+            preempt: std::env::var("WASMLINUX_PREEMPT").map_or(true, |v| v != "0"),
+            max_processes: std::env::var("WASMLINUX_MAX_PROCS")
+                .ok()
+                .and_then(|v| v.parse().ok()),
         }
     }
 }
@@ -145,22 +161,94 @@ pub struct Runtime {
     host: Arc<Host>,
     config: RuntimeConfig,
     live: AtomicUsize,
+    maps: MapBudget,
+    /// A fork was refused for lack of host resources (warned once).
+    warned_limit: AtomicBool,
 }
 
 /// What a task thread starts with.
 pub enum TaskStart {
     /// Instantiate this image and call `Kernel::exec_start`.
     Exec(Box<ExecImage>),
-    /// A forked child: copy this snapshot into a new instance and rewind.
-    Fork(Box<ForkSnapshot>),
+    /// A forked child: its instance, already holding a copy of the parent;
+    /// the thread rewinds it into the fork import.
+    Fork(Box<ForkedChild>),
 }
 
-pub struct ForkSnapshot {
-    program: Arc<Program>,
-    memory: MemSnapshot,
-    globals: Vec<(String, Val)>,
-    async_buf: u32,
-    start_arg: i32,
+/// A fork child's store, built by the parent's thread (see
+/// `Runtime::fork_child`).
+pub struct ForkedChild {
+    store: Store<Proc>,
+}
+
+/// Host memory mappings (VMAs) one process may cost: measured 9–11 (thread
+/// stack + guard, Rust's and wasmtime's signal stacks + guards, the linear
+/// memory's reservation, CoW image and accessible parts), plus slack.
+const MAPS_PER_PROCESS: usize = 12;
+
+/// Admission against `vm.max_map_count`. When a host process runs out of
+/// mappings, thread start-up in std and wasmtime (signal stacks) panics and
+/// aborts the whole host, so forks are refused (EAGAIN) before that: the
+/// budget counts `/proc/self/maps` only when the live-task count passes
+/// the last grant, and grants what the remaining headroom allows.
+struct MapBudget {
+    /// `vm.max_map_count` (None: unknown, no check).
+    limit: Option<usize>,
+    st: Mutex<BudgetState>,
+}
+
+#[derive(Default)]
+struct BudgetState {
+    /// Processes may start while fewer than this many tasks are live.
+    allowed: usize,
+    /// Live count at the last refusal: no new count until it drops.
+    refused_at: Option<usize>,
+}
+
+impl MapBudget {
+    fn new() -> MapBudget {
+        let limit = std::fs::read_to_string("/proc/sys/vm/max_map_count")
+            .ok()
+            .and_then(|s| s.trim().parse().ok());
+        MapBudget {
+            limit,
+            st: Mutex::new(BudgetState::default()),
+        }
+    }
+
+    /// May one more process start while `live` tasks run?
+    fn admit(&self, live: usize) -> bool {
+        let Some(limit) = self.limit else {
+            return true;
+        };
+        let mut st = lock(&self.st);
+        if live < st.allowed {
+            return true;
+        }
+        if st.refused_at.is_some_and(|r| live >= r) {
+            return false;
+        }
+        let Some(used) = count_maps() else {
+            return true;
+        };
+        // Room for everything else (module code, malloc arenas, files).
+        let reserve = (limit / 32).max(1024);
+        let headroom = limit.saturating_sub(used + reserve);
+        st.allowed = live + headroom / MAPS_PER_PROCESS;
+        if live < st.allowed {
+            st.refused_at = None;
+            true
+        } else {
+            st.refused_at = Some(live);
+            false
+        }
+    }
+}
+
+/// Lines of `/proc/self/maps` (about 1 ms per 10,000).
+fn count_maps() -> Option<usize> {
+    let data = std::fs::read("/proc/self/maps").ok()?;
+    Some(data.iter().filter(|&&b| b == b'\n').count())
 }
 
 impl Runtime {
@@ -170,13 +258,14 @@ impl Runtime {
         config: RuntimeConfig,
     ) -> wasmtime::Result<Arc<Runtime>> {
         let mut wc = Config::new();
-        let preempt = std::env::var("WASMLINUX_PREEMPT").map_or(true, |v| v != "0");
-        wc.epoch_interruption(preempt)
+        wc.epoch_interruption(config.preempt)
             .max_wasm_stack(config.max_wasm_stack)
             .memory_reservation(config.memory_reservation)
             .memory_guard_size(config.memory_guard)
             .memory_reservation_for_growth(0)
             .memory_may_move(false)
+            // Offsets are unsigned: a guard below memory only costs a mapping.
+            .guard_before_linear_memory(false)
             .parallel_compilation(true);
         let engine = Engine::new(&wc)?;
         let cache = match &config.cache_dir {
@@ -193,8 +282,12 @@ impl Runtime {
             host,
             config,
             live: AtomicUsize::new(0),
+            maps: MapBudget::new(),
+            warned_limit: AtomicBool::new(false),
         });
-        start_ticker(Arc::downgrade(&rt), rt.config.epoch_tick);
+        if rt.config.preempt {
+            start_ticker(Arc::downgrade(&rt), rt.config.epoch_tick);
+        }
         Ok(rt)
     }
 
@@ -274,13 +367,22 @@ impl Runtime {
         start: TaskStart,
     ) -> std::io::Result<JoinHandle<TaskEnd>> {
         let rt = self.clone();
+        self.start_thread(format!("task-{tid}"), move || rt.run_task(tid, start))
+    }
+
+    /// A task thread (counted in `live`).
+    fn start_thread(
+        self: &Arc<Self>,
+        name: String,
+        body: impl FnOnce() -> TaskEnd + Send + 'static,
+    ) -> std::io::Result<JoinHandle<TaskEnd>> {
+        let rt = self.clone();
         self.live.fetch_add(1, Ordering::SeqCst);
         let r = std::thread::Builder::new()
-            .name(format!("task-{tid}"))
+            .name(name)
             .stack_size(self.config.thread_stack)
             .spawn(move || {
-                let end = rt.run_task(tid, start);
-                rt.host.task_ended(tid);
+                let end = body();
                 rt.live.fetch_sub(1, Ordering::SeqCst);
                 end
             });
@@ -292,6 +394,12 @@ impl Runtime {
 
     /// The body of a task thread: run images until the task ends.
     fn run_task(self: &Arc<Self>, tid: Tid, start: TaskStart) -> TaskEnd {
+        let end = self.run_images(tid, start);
+        self.host.task_ended(tid);
+        end
+    }
+
+    fn run_images(self: &Arc<Self>, tid: Tid, start: TaskStart) -> TaskEnd {
         let mut next = start;
         loop {
             let (mut store, start_fn) = match self.instantiate(tid, next) {
@@ -309,6 +417,38 @@ impl Runtime {
         }
     }
 
+    /// A fresh store and instance of `program` for task `tid`.
+    fn new_instance(
+        &self,
+        tid: Tid,
+        program: &Arc<Program>,
+    ) -> wasmtime::Result<(Store<Proc>, Instance)> {
+        let mut store = Store::new(&self.engine, Proc::new(tid, self.kernel.clone()));
+        if self.config.preempt {
+            store.set_epoch_deadline(1);
+            store.epoch_deadline_callback(|mut cx| {
+                let p = cx.data();
+                let pending = !p.in_asyncify && p.ex.is_some() && p.kernel.signal_pending(p.tid);
+                if pending {
+                    // No nested epoch callbacks while a handler runs from here
+                    // (wasmtime takes the callback out while it runs).
+                    cx.set_epoch_deadline(1 << 40);
+                    let r = deliver_signals(&mut cx);
+                    // Re-arm even when the handler longjmp'd out (Err): the
+                    // guest goes on at the catching invoke_*.
+                    cx.set_epoch_deadline(1);
+                    r?;
+                }
+                Ok(UpdateDeadline::Continue(1))
+            });
+        }
+        let instance = program.pre.instantiate(&mut store)?;
+        let ex = Exports::collect(&mut store, &instance, &program.mutable_globals)?;
+        store.data_mut().ex = Some(ex);
+        store.data_mut().program = Some(program.clone());
+        Ok((store, instance))
+    }
+
     /// Create the store and instance for a task start. Returns the store and
     /// `_start`; on failure a message and the status to kill the task with.
     fn instantiate(
@@ -320,81 +460,48 @@ impl Runtime {
             signo: SIGSEGV,
             core: false,
         };
-        let (program, image, snapshot) = match start {
-            TaskStart::Exec(image) => match self.prepare(&image.module) {
-                Ok(p) => (p, Some(image), None),
-                Err(e) => return Err((format!("exec {}: {e}", image.path), segv)),
-            },
-            TaskStart::Fork(snap) => (snap.program.clone(), None, Some(snap)),
-        };
-        let mut store = Store::new(&self.engine, Proc::new(tid, self.kernel.clone()));
-        store.set_epoch_deadline(1);
-        store.epoch_deadline_callback(|mut cx| {
-            let p = cx.data();
-            let pending = !p.in_asyncify && p.ex.is_some() && p.kernel.signal_pending(p.tid);
-            if pending {
-                // No nested epoch callbacks while a handler runs from here
-                // (wasmtime takes the callback out while it runs).
-                cx.set_epoch_deadline(1 << 40);
-                let r = deliver_signals(&mut cx);
-                // Re-arm even when the handler longjmp'd out (Err): the
-                // guest goes on at the catching invoke_*.
-                cx.set_epoch_deadline(1);
-                r?;
-            }
-            Ok(UpdateDeadline::Continue(1))
-        });
         let fail = |e: wasmtime::Error| (format!("instantiate: {e:#}"), segv);
-        let instance = program.pre.instantiate(&mut store).map_err(fail)?;
-        let ex = Exports::collect(&mut store, &instance, &program.mutable_globals).map_err(fail)?;
-        let start_fn = ex.start.clone();
-        let memory = ex.memory;
-        store.data_mut().ex = Some(ex);
-        store.data_mut().program = Some(program.clone());
-
-        if let Some(image) = image {
-            let r = {
-                let mut gm = WasmMemory::new(memory, store.as_context_mut());
-                self.kernel.exec_start(tid, &mut gm, &image)
-            };
-            match r {
-                Ok(block) => store.data_mut().start_arg = block as i32,
-                Err(e) => {
-                    return Err((
-                        format!("exec {}: exec_start failed (errno {e})", image.path),
-                        segv,
-                    ))
-                }
+        let image = match start {
+            TaskStart::Exec(image) => image,
+            TaskStart::Fork(child) => {
+                // Same address space contents (copied by the parent): rewind
+                // into the fork import, which returns 0.
+                let mut store = child.store;
+                store.data_mut().tid = tid;
+                let p = store.data();
+                let buf = p.async_buf.unwrap_or(0);
+                let (start_fn, start_rewind) = match p.ex.as_ref() {
+                    Some(Exports {
+                        start,
+                        asyncify: Some(a),
+                        ..
+                    }) => (start.clone(), a.start_rewind.clone()),
+                    _ => return Err(("fork child without asyncify exports".into(), segv)),
+                };
+                start_rewind.call(&mut store, buf as i32).map_err(fail)?;
+                return Ok((store, start_fn));
             }
-        } else if let Some(snap) = snapshot {
-            // Fork child: same address space contents, then rewind into the
-            // fork import, which returns 0.
-            let initial = memory.data_size(&store);
-            let want = snap.memory.len;
-            if want > initial {
-                memory
-                    .grow(&mut store, ((want - initial) / 65536) as u64)
-                    .map_err(fail)?;
-            }
-            snap.memory
-                .restore(&mut memory.data_mut(&mut store)[..want], initial);
-            for (name, val) in &snap.globals {
-                if let Some(g) = instance.get_global(&mut store, name) {
-                    g.set(&mut store, *val).map_err(fail)?;
-                }
-            }
-            let p = store.data_mut();
-            p.async_buf = Some(snap.async_buf);
-            p.start_arg = snap.start_arg;
-            p.fork_result = Some(0);
-            p.in_asyncify = true;
-            let start_rewind =
-                p.ex.as_ref()
-                    .and_then(|e| e.asyncify.as_ref())
-                    .map(|a| a.start_rewind.clone());
-            match start_rewind {
-                Some(f) => f.call(&mut store, snap.async_buf as i32).map_err(fail)?,
-                None => return Err(("fork child without asyncify exports".into(), segv)),
+        };
+        let program = match self.prepare(&image.module) {
+            Ok(p) => p,
+            Err(e) => return Err((format!("exec {}: {e}", image.path), segv)),
+        };
+        let (mut store, _) = self.new_instance(tid, &program).map_err(fail)?;
+        let (start_fn, memory) = match store.data().ex.as_ref() {
+            Some(ex) => (ex.start.clone(), ex.memory),
+            None => return Err(("no instance exports".into(), segv)),
+        };
+        let r = {
+            let mut gm = WasmMemory::new(memory, store.as_context_mut());
+            self.kernel.exec_start(tid, &mut gm, &image)
+        };
+        match r {
+            Ok(block) => store.data_mut().start_arg = block as i32,
+            Err(e) => {
+                return Err((
+                    format!("exec {}: exec_start failed (errno {e})", image.path),
+                    segv,
+                ))
             }
         }
         Ok((store, start_fn))
@@ -463,135 +570,157 @@ impl Runtime {
     ) -> wasmtime::Result<()> {
         let asy = store.data().asyncify()?;
         asy.stop_unwind.call(&mut *store, ())?;
-        let result = match self.kernel.fork(tid, flags) {
-            Ok(child) => {
-                let t0 = std::time::Instant::now();
-                let snap = snapshot(store)?;
-                tracing::debug!(
-                    "fork {tid} -> {child}: snapshot of {} KiB in {:?}",
-                    snap.memory.len >> 10,
-                    t0.elapsed()
-                );
-                if let Err(e) = self.spawn_task(child, TaskStart::Fork(Box::new(snap))) {
-                    tracing::warn!(
-                        "cannot start a host thread for task {child}: {e} \
-                         (limits: ulimit -u, kernel.threads-max, vm.max_map_count)"
-                    );
-                    self.kernel.abort_task(
-                        child,
-                        ExitStatus::Signaled {
-                            signo: SIGKILL,
-                            core: false,
-                        },
-                    );
-                }
-                child
-            }
-            Err(errno) => -errno,
-        };
+        let result = self.fork_child(tid, store, flags).unwrap_or_else(|errno| -errno);
         let buf = store.data().async_buf.unwrap_or(0);
         let p = store.data_mut();
         p.fork_result = Some(result);
         asy.start_rewind.call(&mut *store, buf as i32)?;
         Ok(())
     }
-}
 
-/// Copy what a fork child needs: memory and exported mutable globals.
-fn snapshot(store: &mut Store<Proc>) -> wasmtime::Result<ForkSnapshot> {
-    let p = store.data();
-    let program = p
-        .program
-        .clone()
-        .ok_or_else(|| wasmtime::Error::msg("no program"))?;
-    let ex =
-        p.ex.as_ref()
-            .ok_or_else(|| wasmtime::Error::msg("no instance"))?;
-    let mem = ex.memory;
-    let handles = ex.globals.clone();
-    let ranges = p.kernel.mapped_ranges(p.tid);
-    let memory = MemSnapshot::take(mem.data(&*store), &ranges);
-    let mut globals = Vec::new();
-    for (name, g) in handles {
-        let v = g.get(&mut *store);
-        globals.push((name, v));
+    /// The host half of fork: the child's instance (a copy of the parent)
+    /// and its thread come first, then `Kernel::fork`. Running out of host
+    /// resources (the task limit, mappings, memory, threads) thus fails the
+    /// guest's fork with EAGAIN/ENOMEM and the kernel never sees a child.
+    fn fork_child(
+        self: &Arc<Self>,
+        tid: Tid,
+        store: &mut Store<Proc>,
+        flags: u32,
+    ) -> Result<Tid, i32> {
+        let live = self.live_tasks();
+        if self.config.max_processes.is_some_and(|max| live >= max) || !self.maps.admit(live) {
+            self.warn_limit(&format!(
+                "fork: EAGAIN at {live} live tasks (limits: WASMLINUX_MAX_PROCS, \
+                 vm.max_map_count = {})",
+                self.maps.limit.map_or("?".into(), |l| l.to_string())
+            ));
+            return Err(EAGAIN);
+        }
+        let t0 = std::time::Instant::now();
+        let child = match self.fork_instance(store) {
+            Ok(c) => c,
+            Err(e) => {
+                self.warn_limit(&format!("fork: ENOMEM: cannot create an instance: {e:#}"));
+                return Err(ENOMEM);
+            }
+        };
+        tracing::debug!("fork {tid}: child instance in {:?}", t0.elapsed());
+        let (tx, rx) = mpsc::sync_channel::<Tid>(1);
+        let rt = self.clone();
+        let thread = self.start_thread(format!("task-fork-{tid}"), move || match rx.recv() {
+            Ok(child_tid) => rt.run_task(child_tid, TaskStart::Fork(child)),
+            // Kernel::fork failed: no task.
+            Err(_) => TaskEnd::Exited(None),
+        });
+        if let Err(e) = thread {
+            self.warn_limit(&format!(
+                "fork: EAGAIN: cannot start a host thread: {e} \
+                 (limits: ulimit -u, kernel.threads-max, vm.max_map_count)"
+            ));
+            return Err(EAGAIN);
+        }
+        let child = self.kernel.fork(tid, flags)?;
+        // The thread only ends early if it panicked; the kernel then has a
+        // child that never runs, like a process killed at birth.
+        if tx.send(child).is_err() {
+            self.kernel.abort_task(
+                child,
+                ExitStatus::Signaled {
+                    signo: SIGKILL,
+                    core: false,
+                },
+            );
+        }
+        Ok(child)
     }
-    let p = store.data();
-    Ok(ForkSnapshot {
-        program,
-        memory,
-        globals,
-        async_buf: p.async_buf.unwrap_or(0),
-        start_arg: p.start_arg,
-    })
+
+    fn warn_limit(&self, msg: &str) {
+        if !self.warned_limit.swap(true, Ordering::Relaxed) {
+            tracing::warn!("{msg} (reported once)");
+        } else {
+            tracing::debug!("{msg}");
+        }
+    }
+
+    /// A new instance of the parent's program holding a copy of its linear
+    /// memory and exported mutable globals, set up to be rewound into the
+    /// fork import (which then returns 0).
+    fn fork_instance(&self, parent: &mut Store<Proc>) -> wasmtime::Result<Box<ForkedChild>> {
+        let p = parent.data();
+        let program = p
+            .program
+            .clone()
+            .ok_or_else(|| wasmtime::Error::msg("no program"))?;
+        let ex =
+            p.ex.as_ref()
+                .ok_or_else(|| wasmtime::Error::msg("no instance"))?;
+        let (pmem, globals) = (ex.memory, ex.globals.clone());
+        let (ptid, async_buf, start_arg) = (p.tid, p.async_buf, p.start_arg);
+        let ranges = p.kernel.mapped_ranges(ptid);
+        let (mut store, instance) = self.new_instance(ptid, &program)?;
+        let cmem = store.data().memory();
+        let initial = cmem.data_size(&store);
+        let want = pmem.data_size(&*parent);
+        if want > initial {
+            cmem.grow(&mut store, ((want - initial) / 65536) as u64)?;
+        }
+        copy_memory(
+            pmem.data(&*parent),
+            &mut cmem.data_mut(&mut store)[..want],
+            initial,
+            ranges,
+        );
+        for (name, g) in globals {
+            let v = g.get(&mut *parent);
+            if let Some(cg) = instance.get_global(&mut store, &name) {
+                cg.set(&mut store, v)?;
+            }
+        }
+        let c = store.data_mut();
+        c.async_buf = async_buf;
+        c.start_arg = start_arg;
+        c.fork_result = Some(0);
+        c.in_asyncify = true;
+        Ok(Box::new(ForkedChild { store }))
+    }
 }
 
 const PAGE: usize = 4096;
 static ZERO_PAGE: [u8; PAGE] = [0; PAGE];
 
-/// A fork snapshot of linear memory: the non-zero pages of the ranges the
-/// kernel has mapped. The hole between the heap and the mappings (the
-/// kernel maps from brk + 64 MiB) is skipped without a look, and the child
-/// dirties only pages that hold data.
-struct MemSnapshot {
-    /// Memory size in bytes (a multiple of 64 KiB).
-    len: usize,
-    /// Indices of the saved pages, ascending.
-    pages: Vec<u32>,
-    /// Their contents, `PAGE` bytes each.
-    data: Vec<u8>,
-}
-
-impl MemSnapshot {
-    fn take(mem: &[u8], ranges: &[std::ops::Range<u64>]) -> MemSnapshot {
-        let mut pages = Vec::new();
-        let mut data = Vec::new();
-        let mut next = 0usize; // first page not yet looked at (ranges may share a page)
-        for r in ranges {
-            let first = (r.start as usize / PAGE).max(next);
-            let end = (r.end.min(mem.len() as u64) as usize).div_ceil(PAGE);
-            for i in first..end {
-                let chunk = &mem[i * PAGE..((i + 1) * PAGE).min(mem.len())];
-                if chunk != &ZERO_PAGE[..chunk.len()] {
-                    pages.push(i as u32);
-                    data.extend_from_slice(chunk);
-                }
-            }
-            next = next.max(end);
-        }
-        MemSnapshot {
-            len: mem.len(),
-            pages,
-            data,
-        }
-    }
-
-    /// Write the snapshot into a fresh instance's memory `dst` whose first
-    /// `initial` bytes are the module image (possibly non-zero) and the rest
-    /// zero. Pages equal to the target are not written, so they stay shared
-    /// (copy-on-write image, zero pages).
-    fn restore(&self, dst: &mut [u8], initial: usize) {
-        let mut saved = self.pages.iter().zip(self.data.chunks(PAGE)).peekable();
-        for (i, d) in dst
-            .chunks_mut(PAGE)
-            .enumerate()
-            .take(initial.div_ceil(PAGE))
-        {
-            let src = match saved.peek() {
-                Some((&p, s)) if p as usize == i => {
-                    let s = *s;
-                    saved.next();
-                    s
-                }
-                _ => &ZERO_PAGE[..d.len()],
+/// Make a fresh instance's memory `dst` (its first `initial` bytes are the
+/// module image, the rest zero) equal to the parent's `src` wherever it can
+/// hold data: the image region and the ranges the kernel has mapped (image
+/// and heap up to brk, every mapping), so the hole between the heap and the
+/// mappings (the kernel maps from brk + 64 MiB) is never looked at. Only
+/// pages that differ are written: the rest stay shared (CoW image, zero).
+fn copy_memory(src: &[u8], dst: &mut [u8], initial: usize, mut ranges: Vec<Range<u64>>) {
+    let len = dst.len().min(src.len());
+    let copy_pages = |dst: &mut [u8], first: usize, end: usize| {
+        for i in first..end {
+            let (a, b) = (i * PAGE, ((i + 1) * PAGE).min(len));
+            // Above the image dst is zero: test src alone, so that reading
+            // dst does not fault in pages that will not be written.
+            let differs = if a >= initial {
+                src[a..b] != ZERO_PAGE[..b - a]
+            } else {
+                dst[a..b] != src[a..b]
             };
-            if d != src {
-                d.copy_from_slice(src);
+            if differs {
+                dst[a..b].copy_from_slice(&src[a..b]);
             }
         }
-        for (&p, s) in saved {
-            let at = p as usize * PAGE;
-            dst[at..at + s.len()].copy_from_slice(s);
+    };
+    let mut next = initial.min(len).div_ceil(PAGE); // first page not yet looked at
+    copy_pages(dst, 0, next);
+    ranges.sort_by_key(|r| r.start);
+    for r in ranges {
+        let first = (r.start as usize / PAGE).max(next);
+        let end = (r.end.min(len as u64) as usize).div_ceil(PAGE);
+        if first < end {
+            copy_pages(dst, first, end);
+            next = end;
         }
     }
 }

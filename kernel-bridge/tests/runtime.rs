@@ -272,6 +272,35 @@ fn fork_via_asyncify() {
     assert_eq!(e.mock.output(), "child\nparent\n");
 }
 
+/// Out of host resources (here the task limit): the guest's fork fails
+/// with EAGAIN, the parent goes on, and the kernel never sees a child.
+#[test]
+fn fork_over_the_task_limit_is_eagain() {
+    let host = Host::new(ConsoleSink::Buffer(Default::default()));
+    let mock = Mock::new(host.clone());
+    let cfg = RuntimeConfig {
+        cache_dir: Some(None),
+        max_processes: Some(1),
+        ..Default::default()
+    };
+    let e = Env {
+        rt: Runtime::new(mock.clone(), host, cfg).unwrap(),
+        mock,
+    };
+    // The parent exits with -r when fork returns r < 0.
+    let forker = FORKER.replace(
+        "(then (call $exit (i32.const 60)))",
+        "(then (call $exit (i32.sub (i32.const 0) (local.get $r))))",
+    );
+    assert_ne!(forker, FORKER);
+    assert_eq!(
+        e.run(program(&format!("{EXIT_WITH} {forker}"))),
+        ExitStatus::Exited(11)
+    );
+    assert_eq!(e.mock.output(), "");
+    assert_eq!(e.mock.task_count(), 1, "no child task in the kernel");
+}
+
 #[test]
 fn fork_import_without_asyncify_is_enosys() {
     let e = env();

@@ -142,6 +142,11 @@ impl Mock {
         }
     }
 
+    /// Tasks the kernel has created (forks included).
+    pub fn task_count(&self) -> usize {
+        self.st.lock().unwrap().tasks.len()
+    }
+
     pub fn blocked_readers(&self) -> usize {
         self.st.lock().unwrap().blocked_readers.len()
     }
