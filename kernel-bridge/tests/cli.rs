@@ -106,6 +106,39 @@ fn trap_is_128_plus_signal() {
     assert_eq!(code, 128 + 4, "{err}");
 }
 
+/// `--no-preempt` (no epoch checks in compiled code) is accepted, documented,
+/// and a compute loop still runs to completion: the sum of 0..1,000,000
+/// (499,999,500,000; exit code = low byte = 224).
+#[test]
+fn no_preempt_runs_a_compute_loop() {
+    let p = wat::parse_str(
+        r#"(module
+          (import "env" "wasmlinux_syscall32" (func $sys (param i32 i32) (result i32)))
+          (memory (export "memory") 2)
+          (func (export "_start") (param i32)
+            (local $i i32) (local $sum i32)
+            (loop $l
+              (local.set $sum (i32.add (local.get $sum) (local.get $i)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (i32.const 1000000))))
+            (i32.store (i32.const 1024) (i32.and (local.get $sum) (i32.const 255)))
+            (drop (call $sys (i32.const 94) (i32.const 1024)))
+            unreachable))"#,
+    )
+    .unwrap();
+    let p = tmp("sum.wasm", &p);
+    for flags in [&["run", "--no-preempt"][..], &["run"][..]] {
+        let (code, _, err) = run(&[flags, &[p.as_str()]].concat());
+        if kernel_cannot_exec(&err) {
+            return;
+        }
+        assert_eq!(code, 224, "{flags:?}: {err}");
+    }
+    let (code, help, _) = run(&["run", "--help"]);
+    assert_eq!(code, 0);
+    assert!(help.contains("--no-preempt"), "{help}");
+}
+
 /// The real-kernel version of the many-process measurement: N forked
 /// children blocked on one pipe, all in one `wasmlinux` host process.
 /// Needs wasmlinux-cc and a kernel with fork, pipes and `map_anonymous`.
