@@ -291,12 +291,12 @@ class Bench:
         if c:
             self.check_lines.setdefault(key, {})[plat] = c
 
-    def measure(self, rows: dict[str, Row], plat: str, prog: str, args: list[str], reps: int | None = None):
+    def measure(self, rows: dict[str, Row], plat: str, prog: str, args: list[str], reps: int | None = None, env=None):
         """Run prog `reps` times; each RESULT key fills rows[key] on plat."""
         reps = reps or self.cur_reps()
         for i in range(reps):
             try:
-                _, out = self.runner.run(plat, prog, args)
+                _, out = self.runner.run(plat, prog, args, env=env)
             except RuntimeError as e:
                 for r in rows.values():
                     r.cell(plat).note = f"failed: {e}"
@@ -464,6 +464,19 @@ class Bench:
             mib = 16 if self.quick else 128
             r = self.row("sha256", f"C compute: sha256 of {mib} MiB", "MiB/s", True)
             self.for_platforms(r, lambda plat: self.measure({"sha256": r}, plat, "compute", ["sha256", str(mib)]))
+        # The same kernels with `wasmlinux run --no-preempt` (no epoch checks in loops; async
+        # signals wait for the next syscall). Native and WASI cells are those of the rows above.
+        np_env = dict(self.runner.env, WASMLINUX_PREEMPT="0")
+        for key, args in (("matmul", ["matmul", "3" if self.quick else "20"]),
+                          ("sha256", ["sha256", "16" if self.quick else "128"])):
+            base = next((x for x in self.rows if x.key == key), None)
+            if base is None or self.plat_ok("wasmlinux"):
+                continue
+            r = self.row(key + "-np", base.title + ", wasmlinux --no-preempt", base.unit, base.higher_is_better)
+            for plat in ("native", "wasi"):
+                r.cells[plat] = base.cell(plat)
+            log(f"{r.key}: wasmlinux")
+            self.measure({key: r}, "wasmlinux", "compute", args, env=np_env)
 
     def fileio(self):
         mib = 32 if self.quick else 256
@@ -726,6 +739,9 @@ TARGETS = [
     ("matmul", "compute (C matmul) ≤ 1.0× WASI", "wasi<=", 1.0),
     ("sha256", "compute (C sha256) ≤ 1.3× native", "ratio<=", 1.3),
     ("sha256", "compute (C sha256) ≤ 1.0× WASI", "wasi<=", 1.0),
+    ("matmul-np", "compute (C matmul, --no-preempt) ≤ 1.3× native", "ratio<=", 1.3),
+    ("matmul-np", "compute (C matmul, --no-preempt) ≤ 1.0× WASI", "wasi<=", 1.0),
+    ("sha256-np", "compute (C sha256, --no-preempt) ≤ 1.0× WASI", "wasi<=", 1.0),
     ("scale", "10,000 processes", "abs>=", 10000),
 ]
 
