@@ -6,23 +6,28 @@
 //! wasmtime version, this crate's cache format). Directory:
 //! `$XDG_CACHE_HOME/wasmlinux` or `~/.cache/wasmlinux` (`WASMLINUX_CACHE_DIR`
 //! overrides; `WASMLINUX_CACHE_DIR=off` disables the disk cache). Entries are
-//! written to a temporary file and renamed into place (atomic). Each entry
-//! starts with a 16-byte header: magic `WLC2`, CRC-32 of the payload, payload
-//! length; an entry that fails that check or that wasmtime rejects is
-//! ignored, recompiled and rewritten. (CRC-32 rather than a cryptographic
-//! hash: it catches truncation and corruption, runs at memory speed on a
-//! 10 MB artifact, and no checksum could stop someone who can write to the
-//! cache directory, who could recompute any digest.)
+//! written to a temporary file and renamed into place (atomic).
+//!
+//! Entries are native code, so they are authenticated: the directory holds
+//! `key`, 32 random bytes (mode 0600, created once), and each entry starts
+//! with a 44-byte header: magic `WLC3`, payload length, and the BLAKE3 keyed
+//! hash (a MAC) of fingerprint ‖ module hash ‖ payload. An entry whose MAC
+//! does not match — corrupt, truncated, written by anyone without the key,
+//! or an entry of another module renamed — is ignored, recompiled and
+//! rewritten. BLAKE3 runs at several GB/s, so checking a 10 MB artifact
+//! costs a few ms. A guest must never reach the directory: the CLI turns the
+//! disk cache off for a run whose root or mounts expose it
+//! ([`exposing_path`]).
 //!
 //! This module holds the bridge's only `unsafe`: `Module::deserialize` trusts
-//! that its input is wasmtime output for this engine. We only pass bytes that
-//! we wrote ourselves into our own cache directory and whose integrity check
-//! passes, and wasmtime itself checks version and engine compatibility.
+//! that its input is wasmtime output for this engine. We only pass bytes
+//! whose MAC proves that this cache wrote them, and wasmtime itself checks
+//! version and engine compatibility.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -31,16 +36,93 @@ use wasmtime::{Engine, Module};
 
 use crate::host::lock;
 
-const FORMAT: &str = "wasmlinux-cache-v2";
-const MAGIC: &[u8; 4] = b"WLC2";
-const HEADER: usize = 16;
+const FORMAT: &str = "wasmlinux-cache-v3";
+const MAGIC: &[u8; 4] = b"WLC3";
+const HEADER: usize = 44;
+const KEY_FILE: &str = "key";
 
-fn header(payload: &[u8]) -> [u8; HEADER] {
+/// The entry header for `payload` of module `module_key`.
+fn header(key: &[u8; 32], fingerprint: &str, module_key: &[u8; 32], payload: &[u8]) -> [u8; HEADER] {
+    let mac = blake3::Hasher::new_keyed(key)
+        .update(fingerprint.as_bytes())
+        .update(module_key)
+        .update(payload)
+        .finalize();
     let mut h = [0u8; HEADER];
     h[..4].copy_from_slice(MAGIC);
-    h[4..8].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
-    h[8..].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+    h[4..12].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+    h[12..].copy_from_slice(mac.as_bytes());
     h
+}
+
+/// Does `header` (an entry's first bytes) authenticate `payload`? Constant
+/// time in the MAC comparison.
+fn header_ok(key: &[u8; 32], fingerprint: &str, module_key: &[u8; 32], data: &[u8]) -> bool {
+    if data.len() < HEADER || &data[..4] != MAGIC || data[4..12] != ((data.len() - HEADER) as u64).to_le_bytes() {
+        return false;
+    }
+    let want = header(key, fingerprint, module_key, &data[HEADER..]);
+    let got: [u8; 32] = data[12..HEADER].try_into().unwrap_or([0; 32]);
+    blake3::Hash::from_bytes(got) == blake3::Hash::from_bytes(want[12..].try_into().unwrap_or([1; 32]))
+}
+
+/// The cache directory's MAC key: read `dir/key`, or create it (random,
+/// 0600, never replacing one another process made first).
+fn load_or_create_key(dir: &Path) -> std::io::Result<[u8; 32]> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let path = dir.join(KEY_FILE);
+    let read = |p: &Path| -> std::io::Result<[u8; 32]> {
+        let md = std::fs::symlink_metadata(p)?;
+        if !md.is_file() || md.permissions().mode() & 0o077 != 0 {
+            return Err(std::io::Error::other(format!("{} is not a private regular file", p.display())));
+        }
+        std::fs::read(p)?.try_into().map_err(|_| std::io::Error::other(format!("{} is not 32 bytes", p.display())))
+    };
+    match read(&path) {
+        Ok(k) => return Ok(k),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        Err(_) => {}
+    }
+    std::fs::create_dir_all(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).ok();
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let tmp = dir.join(format!(".key-{}", std::process::id()));
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
+    f.write_all(&key)?;
+    f.sync_data()?;
+    drop(f);
+    // hard_link fails if another process created the key first: use theirs.
+    let linked = std::fs::hard_link(&tmp, &path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(key),
+        Err(_) => read(&path),
+    }
+}
+
+/// If the guest could reach `cache_dir` (it lies inside, or contains, one of
+/// the host paths `exposed` to it: the root copy's source, mounts), the
+/// exposed path that does it. Paths are compared after resolving symlinks;
+/// a cache directory that does not exist yet is judged by its nearest
+/// existing ancestor.
+pub fn exposing_path(cache_dir: &Path, exposed: &[&Path]) -> Option<PathBuf> {
+    let canon = |p: &Path| -> Option<PathBuf> {
+        let mut rest = Vec::new();
+        let mut cur = p.to_path_buf();
+        loop {
+            if let Ok(c) = std::fs::canonicalize(&cur) {
+                return Some(rest.iter().rev().fold(c, |acc: PathBuf, n: &std::ffi::OsString| acc.join(n)));
+            }
+            rest.push(cur.file_name()?.to_os_string());
+            cur = cur.parent()?.to_path_buf();
+        }
+    };
+    let cache = canon(cache_dir)?;
+    exposed.iter().find_map(|e| {
+        let e_c = canon(e)?;
+        (cache.starts_with(&e_c) || e_c.starts_with(&cache)).then(|| e.to_path_buf())
+    })
 }
 
 /// A hasher that feeds `Hash` output into sha256 (for the engine fingerprint,
@@ -65,7 +147,8 @@ pub enum CacheSource {
 
 pub struct ModuleCache {
     engine: Engine,
-    dir: Option<PathBuf>,
+    /// The disk cache directory and its MAC key (`None`: no disk cache).
+    dir: Option<(PathBuf, [u8; 32])>,
     fingerprint: String,
     mem: Mutex<HashMap<[u8; 32], Module>>,
 }
@@ -74,7 +157,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn default_dir() -> Option<PathBuf> {
+/// The disk cache directory this process would use (`None`: off).
+pub fn default_dir() -> Option<PathBuf> {
     match std::env::var_os("WASMLINUX_CACHE_DIR") {
         Some(v) if v == "off" => return None,
         Some(v) if !v.is_empty() => return Some(PathBuf::from(v)),
@@ -99,6 +183,13 @@ impl ModuleCache {
         h.0.update(FORMAT.as_bytes());
         h.0.update(env!("CARGO_PKG_VERSION").as_bytes());
         let fingerprint = hex(&h.0.finalize()[..16]);
+        let dir = dir.and_then(|d| match load_or_create_key(&d) {
+            Ok(key) => Some((d, key)),
+            Err(e) => {
+                tracing::debug!("module cache: no key in {}: {e}; disk cache off", d.display());
+                None
+            }
+        });
         Arc::new(ModuleCache {
             engine: engine.clone(),
             dir,
@@ -126,13 +217,13 @@ impl ModuleCache {
         let path = self
             .dir
             .as_ref()
-            .map(|d| d.join(format!("{}-{}.cwasm", hex(&key), self.fingerprint)));
-        let (module, source) = match path.as_ref().and_then(|p| self.load(p)) {
+            .map(|(d, _)| d.join(format!("{}-{}.cwasm", hex(&key), self.fingerprint)));
+        let (module, source) = match path.as_ref().and_then(|p| self.load(p, &key)) {
             Some(m) => (m, CacheSource::Disk),
             None => {
                 let m = Module::new(&self.engine, bytes)?;
                 if let Some(p) = &path {
-                    if let Err(e) = self.store(p, &m) {
+                    if let Err(e) = self.store(p, &key, &m) {
                         tracing::debug!("module cache: cannot write {}: {e}", p.display());
                     }
                 }
@@ -150,15 +241,17 @@ impl ModuleCache {
     }
 
     #[allow(unsafe_code)]
-    fn load(&self, path: &PathBuf) -> Option<Module> {
+    fn load(&self, path: &PathBuf, module_key: &[u8; 32]) -> Option<Module> {
+        let (_, mac_key) = self.dir.as_ref()?;
         let data = std::fs::read(path).ok()?;
-        if data.len() < HEADER || data[..HEADER] != header(&data[HEADER..]) {
-            tracing::debug!("module cache: corrupt entry {} ignored", path.display());
+        if !header_ok(mac_key, &self.fingerprint, module_key, &data) {
+            tracing::debug!("module cache: unauthenticated entry {} ignored", path.display());
             return None;
         }
         // SAFETY: the payload is `Module::serialize` output that this cache
-        // wrote (see the module docs); its length and CRC matched, and
-        // wasmtime checks the artifact's version and engine settings.
+        // wrote for this module (see the module docs): its keyed MAC, which
+        // only holders of the directory's private key can compute, matched;
+        // and wasmtime checks the artifact's version and engine settings.
         match unsafe { Module::deserialize(&self.engine, &data[HEADER..]) } {
             Ok(m) => Some(m),
             Err(e) => {
@@ -168,7 +261,8 @@ impl ModuleCache {
         }
     }
 
-    fn store(&self, path: &PathBuf, module: &Module) -> std::io::Result<()> {
+    fn store(&self, path: &PathBuf, module_key: &[u8; 32], module: &Module) -> std::io::Result<()> {
+        let Some((_, mac_key)) = self.dir.as_ref() else { return Ok(()) };
         let payload = module.serialize().map_err(std::io::Error::other)?;
         let dir = path
             .parent()
@@ -180,7 +274,7 @@ impl ModuleCache {
             std::thread::current().id()
         ));
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&header(&payload))?;
+        f.write_all(&header(mac_key, &self.fingerprint, module_key, &payload))?;
         f.write_all(&payload)?;
         f.sync_data()?;
         drop(f);

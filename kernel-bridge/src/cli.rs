@@ -235,6 +235,7 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
         .unwrap_or_default();
 
     let tty = console::stdin_tty_size();
+    let stdio = console::claim_stdio(tty.is_some());
     let config = KernelConfig {
         hostname: args.hostname.clone(),
         root: args
@@ -247,7 +248,26 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
             Some((rows, cols)) => ConsoleKind::Tty { rows, cols },
             None => ConsoleKind::Pipe,
         },
+        stdio,
     };
+    // The guest must never reach the compiled-module cache (native code the
+    // host runs): no disk cache for a run whose root or mounts expose it.
+    let cache_exposed_by = {
+        let mut exposed: Vec<&std::path::Path> = config.mounts.iter().map(|m| m.host_path.as_path()).collect();
+        match &config.root {
+            RootFs::CopyOf(dir) => exposed.push(dir),
+            RootFs::Host { host_path, .. } => exposed.push(host_path),
+            RootFs::Tmpfs => {}
+        }
+        crate::cache::default_dir().and_then(|d| crate::cache::exposing_path(&d, &exposed).map(|e| (d, e)))
+    };
+    if let Some((dir, by)) = &cache_exposed_by {
+        tracing::warn!(
+            "module cache {} is reachable through {}, which the guest can see: disk cache off for this run",
+            dir.display(),
+            by.display()
+        );
+    }
     // Block host termination signals before any thread exists.
     let _ = console::block_host_signals();
 
@@ -270,6 +290,9 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
 
     let mut rt_config = RuntimeConfig::default();
     rt_config.preempt &= !args.no_preempt;
+    if cache_exposed_by.is_some() {
+        rt_config.cache_dir = Some(None);
+    }
     let rt = Runtime::new(kernel.clone(), host.clone(), rt_config)
         .map_err(|e| Fail(format!("wasmtime: {e:#}"), 1))?;
     if let Err(e) = rt.prepare(&image.module) {

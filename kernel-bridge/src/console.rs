@@ -11,11 +11,12 @@
 
 use std::io::Read;
 use std::os::fd::AsFd;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use nix::sys::signal::{SigSet, Signal};
 use nix::sys::termios::{self, SetArg, Termios};
-use wasmlinux_kernel::Kernel;
+use wasmlinux_kernel::{Kernel, StdioKind};
 
 use crate::host::lock;
 
@@ -31,6 +32,38 @@ pub fn stdin_tty_size() -> Option<(u16, u16)> {
         Ok(ws) if ws.ws_row > 0 && ws.ws_col > 0 => Some((ws.ws_row, ws.ws_col)),
         _ => Some((24, 80)),
     }
+}
+
+/// What the host has on fds 0/1/2, as the first process should see them
+/// (`KernelConfig::stdio`): a closed host fd stays closed in the guest,
+/// and with a terminal console, stdout/stderr that are not terminals on the
+/// host are plain streams in the guest too (`wasmlinux run yes | head`).
+/// A closed host fd is then held open on /dev/null, so no file the host
+/// opens later takes its number and receives guest output. Call first
+/// thing in `main`, before anything opens a file.
+pub fn claim_stdio(console_is_tty: bool) -> [StdioKind; 3] {
+    let (stdin, stdout, stderr) = (std::io::stdin(), std::io::stdout(), std::io::stderr());
+    let fds = [stdin.as_fd(), stdout.as_fd(), stderr.as_fd()];
+    let mut kinds = [StdioKind::Console; 3];
+    for (i, fd) in fds.into_iter().enumerate() {
+        // Rust's runtime already put /dev/null (O_RDWR) on a closed 0/1/2
+        // before `main`; a shell's `>/dev/null` opens it write-only.
+        let std_filled = std::fs::read_link(format!("/proc/self/fd/{i}")).is_ok_and(|p| p == Path::new("/dev/null"))
+            && nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_GETFL)
+                .is_ok_and(|fl| fl & nix::libc::O_ACCMODE == nix::libc::O_RDWR);
+        if std_filled {
+            kinds[i] = StdioKind::Closed;
+        } else if nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_GETFD) == Err(nix::errno::Errno::EBADF) {
+            kinds[i] = StdioKind::Closed;
+            if let Ok(f) = std::fs::OpenOptions::new().read(true).write(true).open("/dev/null") {
+                // Lowest free number: this one (lower ones are open or were just filled).
+                let _ = std::os::fd::IntoRawFd::into_raw_fd(f);
+            }
+        } else if i > 0 && console_is_tty && !rustix::termios::isatty(fd) {
+            kinds[i] = StdioKind::Stream;
+        }
+    }
+    kinds
 }
 
 /// Raw mode on host stdin while alive; restored on drop.

@@ -8,10 +8,11 @@
 //! `park` is never lost. The runtime drops a tid's parker when its thread ends.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use wasmlinux_kernel::error::Errno;
 use wasmlinux_kernel::{ConsoleStream, ExitStatus, HostClock, HostOps, Tid};
 
 #[derive(Default)]
@@ -64,6 +65,25 @@ impl Host {
 
     fn monotonic_ns(&self) -> u64 {
         u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+}
+
+/// One `write(2)` to a host stdout/stderr, as the guest's write: the
+/// count written, or the host's errno as the guest's (`EPIPE` when the
+/// reader has gone, `ENOSPC` on /dev/full, `EBADF`...). A host fd that
+/// someone left non-blocking is waited on, since the guest's is blocking.
+/// Goes around Rust's `Stdout` buffer so nothing is held back or hidden.
+fn write_host(fd: BorrowedFd<'_>, data: &[u8]) -> Result<usize, Errno> {
+    loop {
+        match nix::unistd::write(fd, data) {
+            Ok(n) => return Ok(n),
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(nix::errno::Errno::EAGAIN) => {
+                let mut fds = [nix::poll::PollFd::new(fd, nix::poll::PollFlags::POLLOUT)];
+                let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::NONE);
+            }
+            Err(e) => return Err(Errno::from_code(e as i32).unwrap_or(Errno::EIO)),
+        }
     }
 }
 
@@ -131,21 +151,16 @@ impl HostOps for Host {
         }
     }
 
-    fn console_write(&self, stream: ConsoleStream, data: &[u8]) {
+    fn console_write(&self, stream: ConsoleStream, data: &[u8]) -> Result<usize, Errno> {
         match &self.sink {
-            // Errors (EPIPE, closed stdout) are dropped: the guest already got
-            // its byte count from the tty layer, like a hung-up terminal.
             ConsoleSink::Std => match stream {
-                ConsoleStream::Stdout => {
-                    let mut out = std::io::stdout().lock();
-                    let _ = out.write_all(data);
-                    let _ = out.flush();
-                }
-                ConsoleStream::Stderr => {
-                    let _ = std::io::stderr().lock().write_all(data);
-                }
+                ConsoleStream::Stdout => write_host(std::io::stdout().as_fd(), data),
+                ConsoleStream::Stderr => write_host(std::io::stderr().as_fd(), data),
             },
-            ConsoleSink::Buffer(buf) => lock(buf).extend_from_slice(data),
+            ConsoleSink::Buffer(buf) => {
+                lock(buf).extend_from_slice(data);
+                Ok(data.len())
+            }
         }
     }
 

@@ -84,3 +84,40 @@ fn fork_inside_setjmp() {
     assert_eq!(code, 0, "{out}");
     assert!(out.ends_with("parent ok\n"), "{out}");
 }
+
+/// Errors writing to the host's stdout reach the guest as Linux gives
+/// them: a closed pipe is EPIPE plus SIGPIPE (so `yes | head -1` ends), a
+/// full device is ENOSPC, a closed stdout is EBADF — none is swallowed.
+/// (pid 1 is immune to SIGPIPE's default action, as Linux's init is, and
+/// sees the EPIPE; a child is killed by the signal.)
+#[test]
+fn host_stdout_errors_reach_the_guest() {
+    let Some(p) = build("stdout_errors") else { return };
+    let bin = env!("CARGO_BIN_EXE_wasmlinux");
+    let sh = |script: &str, arg: &str| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .arg("sh")
+            .arg(bin)
+            .arg(&p)
+            .arg(arg)
+            .env("WASMLINUX_CACHE_DIR", "off")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // A pipe whose reader goes away: a child is killed by SIGPIPE...
+    let err = sh(r#"{ "$1" run "$2" $3; echo "status $?" >&2; } | head -c 10 >/dev/null"#, "child");
+    assert!(err.contains("child signal 13") && err.contains("status 0"), "{err}");
+    // ...pid 1 gets EPIPE (32).
+    let err = sh(r#"{ "$1" run "$2" $3; echo "status $?" >&2; } | head -c 10 >/dev/null"#, "");
+    assert!(err.contains("write: errno 32") && err.contains("status 3"), "{err}");
+    // /dev/full: ENOSPC (28).
+    let err = sh(r#""$1" run "$2" $3 >/dev/full; echo "status $?" >&2"#, "");
+    assert!(err.contains("write: errno 28") && err.contains("status 3"), "{err}");
+    // Closed stdout: EBADF (9).
+    let err = sh(r#""$1" run "$2" $3 >&-; echo "status $?" >&2"#, "");
+    assert!(err.contains("write: errno 9") && err.contains("status 3"), "{err}");
+}

@@ -129,8 +129,11 @@ pub trait HostOps: Send + Sync {
     fn unpark(&self, tid: Tid);
     /// Fill `buf` with cryptographically secure random bytes.
     fn random(&self, buf: &mut [u8]);
-    /// Write bytes to the host terminal/stream behind the console.
-    fn console_write(&self, stream: ConsoleStream, data: &[u8]);
+    /// Write bytes to the host terminal/stream behind the console; returns
+    /// how many were written (at least one unless `data` is empty), or the
+    /// host's error as the guest's errno (`EPIPE` for a pipe without
+    /// readers, `ENOSPC`, `EIO`...), which reaches the guest's `write`.
+    fn console_write(&self, stream: ConsoleStream, data: &[u8]) -> Result<usize, crate::error::Errno>;
     /// The host terminal changed its line discipline needs (raw while the
     /// guest's console tty is in non-canonical mode, etc.). Default: nothing.
     fn console_mode_changed(&self, _guest_canonical: bool) {}
@@ -174,6 +177,19 @@ pub enum ConsoleKind {
     Pipe,
 }
 
+/// What the first process's fd 0, 1 or 2 is, given what the host has there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StdioKind {
+    /// The console: its terminal with `ConsoleKind::Tty`, else the host stream.
+    Console,
+    /// The host stream even when the console is a terminal (host stdout is
+    /// a pipe or file while stdin is a terminal, as in `wasmlinux run yes | head`):
+    /// not a tty in the guest, and the host's write errors reach the guest.
+    Stream,
+    /// Closed on the host: the fd is not open in the guest either (EBADF).
+    Closed,
+}
+
 /// Kernel configuration.
 #[derive(Debug, Clone)]
 pub struct KernelConfig {
@@ -181,6 +197,8 @@ pub struct KernelConfig {
     pub root: RootFs,
     pub mounts: Vec<HostMount>,
     pub console: ConsoleKind,
+    /// fds 0, 1, 2 of the first process.
+    pub stdio: [StdioKind; 3],
 }
 
 impl Default for KernelConfig {
@@ -190,6 +208,7 @@ impl Default for KernelConfig {
             root: RootFs::Tmpfs,
             mounts: Vec::new(),
             console: ConsoleKind::Pipe,
+            stdio: [StdioKind::Console; 3],
         }
     }
 }

@@ -140,8 +140,15 @@ impl Kernel {
         let streams = [ConsoleStream::Stdout, ConsoleStream::Stdout, ConsoleStream::Stderr];
         for (fd, stream) in streams.into_iter().enumerate() {
             let mode = if fd == 0 { oflags::O_RDONLY } else { oflags::O_WRONLY };
-            let mode = if matches!(self.config.console, ConsoleKind::Tty { .. }) { oflags::O_RDWR } else { mode };
-            let f = OpenFile::new(ConsoleFile::new(self.console.clone(), stream), mode, b"/dev/console".to_vec());
+            let kind = self.config.stdio[fd];
+            let tty = matches!(self.config.console, ConsoleKind::Tty { .. }) && kind == StdioKind::Console;
+            let mode = if tty { oflags::O_RDWR } else { mode };
+            let ops = match kind {
+                StdioKind::Closed => continue,
+                StdioKind::Console => ConsoleFile::new(self.console.clone(), stream),
+                StdioKind::Stream => ConsoleFile::new_stream(self.console.clone(), stream),
+            };
+            let f = OpenFile::new(ops, mode, b"/dev/console".to_vec());
             fds.install_from(fd as u32, u32::MAX, f, false)?;
         }
         let mut table = lock(&self.procs);

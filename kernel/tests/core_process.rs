@@ -335,3 +335,25 @@ fn execve_errors_without_files() {
     assert_eq!(e.call(nr::execve, &[SCRATCH, 0, 0]), ENOENT);
     assert!(e.k.resolve_exec(1, "/nothing", vec![], vec![]).is_err());
 }
+
+/// RLIMIT_NPROC is resource 6 in the guest ABI (5 is RLIMIT_RSS, which Linux
+/// does not enforce): lowering RSS leaves fork alone, lowering NPROC makes an
+/// unprivileged fork fail with EAGAIN.
+#[test]
+fn rlimit_nproc_is_index_6() {
+    let mut e = Env::new();
+    assert_eq!(e.call(nr::setuid, &[1000]), 0);
+    let mut one = Vec::new();
+    one.extend_from_slice(&1u64.to_le_bytes());
+    one.extend_from_slice(&1u64.to_le_bytes());
+    e.put(SCRATCH, &one);
+    assert_eq!(e.call(nr::prlimit64, &[0, 5, SCRATCH, 0]), 0);
+    let child = e.k.fork(1, SIGCHLD).expect("RLIMIT_RSS does not limit fork");
+    assert!(child > 1);
+    assert_eq!(e.call(nr::prlimit64, &[0, 6, SCRATCH, 0]), 0);
+    assert_eq!(e.k.fork(1, SIGCHLD), Err(wasmlinux_kernel::error::Errno::EAGAIN));
+    // The default soft limit reads back at index 6.
+    let mut f = Env::new();
+    assert_eq!(f.call(nr::prlimit64, &[0, 6, 0, SCRATCH]), 0);
+    assert_eq!(u64::from_le_bytes(f.get(SCRATCH, 8).try_into().unwrap()), 4096);
+}

@@ -230,3 +230,51 @@ fn fifo_open_rules_and_data_across_two_tasks() {
     assert_eq!(e.call(nr::write, &[rw as u32, SCRATCH + 0x100, 3]), 3);
     assert_eq!(e.call(nr::read, &[rw as u32, SCRATCH + 0x200, 3]), 3);
 }
+
+/// The root copy (`RootFs::CopyOf`) reads a file's contents on first
+/// access. A guest with a writable mount of the same host tree swaps files
+/// and a directory it has not read through the copy yet for a symlink to a
+/// host secret, a symlink to a host directory, a FIFO: reading them through
+/// the copy then gives EIO — never the secret, never a hang — and files it
+/// left alone still read normally.
+#[test]
+fn root_copy_never_follows_host_symlinks_or_opens_fifos() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(root.join("d")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret"), b"host secret").unwrap();
+    std::fs::write(outside.join("e"), b"host secret in a dir").unwrap();
+    for f in ["a", "c", "ok", "d/e"] {
+        std::fs::write(root.join(f), f.as_bytes()).unwrap();
+    }
+    let mounts = vec![HostMount { host_path: root.clone(), guest_path: "/mnt/r".into(), read_only: false }];
+    let mut e = env_with(KernelConfig { root: RootFs::CopyOf(root.clone()), mounts, ..Default::default() });
+    let path = |e: &mut Env, p: &str| e.cstr(SCRATCH + 0x400, p);
+    let secret = outside.join("secret").display().to_string();
+    let p = path(&mut e, "/mnt/r/a");
+    assert_eq!(e.call(nr::unlinkat, &[AT_FDCWD, p, 0]), 0);
+    let t = e.cstr(SCRATCH + 0x800, &secret);
+    let p = path(&mut e, "/mnt/r/a");
+    assert_eq!(e.call(nr::symlinkat, &[t, AT_FDCWD, p]), 0);
+    let (from, to) = (e.cstr(SCRATCH + 0x800, "/mnt/r/d"), e.cstr(SCRATCH + 0xc00, "/mnt/r/d2"));
+    assert_eq!(e.call(nr::renameat2, &[AT_FDCWD, from, AT_FDCWD, to, 0]), 0);
+    let t = e.cstr(SCRATCH + 0x800, &outside.display().to_string());
+    let p = path(&mut e, "/mnt/r/d");
+    assert_eq!(e.call(nr::symlinkat, &[t, AT_FDCWD, p]), 0);
+    let p = path(&mut e, "/mnt/r/c");
+    assert_eq!(e.call(nr::unlinkat, &[AT_FDCWD, p, 0]), 0);
+    let p = path(&mut e, "/mnt/r/c");
+    assert_eq!(e.call(nr::mknodat, &[AT_FDCWD, p, S_IFIFO | 0o644, 0]), 0);
+    assert!(std::fs::symlink_metadata(root.join("a")).unwrap().file_type().is_symlink(), "the guest really swapped it");
+
+    const EIO: i32 = -5;
+    for f in ["/a", "/d/e", "/c"] {
+        let fd = open(&mut e, f, 0, 0);
+        assert!(fd >= 0, "{f}: the copy's directory entry is still there: {fd}");
+        assert_eq!(e.call(nr::read, &[fd as u32, SCRATCH + 0x100, 64]), EIO, "{f}");
+    }
+    let fd = open(&mut e, "/ok", 0, 0);
+    assert_eq!(read_all(&mut e, fd), b"ok");
+}

@@ -2,6 +2,7 @@
 //! file system (`RootFs::{Tmpfs, Host, CopyOf}`), devfs on /dev, procfs on
 //! /proc (when a provider is given), and the configured host mounts.
 
+use std::os::fd::OwnedFd;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use crate::cred::Creds;
 use crate::error::{Errno, KResult};
 use crate::file::Timespec;
 use crate::fs::devfs::new_devfs;
-use crate::fs::hostfs::HostFs;
+use crate::fs::hostfs::{HostFs, HostSource};
 use crate::fs::tmpfs::{Clock, TmpFs, TmpNode};
 use crate::vfs::ops::Caller;
 use crate::vfs::*;
@@ -30,7 +31,15 @@ pub fn host_clock(host: &Arc<dyn HostOps>) -> Clock {
 /// are skipped). Directories and symlinks are copied now, file contents on
 /// first access (`TmpNode::create_host_backed`): a file changed on the host
 /// before the guest first touches it shows the new contents.
+///
+/// File contents are later read through [`HostSource`]: from the tree's
+/// root fd, without following symlinks, regular files only.
 pub fn copy_tree(src: &Path, dst: &Arc<TmpNode>) -> Result<(), String> {
+    let root = HostSource::open_tree(src)?;
+    copy_tree_at(&root, src, Path::new(""), dst)
+}
+
+fn copy_tree_at(root: &Arc<OwnedFd>, src: &Path, rel: &Path, dst: &Arc<TmpNode>) -> Result<(), String> {
     let rd = std::fs::read_dir(src).map_err(|e| format!("copy {}: {e}", src.display()))?;
     for e in rd {
         let Ok(e) = e else { continue };
@@ -53,7 +62,7 @@ pub fn copy_tree(src: &Path, dst: &Arc<TmpNode>) -> Result<(), String> {
         let r: KResult<()> = if ft.is_dir() {
             match dst.create_node(&name, NewNode::Directory, mode, 0, 0) {
                 Ok(d) => {
-                    copy_tree(&path, &d)?;
+                    copy_tree_at(root, &path, &rel.join(&e.file_name()), &d)?;
                     Ok(())
                 }
                 Err(e) => Err(e),
@@ -65,7 +74,7 @@ pub fn copy_tree(src: &Path, dst: &Arc<TmpNode>) -> Result<(), String> {
             }
         } else if ft.is_file() {
             // Contents are copied on first access (tmpfs host-backed files).
-            dst.create_host_backed(&name, mode, path.clone(), md.len()).and_then(|f| {
+            dst.create_host_backed(&name, mode, HostSource::new(root.clone(), rel.join(e.file_name())), md.len()).and_then(|f| {
                 let mtime = Timespec { sec: md.mtime(), nsec: u32::try_from(md.mtime_nsec()).unwrap_or(0) };
                 f.setattr(&SetAttr { mtime: Some(mtime), ..Default::default() })
             })

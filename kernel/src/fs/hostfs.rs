@@ -494,3 +494,71 @@ impl FileOps for HostFile {
         self
     }
 }
+
+/// A regular file of a host tree whose contents a tmpfs copies on first
+/// access (`RootFs::CopyOf`). It is reached from the tree's root directory
+/// fd (opened once at boot) one component at a time, never following a
+/// symbolic link (`O_NOFOLLOW`; directories with `O_DIRECTORY`), pinned with
+/// `O_PATH` and checked to be a regular file before it is opened for
+/// reading through `/proc/self/fd`. So a guest that can write into part of
+/// the host tree (a writable `--mount` inside the root directory) and swaps
+/// a file or a directory for a symlink, a FIFO or a device before the copy
+/// happens gets EIO, never another host file, a hang or endless data.
+#[derive(Clone)]
+pub struct HostSource {
+    root: Arc<OwnedFd>,
+    /// Path below `root`: normal components only.
+    rel: PathBuf,
+}
+
+impl std::fmt::Debug for HostSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HostSource({})", self.rel.display())
+    }
+}
+
+impl HostSource {
+    /// Open the root of a host tree to copy files from.
+    pub fn open_tree(path: &Path) -> Result<Arc<OwnedFd>, String> {
+        nix::fcntl::open(path, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
+            .map(Arc::new)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))
+    }
+
+    /// The file `rel` (relative, normal components only) below `root`.
+    pub fn new(root: Arc<OwnedFd>, rel: PathBuf) -> HostSource {
+        HostSource { root, rel }
+    }
+
+    /// The path below the tree's root, for messages.
+    pub fn rel(&self) -> &Path {
+        &self.rel
+    }
+
+    /// Open the file for reading, confined to the tree (see the type).
+    pub fn open(&self) -> KResult<std::fs::File> {
+        let comps: Vec<&OsStr> = self
+            .rel
+            .components()
+            .map(|c| match c {
+                std::path::Component::Normal(n) => Ok(n),
+                _ => Err(Errno::EIO),
+            })
+            .collect::<KResult<_>>()?;
+        let Some((last, dirs)) = comps.split_last() else { return Err(Errno::EIO) };
+        let mut dir: Option<OwnedFd> = None;
+        for name in dirs {
+            let at = dir.as_ref().map_or(self.root.as_fd(), |d| d.as_fd());
+            let next = nix::fcntl::openat(at, *name, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
+                .map_err(|_| Errno::EIO)?;
+            dir = Some(next);
+        }
+        let at = dir.as_ref().map_or(self.root.as_fd(), |d| d.as_fd());
+        let pinned = nix::fcntl::openat(at, *last, OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty()).map_err(|_| Errno::EIO)?;
+        let st = nix::sys::stat::fstat(&pinned).map_err(host_err)?;
+        if SFlag::from_bits_truncate(st.st_mode & SFlag::S_IFMT.bits()) != SFlag::S_IFREG {
+            return Err(Errno::EIO);
+        }
+        std::fs::File::open(proc_fd_path(&pinned)).map_err(|e| e.raw_os_error().and_then(Errno::from_code).unwrap_or(Errno::EIO))
+    }
+}

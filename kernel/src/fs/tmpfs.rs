@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
+use crate::fs::hostfs::HostSource;
 use crate::error::{Errno, KResult};
 use crate::file::{DirEntry, FileOps, Stat, Timespec};
 use crate::vfs::inode::*;
@@ -70,7 +71,7 @@ struct FileData {
     /// Contents not loaded yet: a host file copied on first use (boot's
     /// `RootFs::CopyOf` copies trees this way, so booting does not read
     /// every file). `size` is the host size at copy time.
-    host_source: Option<std::path::PathBuf>,
+    host_source: Option<HostSource>,
 }
 
 struct DirData {
@@ -202,30 +203,50 @@ impl TmpNode {
     /// The file's data, loading a host-backed file's contents first.
     fn data(&self) -> KResult<MutexGuard<'_, FileData>> {
         let mut data = lock(self.file_data()?);
-        if let Some(path) = data.host_source.take() {
-            let bytes = std::fs::read(&path).map_err(|e| {
-                tracing::warn!("tmpfs: loading {}: {e}", path.display());
-                data.host_source = Some(path.clone());
-                Errno::EIO
-            })?;
-            for (i, chunk) in bytes.chunks(PAGE as usize).enumerate() {
-                if chunk.iter().all(|&b| b == 0) {
-                    continue; // a hole
-                }
-                let mut page = match self.alloc_page() {
-                    Ok(p) => p,
-                    Err(e) => {
-                        data.pages.clear();
-                        data.host_source = Some(path);
-                        return Err(e);
-                    }
-                };
-                page[..chunk.len()].copy_from_slice(chunk);
-                data.pages.insert(i as u64, page);
+        if let Some(src) = data.host_source.take() {
+            if let Err(e) = self.load_host(&src, &mut data) {
+                tracing::warn!("tmpfs: loading {}: {e}", src.rel().display());
+                data.pages.clear();
+                data.host_source = Some(src);
+                return Err(e);
             }
-            data.size = bytes.len() as u64;
         }
         Ok(data)
+    }
+
+    /// Copy a host-backed file's contents into pages, one page at a time
+    /// (zero pages stay holes), so a host file is never held whole in memory
+    /// and the tmpfs size limit stops an oversized one with ENOSPC.
+    fn load_host(&self, src: &HostSource, data: &mut FileData) -> KResult<()> {
+        use std::io::Read;
+        let mut f = src.open()?;
+        let mut buf = vec![0u8; PAGE as usize];
+        let mut size = 0u64;
+        loop {
+            let mut got = 0;
+            while got < buf.len() {
+                match f.read(&mut buf[got..]) {
+                    Ok(0) => break,
+                    Ok(n) => got += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => return Err(Errno::EIO),
+                }
+            }
+            if got == 0 {
+                break;
+            }
+            if buf[..got].iter().any(|&b| b != 0) {
+                let mut page = self.alloc_page()?;
+                page[..got].copy_from_slice(&buf[..got]);
+                data.pages.insert(size / PAGE, page);
+            }
+            size += got as u64;
+            if got < buf.len() {
+                break;
+            }
+        }
+        data.size = size;
+        Ok(())
     }
 
     fn read_at(&self, buf: &mut [u8], offset: u64) -> KResult<usize> {
@@ -378,7 +399,7 @@ impl TmpNode {
     /// `host` (`size` bytes now), read on first access (read, write,
     /// truncate, fallocate) rather than here. Until then the file takes no
     /// space in the tmpfs; a host file that cannot be read then gives EIO.
-    pub fn create_host_backed(self: &Arc<Self>, name: &[u8], mode: u32, host: std::path::PathBuf, size: u64) -> KResult<Arc<TmpNode>> {
+    pub fn create_host_backed(self: &Arc<Self>, name: &[u8], mode: u32, host: HostSource, size: u64) -> KResult<Arc<TmpNode>> {
         let f = self.create_node(name, NewNode::Regular, mode, 0, 0)?;
         if let Body::File(d) = &f.body {
             let mut d = lock(d);

@@ -14,6 +14,7 @@
 //! copied through `GuestMemory` by the syscall layer.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use crate::file::OpenFile;
@@ -98,7 +99,7 @@ impl Mm {
 
     /// Does `[start, end)` overlap a mapping?
     pub fn overlaps(&self, start: u64, end: u64) -> bool {
-        self.vmas.range(..end.min(TASK_SIZE) as u32).next_back().is_some_and(|(&s, v)| s as u64 + v.len as u64 > start)
+        self.vmas.range(starts_below(end)).next_back().is_some_and(|(&s, v)| s as u64 + v.len as u64 > start)
             || (end > TASK_SIZE)
     }
 
@@ -135,7 +136,7 @@ impl Mm {
         let (s, e) = (start as u64, start as u64 + len as u64);
         let hits: Vec<u32> = self
             .vmas
-            .range(..e.min(TASK_SIZE) as u32)
+            .range(starts_below(e))
             .filter(|(&vs, v)| vs as u64 + v.len as u64 > s)
             .map(|(&vs, _)| vs)
             .collect();
@@ -187,12 +188,37 @@ impl Mm {
     }
 }
 
+/// The keys (mapping starts) below `end`, for any `end` up to and past 4 GiB.
+/// (`..end as u32` would wrap 4 GiB to 0 and see no mapping at all: that let
+/// `brk` near the top of memory zero-fill live mappings.)
+fn starts_below(end: u64) -> (Bound<u32>, Bound<u32>) {
+    match u32::try_from(end) {
+        Ok(e) => (Bound::Unbounded, Bound::Excluded(e)),
+        Err(_) => (Bound::Unbounded, Bound::Unbounded),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn anon(len: u32) -> Vma {
         Vma { len, prot: 3, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: Vec::new(), shared: None }
+    }
+
+    #[test]
+    fn ranges_ending_at_4gib_see_the_top_mapping() {
+        let mut mm = Mm::new(65536);
+        mm.insert(0xffff_0000, anon(0x1_0000));
+        assert!(mm.overlaps(0x1000_0000, TASK_SIZE));
+        assert!(mm.overlaps(0xffff_f000, TASK_SIZE));
+        assert!(!mm.overlaps(0x1000_0000, 0xffff_0000));
+        let removed = mm.remove_range(0xffff_8000, 0x8000);
+        assert_eq!(removed.len(), 1);
+        assert_eq!(removed[0].0, 0xffff_8000);
+        assert_eq!(removed[0].1.len, 0x8000);
+        assert_eq!(mm.find(0xffff_0000).map(|(s, v)| (s, v.len)), Some((0xffff_0000, 0x8000)));
+        assert!(mm.find(0xffff_8000).is_none());
     }
 
     #[test]

@@ -303,7 +303,7 @@ impl Kernel {
         let table = lock(&self.procs);
         let Some(e) = table.procs.get(&pid) else { return Err(crate::error::Errno::ESRCH) };
         let uid = lock(&e.proc.creds).uid;
-        let limit = lock(&e.proc.rlimits)[5].cur;
+        let limit = lock(&e.proc.rlimits)[crate::task::RLIMIT_NPROC].cur;
         let count = table.procs.values().filter(|p| lock(&p.proc.creds).uid == uid).count() as u64;
         if (uid != 0 && count >= limit) || table.procs.len() >= (crate::task::PID_MAX as usize - 300) {
             return Err(crate::error::Errno::EAGAIN);

@@ -160,7 +160,17 @@ impl Tty {
             return;
         }
         match &self.driver {
-            Driver::Host(h) => h.console_write(stream, data),
+            // A terminal's output has no error path back to the writer (like a
+            // hung-up line): drop what the host refuses.
+            Driver::Host(h) => {
+                let mut rest = data;
+                while let Ok(n @ 1..) = h.console_write(stream, rest) {
+                    rest = &rest[n.min(rest.len())..];
+                    if rest.is_empty() {
+                        break;
+                    }
+                }
+            }
             Driver::PtySlave(link) => link.push_output(data),
         }
     }
@@ -534,17 +544,34 @@ impl Console {
 pub struct ConsoleFile {
     pub console: Arc<Console>,
     pub stream: ConsoleStream,
+    /// Bypass the console terminal: write straight to the host stream
+    /// (`StdioKind::Stream`).
+    direct: bool,
 }
 
 impl ConsoleFile {
     pub fn new(console: Arc<Console>, stream: ConsoleStream) -> Arc<ConsoleFile> {
-        Arc::new(ConsoleFile { console, stream })
+        Arc::new(ConsoleFile { console, stream, direct: false })
+    }
+
+    /// A descriptor on the host stream itself, never the terminal.
+    pub fn new_stream(console: Arc<Console>, stream: ConsoleStream) -> Arc<ConsoleFile> {
+        Arc::new(ConsoleFile { console, stream, direct: true })
+    }
+
+    /// The console terminal this descriptor uses, if any.
+    pub fn tty(&self) -> Option<&Arc<Tty>> {
+        if self.direct {
+            None
+        } else {
+            self.console.tty.as_ref()
+        }
     }
 }
 
 impl FileOps for ConsoleFile {
     fn read(&self, buf: &mut [u8], _offset: u64) -> KResult<usize> {
-        match &self.console.tty {
+        match self.tty() {
             Some(tty) => match tty.try_read(buf, 0) {
                 ReadStep::Ready(n) => Ok(n),
                 ReadStep::Wait(_) => Err(Errno::EAGAIN),
@@ -553,16 +580,14 @@ impl FileOps for ConsoleFile {
         }
     }
     fn write(&self, data: &[u8], _offset: u64) -> KResult<usize> {
-        match &self.console.tty {
+        match self.tty() {
             Some(tty) => tty.write(data, self.stream),
-            None => {
-                self.console.host.console_write(self.stream, data);
-                Ok(data.len())
-            }
+            None if data.is_empty() => Ok(0),
+            None => self.console.host.console_write(self.stream, data),
         }
     }
     fn stat(&self) -> KResult<Stat> {
-        match &self.console.tty {
+        match self.tty() {
             Some(tty) => Ok(tty.stat()),
             None => Ok(Stat {
                 mode: 0o010600,
@@ -574,7 +599,7 @@ impl FileOps for ConsoleFile {
         }
     }
     fn poll(&self) -> u32 {
-        if let Some(tty) = &self.console.tty {
+        if let Some(tty) = self.tty() {
             return tty.poll();
         }
         let mut ev = poll_bits::POLLOUT | poll_bits::POLLWRNORM;
@@ -584,13 +609,13 @@ impl FileOps for ConsoleFile {
         ev
     }
     fn wait_queue(&self) -> Option<&WaitQueue> {
-        match &self.console.tty {
+        match self.tty() {
             Some(tty) => Some(&tty.wq),
             None => Some(&self.console.readers),
         }
     }
     fn nread(&self) -> Option<usize> {
-        match &self.console.tty {
+        match self.tty() {
             Some(tty) => Some(tty.state().ld.available()),
             None => Some(lock(&self.console.input).buf.len()),
         }
@@ -623,7 +648,7 @@ impl TtyEnd {
 pub(crate) fn end_of(file: &OpenFile) -> Option<TtyEnd> {
     let any = file.ops.as_any();
     if let Some(c) = any.downcast_ref::<ConsoleFile>() {
-        return c.console.tty.clone().map(TtyEnd::Tty);
+        return c.tty().cloned().map(TtyEnd::Tty);
     }
     if let Some(s) = any.downcast_ref::<PtySlaveFile>() {
         return Some(TtyEnd::Tty(s.pty.tty.clone()));

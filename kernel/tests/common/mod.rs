@@ -81,11 +81,12 @@ impl HostOps for FakeHost {
             *b = *s as u8;
         }
     }
-    fn console_write(&self, stream: ConsoleStream, data: &[u8]) {
+    fn console_write(&self, stream: ConsoleStream, data: &[u8]) -> Result<usize, wasmlinux_kernel::error::Errno> {
         match stream {
             ConsoleStream::Stdout => self.stdout.lock().unwrap().extend_from_slice(data),
             ConsoleStream::Stderr => self.stderr.lock().unwrap().extend_from_slice(data),
         }
+        Ok(data.len())
     }
     fn process_exited(&self, pid: Tid, status: ExitStatus) {
         self.exited.lock().unwrap().push((pid, status));
