@@ -36,7 +36,7 @@ pub struct Kernel {
     #[allow(dead_code)]
     pub(crate) domainname: Mutex<Vec<u8>>,
     pub(crate) strace: RwLock<Option<StraceSink>>,
-    pub(crate) futexes: Mutex<crate::syscall::futex::FutexTable>,
+    pub(crate) futexes: Mutex<crate::futex::FutexTable>,
     pub(crate) timers: Arc<crate::task::timer::Timers>,
     /// Woken whenever a signal is generated (signalfd readers and pollers).
     pub(crate) signalfd_wq: Arc<WaitQueue>,
@@ -149,7 +149,7 @@ impl Kernel {
             return Err(Errno::EEXIST);
         }
         let (proc, task) = self.new_process(1, Creds::new(spec.uid, spec.gid), fds);
-        *lock(&proc.comm) = spec.argv.first().map(|a| comm_of(a)).unwrap_or_default();
+        *lock(&proc.comm) = spec.argv.first().map(|a| crate::task::comm_of(a)).unwrap_or_default();
         *lock(&proc.exec) = ExecInfo { path: spec.argv.first().cloned().unwrap_or_default(), argv: spec.argv, envp: spec.envp };
         {
             let creds = lock(&proc.creds).clone();
@@ -433,10 +433,4 @@ impl Drop for Kernel {
     fn drop(&mut self) {
         self.timers.shutdown();
     }
-}
-
-/// `comm` from a path or argv[0]: the last component, 15 bytes at most.
-pub(crate) fn comm_of(path: &[u8]) -> Vec<u8> {
-    let base = path.rsplit(|&c| c == b'/').next().unwrap_or(path);
-    base[..base.len().min(15)].to_vec()
 }

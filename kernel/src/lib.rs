@@ -23,6 +23,7 @@ pub mod error;
 pub mod eventfd;
 pub mod file;
 pub mod fs;
+pub mod futex;
 pub mod vfs;
 pub mod wait;
 mod kernel_impl;
