@@ -283,15 +283,6 @@ pub(crate) fn lock_cmd(ctx: &mut Ctx<'_>, file: &Arc<OpenFile>, cmd: u32, arg: u
     lock::fcntl_lock(ctx, file, cmd, arg)
 }
 
-/// Drop descriptors removed from a table: POSIX record locks of `pid` on
-/// each file go away (any close drops them), then the references.
-pub(crate) fn release_fds(pid: i32, entries: Vec<crate::task::FdEntry>) {
-    for e in &entries {
-        lock::on_close(&e.file, pid);
-    }
-    drop(entries);
-}
-
 pub use crate::vfs::AT_FDCWD;
 
 /// Everything a handler may touch for one call.

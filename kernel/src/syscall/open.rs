@@ -128,7 +128,7 @@ fn do_open_in(ctx: &mut Ctx<'_>, fsx: &FsContext, dirfd: i32, path: &[u8], flags
         Opened::File(f) => f,
         Opened::Tty(rdev) => crate::tty::open(ctx.kernel, &ctx.task, rdev, flags)?,
         // The pipe shared through the inode's fifo_slot (man 7 fifo rules).
-        Opened::Fifo(node) => super::pipe::open_fifo(ctx, &node, flags)?,
+        Opened::Fifo(node) => super::pipe::open_fifo(ctx.kernel, &ctx.task, &node, flags)?,
     };
     let _ = h;
     let status = flags & !(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);

@@ -109,7 +109,7 @@ impl Kernel {
     pub(crate) fn exec_commit(&self, task: &Arc<Task>, image: &ExecImage) {
         let proc = task.process.clone();
         let closed = lock(&proc.fds).take_cloexec();
-        crate::syscall::release_fds(proc.pid, closed);
+        crate::task::release_fds(&self.file_locks, proc.pid, closed);
         lock(&proc.sig).actions.reset_for_exec();
         {
             let mut ts = lock(&task.sig);

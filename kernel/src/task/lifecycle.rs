@@ -38,7 +38,7 @@ impl Kernel {
         // Release resources outside the table lock: closing pipe ends wakes
         // readers, which may take other locks.
         let files = lock(&proc.fds).take_all();
-        crate::syscall::release_fds(pid, files);
+        crate::task::release_fds(&self.file_locks, pid, files);
         *lock(&proc.itimer) = Default::default();
         for t in lock(&proc.cpu_itimers).iter_mut() {
             *t = crate::task::CpuItimer { gen: t.gen.wrapping_add(1), ..Default::default() };

@@ -32,6 +32,7 @@ use crate::vfs::FsContext;
 use crate::wait::WaitQueue;
 
 pub use fd::{FdEntry, FdTable};
+pub(crate) use fd::release_fds;
 
 pub type Pid = i32;
 
