@@ -17,6 +17,7 @@ pub mod abi;
 pub mod api;
 
 pub use api::*;
+pub use kernel_impl::Kernel;
 pub mod cred;
 pub mod epoll;
 pub mod error;
