@@ -326,8 +326,13 @@ fn reachable(g: &BTreeMap<String, BTreeSet<String>>, from: &str) -> BTreeSet<Str
     seen
 }
 
+/// The files of `kernel/src` (or of the tree `LAYERING_SRC` names, to
+/// check another checkout).
 fn source_files() -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let root = match std::env::var_os("LAYERING_SRC") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+    };
     let mut out = Vec::new();
     let mut dirs = vec![root.clone()];
     while let Some(d) = dirs.pop() {
