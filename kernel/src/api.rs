@@ -316,5 +316,3 @@ pub enum TrapSignal {
     /// Integer division by zero / overflow.
     Fpe,
 }
-
-pub use crate::kernel_impl::Kernel;

@@ -11,7 +11,7 @@
 
 use std::any::Any;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use crate::api::GuestMemory;
 use crate::error::{Errno, KResult};
@@ -169,11 +169,14 @@ pub struct OpenFile {
     pub pos: Mutex<u64>,
     /// Guest path it was opened by (for /proc/<pid>/fd and strace).
     pub path: Vec<u8>,
+    /// The lock tables this file took OFD or flock locks in (released at
+    /// the last close; `vfs::lock::FileLocks::track`).
+    pub(crate) locks: OnceLock<Weak<crate::vfs::lock::FileLocks>>,
 }
 
 impl OpenFile {
     pub fn new(ops: Arc<dyn FileOps>, flags: u32, path: Vec<u8>) -> Arc<OpenFile> {
-        Arc::new(OpenFile { ops, flags: AtomicU32::new(flags), pos: Mutex::new(0), path })
+        Arc::new(OpenFile { ops, flags: AtomicU32::new(flags), pos: Mutex::new(0), path, locks: OnceLock::new() })
     }
     pub fn flags(&self) -> u32 {
         self.flags.load(Ordering::Relaxed)
@@ -196,10 +199,12 @@ impl OpenFile {
 
 impl Drop for OpenFile {
     /// The last descriptor of this open file description went away: its
-    /// OFD and flock locks are released (`syscall::lock`, the VFS's lock
-    /// module; `ofd_id` is this object's address).
+    /// OFD and flock locks are released (`vfs::lock`; `ofd_id` is this
+    /// object's address).
     fn drop(&mut self) {
-        crate::syscall::lock::on_last_close(self, self as *const OpenFile as usize);
+        if let Some(locks) = self.locks.get().and_then(Weak::upgrade) {
+            locks.on_last_close(self, self as *const OpenFile as usize);
+        }
     }
 }
 

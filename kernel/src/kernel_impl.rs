@@ -36,7 +36,7 @@ pub struct Kernel {
     #[allow(dead_code)]
     pub(crate) domainname: Mutex<Vec<u8>>,
     pub(crate) strace: RwLock<Option<StraceSink>>,
-    pub(crate) futexes: Mutex<crate::syscall::futex::FutexTable>,
+    pub(crate) futexes: Mutex<crate::futex::FutexTable>,
     pub(crate) timers: Arc<crate::task::timer::Timers>,
     /// Woken whenever a signal is generated (signalfd readers and pollers).
     pub(crate) signalfd_wq: Arc<WaitQueue>,
@@ -49,6 +49,14 @@ pub struct Kernel {
     pub(crate) xattrs: crate::vfs::xattr::XattrStore,
     /// The internal tmpfs memfd_create files live in (made on first use).
     pub(crate) memfd_ns: std::sync::OnceLock<Arc<MountNamespace>>,
+    /// The next pipe inode number (`pipe`).
+    pub(crate) pipe_ino: std::sync::atomic::AtomicU64,
+    /// Advisory file locks (`vfs::lock`).
+    pub(crate) file_locks: Arc<crate::vfs::lock::FileLocks>,
+    /// AF_UNIX path bindings and the abstract namespace (`net::unix`).
+    pub(crate) unix_ns: crate::net::unix::UnixNamespaces,
+    /// Names the temporary tmpfs entries of memfd_create.
+    pub(crate) memfd_next: std::sync::atomic::AtomicU64,
 }
 
 impl Kernel {
@@ -79,6 +87,10 @@ impl Kernel {
             boot_ns,
             xattrs: Default::default(),
             memfd_ns: Default::default(),
+            pipe_ino: std::sync::atomic::AtomicU64::new(crate::pipe::FIRST_PIPE_INO),
+            file_locks: crate::vfs::lock::FileLocks::new(),
+            unix_ns: Default::default(),
+            memfd_next: std::sync::atomic::AtomicU64::new(1),
         });
         kernel.console.set_kernel(&kernel);
         procfs.set_kernel(Arc::downgrade(&kernel));
@@ -156,7 +168,7 @@ impl Kernel {
             return Err(Errno::EEXIST);
         }
         let (proc, task) = self.new_process(1, Creds::new(spec.uid, spec.gid), fds);
-        *lock(&proc.comm) = spec.argv.first().map(|a| comm_of(a)).unwrap_or_default();
+        *lock(&proc.comm) = spec.argv.first().map(|a| crate::task::comm_of(a)).unwrap_or_default();
         *lock(&proc.exec) = ExecInfo { path: spec.argv.first().cloned().unwrap_or_default(), argv: spec.argv, envp: spec.envp };
         {
             let creds = lock(&proc.creds).clone();
@@ -337,7 +349,7 @@ impl Kernel {
     pub fn map_anonymous(&self, tid: Tid, mem: &mut dyn GuestMemory, len: u32) -> Result<u32, Errno> {
         let task = self.task(tid).ok_or(Errno::ESRCH)?;
         let mut mm = lock(&task.process.mm);
-        let addr = crate::syscall::mm::map_anon(&mut mm, mem, len, b"[bridge]")?;
+        let addr = crate::mm::map_anon(&mut mm, mem, len, b"[bridge]")?;
         task.process.bridge_buf.store(addr, Ordering::Relaxed);
         Ok(addr)
     }
@@ -440,10 +452,4 @@ impl Drop for Kernel {
     fn drop(&mut self) {
         self.timers.shutdown();
     }
-}
-
-/// `comm` from a path or argv[0]: the last component, 15 bytes at most.
-pub(crate) fn comm_of(path: &[u8]) -> Vec<u8> {
-    let base = path.rsplit(|&c| c == b'/').next().unwrap_or(path);
-    base[..base.len().min(15)].to_vec()
 }

@@ -17,12 +17,14 @@ pub mod abi;
 pub mod api;
 
 pub use api::*;
+pub use kernel_impl::Kernel;
 pub mod cred;
 pub mod epoll;
 pub mod error;
 pub mod eventfd;
 pub mod file;
 pub mod fs;
+pub mod futex;
 pub mod vfs;
 pub mod wait;
 mod kernel_impl;

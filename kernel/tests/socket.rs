@@ -387,3 +387,24 @@ fn epoll_on_socket_woken_by_peer_write() {
     assert_eq!(e.u32_at(0x6000), 1);
     assert_eq!(t.join().unwrap(), 1);
 }
+
+/// Two kernels in one host process keep their own AF_UNIX names: a name
+/// bound in one is neither reachable nor taken in the other.
+#[test]
+fn abstract_names_are_per_kernel() {
+    let mut a = Env::new();
+    let mut b = Env::new();
+    let srv = sock(&mut a, SOCK_STREAM);
+    let len = sun(&mut a, 0x2000, b"\0per-kernel");
+    assert_eq!(a.call(nr::bind, &[srv, 0x2000, len]), 0);
+    assert_eq!(a.call(nr::listen, &[srv, 1]), 0);
+    let cli_b = sock(&mut b, SOCK_STREAM);
+    assert_eq!(sun(&mut b, 0x2000, b"\0per-kernel"), len);
+    assert_eq!(b.call(nr::connect, &[cli_b, 0x2000, len]), ECONNREFUSED);
+    let srv_b = sock(&mut b, SOCK_STREAM);
+    assert_eq!(b.call(nr::bind, &[srv_b, 0x2000, len]), 0, "the name is free in the other kernel");
+    let srv2 = sock(&mut a, SOCK_STREAM);
+    assert_eq!(a.call(nr::bind, &[srv2, 0x2000, len]), EADDRINUSE, "and still taken in the first");
+    let cli_a = sock(&mut a, SOCK_NONBLOCK | SOCK_STREAM);
+    assert_eq!(a.call(nr::connect, &[cli_a, 0x2000, len]), 0);
+}

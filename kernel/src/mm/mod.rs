@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::Arc;
 
+use crate::api::GuestMemory;
+use crate::error::{Errno, KResult};
 use crate::file::OpenFile;
 
 pub const PAGE_SIZE: u32 = 4096;
@@ -196,6 +198,40 @@ fn starts_below(end: u64) -> (Bound<u32>, Bound<u32>) {
         Ok(e) => (Bound::Unbounded, Bound::Excluded(e)),
         Err(_) => (Bound::Unbounded, Bound::Unbounded),
     }
+}
+
+/// Page-rounded length (ENOMEM past the address space).
+pub(crate) fn page_len(len: u32) -> KResult<u32> {
+    let l = page_up(len as u64);
+    u32::try_from(l).map_err(|_| Errno::ENOMEM)
+}
+
+/// Grow guest memory to cover `end`.
+pub(crate) fn ensure_size(mem: &mut dyn GuestMemory, end: u64) -> KResult<()> {
+    if end > mem.size() {
+        mem.grow(end).map_err(|_| Errno::ENOMEM)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn zero(mem: &mut dyn GuestMemory, addr: u32, len: u32) -> KResult<()> {
+    if len == 0 {
+        return Ok(());
+    }
+    mem.fill(addr, len, 0).map_err(|_| Errno::EFAULT)
+}
+
+/// Allocate a mapping of `len` (page-rounded) bytes for the kernel/bridge.
+pub(crate) fn map_anon(mm: &mut Mm, mem: &mut dyn GuestMemory, len: u32, name: &[u8]) -> KResult<u32> {
+    if len == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let len = page_len(len)?;
+    let addr = mm.find_free(len).ok_or(Errno::ENOMEM)?;
+    ensure_size(mem, addr as u64 + len as u64)?;
+    zero(mem, addr, len)?;
+    mm.insert(addr, Vma { len, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: name.to_vec(), shared: None });
+    Ok(addr)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@
 
 use std::any::Any;
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex, Weak};
 
 use super::*;
 use crate::error::{Errno, KResult};
@@ -748,81 +748,80 @@ impl FileOps for SocketFile {
     }
 }
 
-/// Sockets bound to file system paths, by (kernel instance, st_dev,
-/// st_ino) of their S_IFSOCK inode.
-type PathMap = HashMap<(usize, u64, u64), Weak<Sock>>;
+/// Sockets bound to file system paths, by (st_dev, st_ino) of their
+/// S_IFSOCK inode.
+type PathMap = HashMap<(u64, u64), Weak<Sock>>;
 
-fn path_ns() -> &'static Mutex<PathMap> {
-    static NS: OnceLock<Mutex<PathMap>> = OnceLock::new();
-    NS.get_or_init(Default::default)
-}
+type AbstractMap = HashMap<Vec<u8>, Weak<Sock>>;
 
-/// Attach `sock` to the freshly created socket inode `node`.
-pub fn bind_node(kernel_id: usize, node: &PathHandle, sock: &Arc<Sock>) -> KResult<()> {
-    let st = node.stat()?;
-    let mut ns = lock(path_ns());
-    ns.retain(|_, w| alive(w));
-    ns.insert((kernel_id, st.dev, st.ino), Arc::downgrade(sock));
-    Ok(())
-}
-
-/// The live socket bound at `node` (ECONNREFUSED otherwise).
-pub fn lookup_node(kernel_id: usize, node: &PathHandle) -> KResult<Arc<Sock>> {
-    if node.file_type() != crate::vfs::FileType::Socket {
-        return Err(Errno::ECONNREFUSED);
-    }
-    let st = node.stat()?;
-    let s = lock(path_ns())
-        .get(&(kernel_id, st.dev, st.ino))
-        .and_then(|w| w.upgrade())
-        .ok_or(Errno::ECONNREFUSED)?;
-    if lock(&s.st).released {
-        return Err(Errno::ECONNREFUSED);
-    }
-    Ok(s)
-}
-
-type AbstractMap = HashMap<(usize, Vec<u8>), Weak<Sock>>;
-
-/// The abstract namespace, per kernel instance (`kernel_id`).
-fn abstract_ns() -> &'static Mutex<AbstractMap> {
-    static NS: OnceLock<Mutex<AbstractMap>> = OnceLock::new();
-    NS.get_or_init(Default::default)
+/// One kernel's AF_UNIX names: sockets bound to paths and the abstract
+/// namespace (`Kernel::unix_ns`).
+#[derive(Default)]
+pub struct UnixNamespaces {
+    path: Mutex<PathMap>,
+    abstract_: Mutex<AbstractMap>,
 }
 
 fn alive(w: &Weak<Sock>) -> bool {
     w.upgrade().is_some_and(|s| !lock(&s.st).released)
 }
 
-/// Register `name` for `sock` (EADDRINUSE when taken).
-pub fn bind_abstract(kernel_id: usize, name: &[u8], sock: &Arc<Sock>) -> KResult<()> {
-    let mut ns = lock(abstract_ns());
-    ns.retain(|_, w| alive(w));
-    let key = (kernel_id, name.to_vec());
-    if ns.contains_key(&key) {
-        return Err(Errno::EADDRINUSE);
+impl UnixNamespaces {
+    /// Attach `sock` to the freshly created socket inode `node`.
+    pub fn bind_node(&self, node: &PathHandle, sock: &Arc<Sock>) -> KResult<()> {
+        let st = node.stat()?;
+        let mut ns = lock(&self.path);
+        ns.retain(|_, w| alive(w));
+        ns.insert((st.dev, st.ino), Arc::downgrade(sock));
+        Ok(())
     }
-    ns.insert(key, Arc::downgrade(sock));
-    Ok(())
-}
 
-/// An unused 5-hex-digit abstract name (autobind).
-pub fn autobind_name(kernel_id: usize) -> Vec<u8> {
-    let ns = lock(abstract_ns());
-    (0u32..0x10_0000)
-        .map(|i| format!("{i:05x}").into_bytes())
-        .find(|n| ns.get(&(kernel_id, n.clone())).is_none_or(|w| !alive(w)))
-        .unwrap_or_default()
-}
-
-pub fn lookup_abstract(kernel_id: usize, name: &[u8]) -> KResult<Arc<Sock>> {
-    let ns = lock(abstract_ns());
-    let s = ns
-        .get(&(kernel_id, name.to_vec()))
-        .and_then(|w| w.upgrade())
-        .ok_or(Errno::ECONNREFUSED)?;
-    if lock(&s.st).released {
-        return Err(Errno::ECONNREFUSED);
+    /// The live socket bound at `node` (ECONNREFUSED otherwise).
+    pub fn lookup_node(&self, node: &PathHandle) -> KResult<Arc<Sock>> {
+        if node.file_type() != crate::vfs::FileType::Socket {
+            return Err(Errno::ECONNREFUSED);
+        }
+        let st = node.stat()?;
+        let s = lock(&self.path)
+            .get(&(st.dev, st.ino))
+            .and_then(|w| w.upgrade())
+            .ok_or(Errno::ECONNREFUSED)?;
+        if lock(&s.st).released {
+            return Err(Errno::ECONNREFUSED);
+        }
+        Ok(s)
     }
-    Ok(s)
+
+    /// Register `name` for `sock` (EADDRINUSE when taken).
+    pub fn bind_abstract(&self, name: &[u8], sock: &Arc<Sock>) -> KResult<()> {
+        let mut ns = lock(&self.abstract_);
+        ns.retain(|_, w| alive(w));
+        let key = name.to_vec();
+        if ns.contains_key(&key) {
+            return Err(Errno::EADDRINUSE);
+        }
+        ns.insert(key, Arc::downgrade(sock));
+        Ok(())
+    }
+
+    /// An unused 5-hex-digit abstract name (autobind).
+    pub fn autobind_name(&self) -> Vec<u8> {
+        let ns = lock(&self.abstract_);
+        (0u32..0x10_0000)
+            .map(|i| format!("{i:05x}").into_bytes())
+            .find(|n| ns.get(n).is_none_or(|w| !alive(w)))
+            .unwrap_or_default()
+    }
+
+    pub fn lookup_abstract(&self, name: &[u8]) -> KResult<Arc<Sock>> {
+        let ns = lock(&self.abstract_);
+        let s = ns
+            .get(name)
+            .and_then(|w| w.upgrade())
+            .ok_or(Errno::ECONNREFUSED)?;
+        if lock(&s.st).released {
+            return Err(Errno::ECONNREFUSED);
+        }
+        Ok(s)
+    }
 }

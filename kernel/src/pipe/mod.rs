@@ -8,14 +8,17 @@
 //! `Ctx::block_on` on [`Pipe::wq`].
 //!
 //! FIFOs: the pipe object lives in the FIFO inode's `fifo_slot`;
-//! `syscall::pipe::open_fifo` implements the open rules (blocking until
-//! the other side opens, ENXIO for a non-blocking writer without readers).
+//! [`fifo::open_fifo`] implements the open rules (blocking until the other
+//! side opens, ENXIO for a non-blocking writer without readers).
+//!
+//! Inode numbers of pipes come from a per-kernel counter
+//! (`Kernel::pipe_ino`, [`crate::Kernel::new_pipe`]).
 //!
 //! Lock order: `Pipe::inner` is a leaf; wake-ups happen after unlocking.
 
 use std::any::Any;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Errno, KResult};
@@ -23,6 +26,9 @@ use crate::file::{poll_bits::*, FileOps, Stat};
 use crate::task::lock;
 use crate::vfs::PathHandle;
 use crate::wait::WaitQueue;
+use crate::Kernel;
+
+pub mod fifo;
 
 pub const PIPE_BUF: usize = 4096;
 pub const PIPE_DEF_SIZE: usize = 65536;
@@ -48,14 +54,22 @@ pub struct Pipe {
     pub ino: u64,
 }
 
-static NEXT_INO: AtomicU64 = AtomicU64::new(0x1000);
+/// The first pipe inode number of a kernel.
+pub const FIRST_PIPE_INO: u64 = 0x1000;
+
+impl Kernel {
+    /// A new pipe with this kernel's next pipe inode number.
+    pub fn new_pipe(&self) -> Arc<Pipe> {
+        Pipe::new(self.pipe_ino.fetch_add(1, Ordering::Relaxed))
+    }
+}
 
 impl Pipe {
-    pub fn new() -> Arc<Pipe> {
+    pub fn new(ino: u64) -> Arc<Pipe> {
         Arc::new(Pipe {
             inner: Mutex::new(Inner { buf: VecDeque::new(), capacity: PIPE_DEF_SIZE, readers: 0, writers: 0, read_opens: 0, write_opens: 0 }),
             wq: WaitQueue::new(),
-            ino: NEXT_INO.fetch_add(1, Ordering::Relaxed),
+            ino,
         })
     }
 
@@ -249,7 +263,7 @@ mod tests {
 
     #[test]
     fn atomic_small_writes_partial_large_writes_eof_epipe() {
-        let p = Pipe::new();
+        let p = Pipe::new(FIRST_PIPE_INO);
         let r = p.open_end(false, None);
         let w = p.open_end(true, None);
         let big = vec![7u8; PIPE_DEF_SIZE - 100];

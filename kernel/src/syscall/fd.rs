@@ -9,7 +9,7 @@ use crate::task::lock;
 pub fn sys_close(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let fd = a.fd(0);
     let entry = lock(&ctx.process().fds).remove(fd)?;
-    super::release_fds(ctx.pid(), vec![entry]);
+    crate::task::release_fds(&ctx.kernel.file_locks, ctx.pid(), vec![entry]);
     Ok(0.into())
 }
 
@@ -39,7 +39,7 @@ pub fn sys_close_range(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             fd += 1;
         }
     }
-    super::release_fds(ctx.pid(), closed);
+    crate::task::release_fds(&ctx.kernel.file_locks, ctx.pid(), closed);
     Ok(0.into())
 }
 
@@ -63,7 +63,7 @@ pub fn sys_dup3(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         let file = fds.get(old)?;
         fds.install_at(new, limit, file, flags & O_CLOEXEC != 0)?
     };
-    super::release_fds(ctx.pid(), replaced.into_iter().collect());
+    crate::task::release_fds(&ctx.kernel.file_locks, ctx.pid(), replaced.into_iter().collect());
     Ok(new.into())
 }
 

@@ -1,82 +1,13 @@
 //! futex_time64: WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET,
-//! WAKE_BITSET (PRIVATE and CLOCK_REALTIME flags). Every process has its
-//! own linear memory, so a futex is keyed by (pid, address) whether or not
-//! FUTEX_PRIVATE_FLAG is given.
-//!
-//! Lock order: the futex table lock is a leaf; the 4-byte compare of WAIT
-//! and CMP_REQUEUE is done under it (so no wake-up is lost between the
-//! compare and the enqueue), nothing else.
-
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+//! WAKE_BITSET (PRIVATE and CLOCK_REALTIME flags): argument decoding and
+//! checks; the wait table and its operations are the `futex` subsystem.
 
 use super::{Args, Ctx, SysResult};
-use crate::api::{HostClock, Tid};
+use crate::api::HostClock;
 use crate::error::{Errno, KResult};
+pub use crate::futex::*;
 use crate::mem::{KTimespec, UserPtr};
-use crate::task::{lock, Pid};
-use crate::Kernel;
-
-pub const FUTEX_WAIT: u32 = 0;
-pub const FUTEX_WAKE: u32 = 1;
-pub const FUTEX_FD: u32 = 2;
-pub const FUTEX_REQUEUE: u32 = 3;
-pub const FUTEX_CMP_REQUEUE: u32 = 4;
-pub const FUTEX_WAKE_OP: u32 = 5;
-pub const FUTEX_WAIT_BITSET: u32 = 9;
-pub const FUTEX_WAKE_BITSET: u32 = 10;
-pub const FUTEX_PRIVATE_FLAG: u32 = 128;
-pub const FUTEX_CLOCK_REALTIME: u32 = 256;
-pub const FUTEX_CMD_MASK: u32 = !(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
-pub const FUTEX_BITSET_MATCH_ANY: u32 = u32::MAX;
-
-#[derive(Debug)]
-struct Waiter {
-    tid: Tid,
-    bitset: u32,
-    woken: Arc<AtomicBool>,
-}
-
-/// Waiters by (pid, address).
-#[derive(Debug, Default)]
-pub struct FutexTable {
-    queues: HashMap<(Pid, u32), Vec<Waiter>>,
-}
-
-impl Kernel {
-    /// Wake up to `n` waiters of (`pid`, `addr`) whose bitset meets `bitset`.
-    fn futex_wake_inner(&self, pid: Pid, addr: u32, n: u32, bitset: u32) -> u32 {
-        let mut woken = Vec::new();
-        {
-            let mut t = lock(&self.futexes);
-            if let Some(q) = t.queues.get_mut(&(pid, addr)) {
-                let mut i = 0;
-                while i < q.len() && (woken.len() as u32) < n {
-                    if q[i].bitset & bitset != 0 {
-                        let w = q.remove(i);
-                        w.woken.store(true, Ordering::Release);
-                        woken.push(w.tid);
-                    } else {
-                        i += 1;
-                    }
-                }
-                if q.is_empty() {
-                    t.queues.remove(&(pid, addr));
-                }
-            }
-        }
-        for tid in &woken {
-            self.host.unpark(*tid);
-        }
-        woken.len() as u32
-    }
-
-    /// FUTEX_WAKE for kernel-internal users (CLONE_CHILD_CLEARTID).
-    pub(crate) fn futex_wake_addr(&self, pid: Pid, addr: u32, n: u32) -> u32 {
-        self.futex_wake_inner(pid, addr, n, FUTEX_BITSET_MATCH_ANY)
-    }
-}
+use crate::task::lock;
 
 fn check_addr(addr: u32) -> KResult<()> {
     if !addr.is_multiple_of(4) {
@@ -107,7 +38,7 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
                 return Err(Errno::EINVAL);
             }
             check_addr(uaddr)?;
-            let n = ctx.kernel.futex_wake_inner(ctx.pid(), uaddr, val.min(i32::MAX as u32), bitset);
+            let n = ctx.kernel.futex_wake(ctx.pid(), uaddr, val.min(i32::MAX as u32), bitset);
             Ok(n.into())
         }
         FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => {
@@ -140,78 +71,12 @@ fn futex_wait(ctx: &mut Ctx<'_>, uaddr: u32, val: u32, timeout_ptr: u32, bitset:
             })
         }
     };
-    let pid = ctx.pid();
-    let woken = Arc::new(AtomicBool::new(false));
-    {
-        let mut t = lock(&ctx.kernel.futexes);
-        let cur = ctx.read(UserPtr::<u32>::new(uaddr))?;
-        if cur != val {
-            return Err(Errno::EAGAIN);
-        }
-        t.queues.entry((pid, uaddr)).or_default().push(Waiter { tid: ctx.tid(), bitset, woken: woken.clone() });
-    }
-    let r = ctx.block_on(&[], deadline, false, || if woken.load(Ordering::Acquire) { Ok(()) } else { Err(Errno::EAGAIN) });
-    if r.is_err() {
-        // Dequeue; a wake that raced with the timeout/signal still counts.
-        let mut t = lock(&ctx.kernel.futexes);
-        let mut found_key = None;
-        for (k, q) in t.queues.iter_mut() {
-            if let Some(i) = q.iter().position(|w| Arc::ptr_eq(&w.woken, &woken)) {
-                q.remove(i);
-                found_key = Some(*k);
-                break;
-            }
-        }
-        if let Some(k) = found_key {
-            if t.queues.get(&k).is_some_and(|q| q.is_empty()) {
-                t.queues.remove(&k);
-            }
-        }
-        if woken.load(Ordering::Acquire) {
-            return Ok(0.into());
-        }
-    }
-    match r {
-        Ok(()) => Ok(0.into()),
-        Err(Errno::ERESTARTSYS) if deadline.is_some() => Err(Errno::EINTR),
-        Err(e) => Err(e),
-    }
+    ctx.kernel.futex_wait(&ctx.task, &*ctx.mem, uaddr, val, bitset, deadline)?;
+    Ok(0.into())
 }
 
 fn futex_requeue(ctx: &mut Ctx<'_>, uaddr: u32, nr_wake: u32, nr_requeue: u32, uaddr2: u32, cmp: Option<u32>) -> SysResult {
-    let pid = ctx.pid();
-    let mut woken = Vec::new();
-    let mut moved = 0u32;
-    {
-        let mut t = lock(&ctx.kernel.futexes);
-        if let Some(expected) = cmp {
-            if ctx.read(UserPtr::<u32>::new(uaddr))? != expected {
-                return Err(Errno::EAGAIN);
-            }
-        }
-        let mut q = t.queues.remove(&(pid, uaddr)).unwrap_or_default();
-        while !q.is_empty() && (woken.len() as u32) < nr_wake {
-            let w = q.remove(0);
-            w.woken.store(true, Ordering::Release);
-            woken.push(w.tid);
-        }
-        let mut rest = Vec::new();
-        for w in q {
-            if moved < nr_requeue && uaddr2 != uaddr {
-                t.queues.entry((pid, uaddr2)).or_default().push(w);
-                moved += 1;
-            } else {
-                rest.push(w);
-            }
-        }
-        if !rest.is_empty() {
-            t.queues.insert((pid, uaddr), rest);
-        }
-    }
-    for tid in &woken {
-        ctx.kernel.host.unpark(*tid);
-    }
-    Ok((woken.len() as u32 + moved).into())
+    Ok(ctx.kernel.futex_requeue(ctx.pid(), &*ctx.mem, uaddr, nr_wake, nr_requeue, uaddr2, cmp)?.into())
 }
 
 /// `sizeof(struct robust_list_head)` on wasm32.

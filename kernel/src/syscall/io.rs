@@ -41,7 +41,7 @@ pub(crate) fn read_file(ctx: &Ctx<'_>, file: &Arc<OpenFile>, len: usize, offset:
         return Ok(out);
     }
     // Terminals: job control (SIGTTIN), canonical lines, VMIN/VTIME.
-    if let Some(r) = crate::tty::read(ctx, file, len) {
+    if let Some(r) = crate::tty::read(ctx.kernel, &ctx.task, file, len) {
         return r;
     }
     let want = len.min(1 << 20);
@@ -79,7 +79,7 @@ pub(crate) fn write_file(ctx: &Ctx<'_>, file: &Arc<OpenFile>, data: &[u8], offse
         return Err(Errno::EBADF);
     }
     // Terminals with TOSTOP: background writers get SIGTTOU.
-    crate::tty::check_write(ctx, file)?;
+    crate::tty::check_write(ctx.kernel, &ctx.task, file)?;
     let r = write_inner(ctx, file, data, offset);
     if r == Err(Errno::EPIPE) {
         ctx.kernel.send_to_task(&ctx.task, SigInfo::user(SIGPIPE, ctx.pid(), lock(&ctx.process().creds).uid));
@@ -362,7 +362,7 @@ pub fn sys_ioctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             Ok(0.into())
         }
         _ => {
-            if let Some(r) = crate::tty::ioctl(ctx, &file, cmd, arg) {
+            if let Some(r) = crate::tty::ioctl(ctx.kernel, &ctx.task, ctx.mem, &file, cmd, arg) {
                 return Ok(r?.into());
             }
             Ok(file.ops.ioctl(cmd, arg, ctx.mem)?.into())

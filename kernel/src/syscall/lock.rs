@@ -1,6 +1,7 @@
 //! flock(2) and the record-lock half of fcntl64 ([`fcntl_lock`], called
 //! by the fcntl handler for F_GETLK/F_SETLK/F_SETLKW, their 64-bit forms
-//! and F_OFD_*). Blocking waits go through `Ctx::block_on`.
+//! and F_OFD_*): argument decoding; the lock tables and their ownership
+//! rules are `vfs::lock`. Blocking waits go through `Ctx::block_on`.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use super::{Args, Ctx, SysResult};
 use crate::abi::uapi;
 use crate::error::{Errno, KResult};
 use crate::file::OpenFile;
-use crate::vfs::lock::{self as locks, LockKind, LockOwner, LOCK_WAIT};
+use crate::vfs::lock::{key_of, ofd_id, LockKind, LockOwner};
 
 const LOCK_SH: u32 = 1;
 const LOCK_EX: u32 = 2;
@@ -31,17 +32,6 @@ const F_RDLCK: i16 = 0;
 const F_WRLCK: i16 = 1;
 const F_UNLCK: i16 = 2;
 
-/// The lock key of an open file: (st_dev, st_ino).
-fn key_of(file: &OpenFile) -> KResult<(u64, u64)> {
-    let st = file.ops.stat()?;
-    Ok((st.dev, st.ino))
-}
-
-/// An open file description's identity as a lock owner.
-pub fn ofd_id(file: &Arc<OpenFile>) -> usize {
-    Arc::as_ptr(file) as *const () as usize
-}
-
 /// flock(2).
 pub fn sys_flock(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (fd, op) = (a.fd(0), a.u32(1));
@@ -51,17 +41,19 @@ pub fn sys_flock(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     let key = key_of(&file)?;
     let owner = ofd_id(&file);
+    let locks = &ctx.kernel.file_locks;
+    locks.track(&file);
     let exclusive = match op & !LOCK_NB {
         LOCK_SH => false,
         LOCK_EX => true,
         LOCK_UN => {
-            locks::flock_unlock(key, owner);
+            locks.flock_unlock(key, owner);
             return Ok(0.into());
         }
         _ => return Err(Errno::EINVAL),
     };
     let nonblock = op & LOCK_NB != 0;
-    ctx.block_on(&[&LOCK_WAIT], None, nonblock, || locks::try_flock(key, owner, exclusive)).map_err(|e| if e == Errno::ERESTARTSYS { Errno::EINTR } else { e })?;
+    ctx.block_on(&[&locks.wait], None, nonblock, || locks.try_flock(key, owner, exclusive)).map_err(|e| if e == Errno::ERESTARTSYS { Errno::EINTR } else { e })?;
     Ok(0.into())
 }
 
@@ -137,6 +129,10 @@ pub fn fcntl_lock(ctx: &mut Ctx<'_>, file: &Arc<OpenFile>, cmd: u32, arg: u32) -
     }
     let pid = ctx.pid();
     let owner = if ofd { LockOwner::File(ofd_id(&file)) } else { LockOwner::Process(pid) };
+    let locks = ctx.kernel.file_locks.clone();
+    if ofd {
+        locks.track(&file);
+    }
     let key = key_of(&file)?;
     let (start, end) = range_of(&file, &fl)?;
     let kind = match fl.l_type {
@@ -148,7 +144,7 @@ pub fn fcntl_lock(ctx: &mut Ctx<'_>, file: &Arc<OpenFile>, cmd: u32, arg: u32) -
     match cmd {
         F_GETLK | F_GETLK64 | F_OFD_GETLK => {
             let k = kind.ok_or(Errno::EINVAL)?;
-            match locks::test_record(key, owner, k, start, end) {
+            match locks.test_record(key, owner, k, start, end) {
                 None => fl.l_type = F_UNLCK,
                 Some(l) => {
                     fl.l_type = if l.kind == LockKind::Write { F_WRLCK } else { F_RDLCK };
@@ -167,25 +163,8 @@ pub fn fcntl_lock(ctx: &mut Ctx<'_>, file: &Arc<OpenFile>, cmd: u32, arg: u32) -
             }
             let lpid = if ofd { -1 } else { pid };
             let wait = matches!(cmd, F_SETLKW | F_SETLKW64 | F_OFD_SETLKW);
-            ctx.block_on(&[&LOCK_WAIT], None, !wait, || locks::try_set_record(key, owner, lpid, kind, start, end))?;
+            ctx.block_on(&[&locks.wait], None, !wait, || locks.try_set_record(key, owner, lpid, kind, start, end))?;
             Ok(0.into())
         }
-    }
-}
-
-/// What `close(fd)` must do about locks: drop the process's POSIX locks
-/// on that file (any fd closes them all, as POSIX says).
-pub fn on_close(file: &Arc<OpenFile>, pid: i32) {
-    if let Ok(key) = key_of(file) {
-        locks::release_records(key, LockOwner::Process(pid));
-    }
-}
-
-/// The last reference to an open file description went away: drop its
-/// OFD and flock locks.
-pub fn on_last_close(file: &OpenFile, ofd: usize) {
-    if let Ok(key) = key_of(file) {
-        locks::release_records(key, LockOwner::File(ofd));
-        locks::flock_unlock(key, ofd);
     }
 }

@@ -2,7 +2,7 @@
 //! tmpfs (Linux's shmem mount), already unlinked, opened O_RDWR.
 //! `/proc/<pid>/fd` shows it as `/memfd:NAME (deleted)`.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::{Args, Ctx, SysResult};
@@ -43,8 +43,7 @@ pub fn sys_memfd_create(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let creds = ctx.creds();
     let mode = if flags & MFD_NOEXEC_SEAL != 0 { 0o666 } else { 0o777 };
     let root = memfd_root(ctx);
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let tmp_name = format!("memfd.{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    let tmp_name = format!("memfd.{}", ctx.kernel.memfd_next.fetch_add(1, Ordering::Relaxed));
     let inode = root.inode.create(tmp_name.as_bytes(), NewNode::Regular, mode, creds.fsuid, creds.fsgid)?;
     root.inode.unlink(tmp_name.as_bytes())?;
     let ops = inode.open(oflags::O_RDWR)?;

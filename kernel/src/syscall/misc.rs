@@ -11,9 +11,7 @@ use crate::task::lock;
 
 /// `__NEW_UTS_LEN + 1`.
 pub const UTS_FIELD: usize = 65;
-pub const UTS_RELEASE: &str = "6.1.0-wasmlinux";
-pub const UTS_VERSION: &str = "#1 SMP PREEMPT_DYNAMIC wasmlinux";
-pub const UTS_MACHINE: &str = "wasm32";
+pub use crate::task::snapshot::{UTS_MACHINE, UTS_RELEASE, UTS_VERSION};
 
 pub fn sys_uname(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let host = lock(&ctx.kernel.hostname).clone();

@@ -4,34 +4,12 @@
 //! first-fit and zeroed on reuse.
 
 use super::{Args, Ctx, Ret, SysResult};
-use crate::api::GuestMemory;
-use crate::error::{Errno, KResult};
+use crate::error::Errno;
 use crate::mm::*;
 use crate::task::lock;
 
 fn aligned(addr: u32) -> bool {
     addr.is_multiple_of(PAGE_SIZE)
-}
-
-/// Page-rounded length (ENOMEM past the address space).
-fn page_len(len: u32) -> KResult<u32> {
-    let l = page_up(len as u64);
-    u32::try_from(l).map_err(|_| Errno::ENOMEM)
-}
-
-/// Grow guest memory to cover `end`.
-fn ensure_size(mem: &mut dyn GuestMemory, end: u64) -> KResult<()> {
-    if end > mem.size() {
-        mem.grow(end).map_err(|_| Errno::ENOMEM)?;
-    }
-    Ok(())
-}
-
-fn zero(mem: &mut dyn GuestMemory, addr: u32, len: u32) -> KResult<()> {
-    if len == 0 {
-        return Ok(());
-    }
-    mem.fill(addr, len, 0).map_err(|_| Errno::EFAULT)
 }
 
 /// Write the pieces of shared file mappings back to their files.
@@ -76,19 +54,6 @@ pub fn sys_brk(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     mm.brk = want;
     Ok(Ret::addr(want))
-}
-
-/// Allocate a mapping of `len` (page-rounded) bytes for the kernel/bridge.
-pub(crate) fn map_anon(mm: &mut Mm, mem: &mut dyn GuestMemory, len: u32, name: &[u8]) -> KResult<u32> {
-    if len == 0 {
-        return Err(Errno::EINVAL);
-    }
-    let len = page_len(len)?;
-    let addr = mm.find_free(len).ok_or(Errno::ENOMEM)?;
-    ensure_size(mem, addr as u64 + len as u64)?;
-    zero(mem, addr, len)?;
-    mm.insert(addr, Vma { len, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: name.to_vec(), shared: None });
-    Ok(addr)
 }
 
 const MAP_KNOWN: u32 = MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE;

@@ -18,7 +18,7 @@ use crate::file::OpenFile;
 use crate::mem::{self, Plain, UserPtr};
 use crate::task::{lock, Process, Task};
 use crate::vfs::FsContext;
-use crate::wait::{WaitQueue, Waiter};
+use crate::wait::WaitQueue;
 use crate::Kernel;
 
 pub mod capability;
@@ -283,17 +283,7 @@ pub(crate) fn lock_cmd(ctx: &mut Ctx<'_>, file: &Arc<OpenFile>, cmd: u32, arg: u
     lock::fcntl_lock(ctx, file, cmd, arg)
 }
 
-/// Drop descriptors removed from a table: POSIX record locks of `pid` on
-/// each file go away (any close drops them), then the references.
-pub(crate) fn release_fds(pid: i32, entries: Vec<crate::task::FdEntry>) {
-    for e in &entries {
-        lock::on_close(&e.file, pid);
-    }
-    drop(entries);
-}
-
-/// `AT_FDCWD`.
-pub const AT_FDCWD: i32 = -100;
+pub use crate::vfs::AT_FDCWD;
 
 /// Everything a handler may touch for one call.
 pub struct Ctx<'a> {
@@ -315,7 +305,7 @@ impl<'a> Ctx<'a> {
     }
     /// A copy of the caller's credentials.
     pub fn creds(&self) -> Creds {
-        lock(&self.task.process.creds).clone()
+        self.task.process.creds_copy()
     }
     /// A copy of the caller's fs context (root, cwd, umask).
     pub fn fs(&self) -> KResult<FsContext> {
@@ -327,8 +317,7 @@ impl<'a> Ctx<'a> {
     }
     /// Install `file` at the lowest free descriptor (EMFILE).
     pub fn install_fd(&self, file: Arc<OpenFile>, cloexec: bool) -> KResult<i32> {
-        let limit = self.task.process.nofile_limit();
-        lock(&self.task.process.fds).install_from(0, limit, file, cloexec)
+        self.task.process.install_fd(file, cloexec)
     }
     pub fn now(&self, clock: HostClock) -> u64 {
         self.kernel.host.now_ns(clock)
@@ -355,52 +344,18 @@ impl<'a> Ctx<'a> {
         mem::read_cstr(&*self.mem, addr, max, Errno::EINVAL)
     }
 
-    /// The single blocking loop (habit 8). Calls `try_op` until it returns
-    /// something other than `EAGAIN`, parking between attempts on
-    /// `queues`. Returns `ERESTARTSYS` when a signal becomes pending (the
-    /// dispatcher turns it into a restart or EINTR) and `ETIMEDOUT` when the
-    /// monotonic `deadline_ns` passes. With `nonblock` it tries once.
-    /// `try_op` must not hold locks across its return.
+    /// The single blocking loop (habit 8): [`Task::block_on`] for the
+    /// calling task. Returns `ERESTARTSYS` when a signal becomes pending
+    /// (the dispatcher turns it into a restart or EINTR) and `ETIMEDOUT`
+    /// when the monotonic `deadline_ns` passes. With `nonblock` it tries once.
     pub fn block_on<T>(
         &self,
         queues: &[&WaitQueue],
         deadline_ns: Option<u64>,
         nonblock: bool,
-        mut try_op: impl FnMut() -> KResult<T>,
+        try_op: impl FnMut() -> KResult<T>,
     ) -> KResult<T> {
-        if nonblock {
-            return try_op();
-        }
-        let waiter = Waiter { tid: self.task.tid, host: self.kernel.host.clone() };
-        loop {
-            let keys: Vec<_> = queues.iter().map(|q| q.register(waiter.clone())).collect();
-            let r = try_op();
-            let outcome = match r {
-                Err(Errno::EAGAIN) => {
-                    if self.task.signal_pending() {
-                        Some(Err(Errno::ERESTARTSYS))
-                    } else if deadline_ns.is_some_and(|d| self.kernel.host.now_ns(HostClock::Monotonic) >= d) {
-                        Some(Err(Errno::ETIMEDOUT))
-                    } else {
-                        None
-                    }
-                }
-                r => Some(r),
-            };
-            if let Some(out) = outcome {
-                for (q, k) in queues.iter().zip(keys) {
-                    q.unregister(k);
-                }
-                return out;
-            }
-            let parked = self.kernel.host.now_ns(HostClock::Monotonic);
-            self.kernel.host.park(self.task.tid, deadline_ns);
-            let woke = self.kernel.host.now_ns(HostClock::Monotonic);
-            self.task.blocked_ns.fetch_add(woke.saturating_sub(parked), std::sync::atomic::Ordering::Relaxed);
-            for (q, k) in queues.iter().zip(keys) {
-                q.unregister(k);
-            }
-        }
+        self.task.block_on(&self.kernel.host, queues, deadline_ns, nonblock, try_op)
     }
 }
 

@@ -21,7 +21,7 @@ pub const AT_REMOVEDIR: u32 = 0x200;
 pub const AT_EACCESS: u32 = 0x200;
 pub const AT_SYMLINK_FOLLOW: u32 = 0x400;
 pub const AT_NO_AUTOMOUNT: u32 = 0x800;
-pub const AT_EMPTY_PATH: u32 = 0x1000;
+pub use crate::vfs::AT_EMPTY_PATH;
 pub const AT_STATX_SYNC_TYPE: u32 = 0x6000;
 
 /// What a (dirfd, path) names: a node, or (AT_EMPTY_PATH on a pipe,
@@ -126,9 +126,9 @@ fn do_open_in(ctx: &mut Ctx<'_>, fsx: &FsContext, dirfd: i32, path: &[u8], flags
     let (h, opened) = Caller::new(&fsx, &creds).open(&start, path, flags, mode, &devs)?;
     let ops: Arc<dyn FileOps> = match opened {
         Opened::File(f) => f,
-        Opened::Tty(rdev) => crate::tty::open(ctx, rdev, flags)?,
+        Opened::Tty(rdev) => crate::tty::open(ctx.kernel, &ctx.task, rdev, flags)?,
         // The pipe shared through the inode's fifo_slot (man 7 fifo rules).
-        Opened::Fifo(node) => super::pipe::open_fifo(ctx, &node, flags)?,
+        Opened::Fifo(node) => super::pipe::open_fifo(ctx.kernel, &ctx.task, &node, flags)?,
     };
     let _ = h;
     let status = flags & !(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);

@@ -465,7 +465,7 @@ pub fn sys_waitid(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     if !opts.exited && !opts.stopped && !opts.continued {
         return Err(Errno::EINVAL);
     }
-    let found = ctx.kernel.do_wait(ctx, target, opts)?;
+    let found = ctx.kernel.do_wait(&ctx.task, target, opts)?;
     let mut info = [0u8; 128];
     if let Some(w) = found {
         info = w.info.encode();
@@ -534,7 +534,7 @@ pub fn sys_execve(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 
 /// AT_EMPTY_PATH / AT_SYMLINK_NOFOLLOW for execveat.
 pub const AT_SYMLINK_NOFOLLOW: u32 = 0x100;
-pub const AT_EMPTY_PATH: u32 = 0x1000;
+pub use crate::vfs::AT_EMPTY_PATH;
 
 pub fn sys_execveat(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let flags = a.u32(4);
@@ -551,7 +551,7 @@ fn exec_common(ctx: &mut Ctx<'_>, dirfd: i32, path_ptr: u32, argv_ptr: u32, envp
     if argv.iter().chain(envp.iter()).map(|s| s.len() + 5).sum::<usize>() > ARG_MAX {
         return Err(Errno::E2BIG);
     }
-    let image = ctx.kernel.resolve_image(ctx, dirfd, &path, argv, envp, flags)?;
+    let image = ctx.kernel.resolve_image(&ctx.task, dirfd, &path, argv, envp, flags)?;
     ctx.kernel.exec_commit(&ctx.task, &image);
     Ok(Ret::Exec(Box::new(image)))
 }

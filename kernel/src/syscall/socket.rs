@@ -19,7 +19,7 @@ use crate::cred::MAY_WRITE;
 use crate::error::{Errno, KResult};
 use crate::file::{oflags, OpenFile};
 use crate::mem::{read_iovecs, UserPtr};
-use crate::net::unix::{self, sock_of, Received, Sock, SocketFile, Ucred, UnixAddr};
+use crate::net::unix::{sock_of, Received, Sock, SocketFile, Ucred, UnixAddr};
 use crate::net::*;
 use crate::signal::{SigInfo, SIGPIPE};
 use crate::task::lock;
@@ -36,11 +36,6 @@ const CMSG_HDR: usize = 12;
 
 fn cmsg_align(n: usize) -> usize {
     (n + 3) & !3
-}
-
-/// Identity of the kernel instance (keys the abstract namespace).
-fn kernel_id(ctx: &Ctx<'_>) -> usize {
-    ctx.kernel as *const crate::Kernel as usize
 }
 
 fn caller_cred(ctx: &Ctx<'_>) -> Ucred {
@@ -117,7 +112,7 @@ pub fn sys_socketpair(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 
 fn close_fd(ctx: &Ctx<'_>, fd: i32) {
     if let Ok(e) = lock(&ctx.process().fds).remove(fd) {
-        super::release_fds(ctx.pid(), vec![e]);
+        crate::task::release_fds(&ctx.kernel.file_locks, ctx.pid(), vec![e]);
     }
 }
 
@@ -150,14 +145,14 @@ fn write_addr(ctx: &mut Ctx<'_>, addr: &UnixAddr, user_addr: u32, user_len: u32)
 fn resolve(ctx: &Ctx<'_>, addr: &UnixAddr) -> KResult<Arc<Sock>> {
     match addr {
         UnixAddr::Unnamed => Err(Errno::EINVAL),
-        UnixAddr::Abstract(name) => unix::lookup_abstract(kernel_id(ctx), name),
+        UnixAddr::Abstract(name) => ctx.kernel.unix_ns.lookup_abstract(name),
         UnixAddr::Path(path) => {
             let fsx = ctx.fs()?;
             let creds = ctx.creds();
             let start = start_dir(ctx, &fsx, AT_FDCWD, path)?;
             let h = Caller::new(&fsx, &creds).lookup(&start, path, true)?;
             permission(&creds, &h, MAY_WRITE)?;
-            unix::lookup_node(kernel_id(ctx), &h)
+            ctx.kernel.unix_ns.lookup_node(&h)
         }
     }
 }
@@ -169,11 +164,11 @@ pub fn sys_bind(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let addr = match addr {
-        UnixAddr::Unnamed => UnixAddr::Abstract(unix::autobind_name(kernel_id(ctx))),
+        UnixAddr::Unnamed => UnixAddr::Abstract(ctx.kernel.unix_ns.autobind_name()),
         a => a,
     };
     match &addr {
-        UnixAddr::Abstract(name) => unix::bind_abstract(kernel_id(ctx), name, &sock)?,
+        UnixAddr::Abstract(name) => ctx.kernel.unix_ns.bind_abstract(name, &sock)?,
         UnixAddr::Path(path) => {
             let fsx = ctx.fs()?;
             let creds = ctx.creds();
@@ -187,7 +182,7 @@ pub fn sys_bind(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
                         e
                     }
                 })?;
-            unix::bind_node(kernel_id(ctx), &node, &sock)?;
+            ctx.kernel.unix_ns.bind_node(&node, &sock)?;
         }
         UnixAddr::Unnamed => unreachable!("autobind chose a name"),
     }

@@ -10,10 +10,9 @@ use std::sync::Arc;
 use crate::api::{ExecImage, GuestMemory, Tid};
 use crate::error::{Errno, KResult};
 use crate::mm::{page_up, Mm, Vma, MAP_ANONYMOUS, MAP_PRIVATE, PROT_READ, PROT_WRITE};
-use crate::syscall::{Ctx, AT_FDCWD};
 use crate::task::{lock, Task};
 use crate::vfs::ops::Caller;
-use crate::vfs::PathHandle;
+use crate::vfs::{PathHandle, AT_EMPTY_PATH, AT_FDCWD};
 use crate::Kernel;
 
 /// Interpreter nesting allowed for `#!` (Linux: 4 levels → ELOOP).
@@ -61,16 +60,16 @@ pub fn parse_shebang(data: &[u8]) -> KResult<(Vec<u8>, Option<Vec<u8>>)> {
 
 impl Kernel {
     /// Resolve `path` (relative to `dirfd`) for execve by process of `task`.
-    pub(crate) fn resolve_image(&self, ctx: &Ctx<'_>, dirfd: i32, path: &[u8], argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>, flags: u32) -> KResult<ExecImage> {
-        let fs = ctx.fs()?;
-        let creds = ctx.creds();
+    pub(crate) fn resolve_image(&self, task: &Task, dirfd: i32, path: &[u8], argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>, flags: u32) -> KResult<ExecImage> {
+        let fs = lock(&task.process.fs).clone().ok_or(Errno::ENOSYS)?;
+        let creds = task.process.creds_copy();
         let start = if path.first() == Some(&b'/') || dirfd == AT_FDCWD {
             fs.cwd.clone()
         } else {
-            let f = ctx.file(dirfd)?;
+            let f = lock(&task.process.fds).get(dirfd)?;
             crate::vfs::file::node_of(&f).ok_or(Errno::ENOTDIR)?
         };
-        if path.is_empty() && flags & crate::syscall::process::AT_EMPTY_PATH == 0 {
+        if path.is_empty() && flags & AT_EMPTY_PATH == 0 {
             return Err(Errno::ENOENT);
         }
         self.resolve_from(&fs, &creds, &start, path, argv, envp)
@@ -110,14 +109,14 @@ impl Kernel {
     pub(crate) fn exec_commit(&self, task: &Arc<Task>, image: &ExecImage) {
         let proc = task.process.clone();
         let closed = lock(&proc.fds).take_cloexec();
-        crate::syscall::release_fds(proc.pid, closed);
+        crate::task::release_fds(&self.file_locks, proc.pid, closed);
         lock(&proc.sig).actions.reset_for_exec();
         {
             let mut ts = lock(&task.sig);
             ts.altstack = Default::default();
             ts.saved_mask = None;
         }
-        *lock(&proc.comm) = crate::kernel_impl::comm_of(image.path.as_bytes());
+        *lock(&proc.comm) = crate::task::comm_of(image.path.as_bytes());
         *lock(&proc.exec) = crate::task::ExecInfo { path: image.path.as_bytes().to_vec(), argv: image.argv.clone(), envp: image.envp.clone() };
         proc.bridge_buf.store(0, Ordering::Relaxed);
         {

@@ -127,3 +127,12 @@ impl FdTable {
         self.slots.len()
     }
 }
+
+/// Drop descriptors removed from a table: POSIX record locks of `pid` on
+/// each file go away (any close drops them), then the references.
+pub(crate) fn release_fds(locks: &crate::vfs::lock::FileLocks, pid: i32, entries: Vec<FdEntry>) {
+    for e in &entries {
+        locks.on_close(&e.file, pid);
+    }
+    drop(entries);
+}

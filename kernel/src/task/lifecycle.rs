@@ -38,7 +38,7 @@ impl Kernel {
         // Release resources outside the table lock: closing pipe ends wakes
         // readers, which may take other locks.
         let files = lock(&proc.fds).take_all();
-        crate::syscall::release_fds(pid, files);
+        crate::task::release_fds(&self.file_locks, pid, files);
         *lock(&proc.itimer) = Default::default();
         for t in lock(&proc.cpu_itimers).iter_mut() {
             *t = crate::task::CpuItimer { gen: t.gen.wrapping_add(1), ..Default::default() };
@@ -226,11 +226,11 @@ pub struct Waited {
 impl Kernel {
     /// Find (and unless WNOWAIT consume) a child state change of the
     /// caller; blocks unless WNOHANG. `Ok(None)`: WNOHANG and nothing ready.
-    pub(crate) fn do_wait(&self, ctx: &crate::syscall::Ctx<'_>, target: WaitTarget, opts: WaitOptions) -> crate::error::KResult<Option<Waited>> {
+    pub(crate) fn do_wait(&self, task: &crate::task::Task, target: WaitTarget, opts: WaitOptions) -> crate::error::KResult<Option<Waited>> {
         use crate::error::Errno;
-        let me = ctx.pid();
-        let proc = ctx.process().clone();
-        let r = ctx.block_on(&[&proc.child_wait], None, false, || {
+        let me = task.pid();
+        let proc = task.process.clone();
+        let r = task.block_on(&self.host, &[&proc.child_wait], None, false, || {
             let mut table = lock(&self.procs);
             let children: Vec<Pid> = table.procs.get(&me).map(|e| e.children.iter().copied().collect()).unwrap_or_default();
             let mut any = false;

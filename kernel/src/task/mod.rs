@@ -12,9 +12,11 @@
 //! `Task::sig`. Nothing is held while parking or touching guest memory.
 //! Read API for procfs/devfs: [`crate::Kernel::procs_snapshot`].
 
+pub mod block;
 pub mod fd;
 pub mod exec;
 pub mod lifecycle;
+pub mod posix_timer;
 pub mod snapshot;
 pub mod timer;
 
@@ -30,6 +32,7 @@ use crate::vfs::FsContext;
 use crate::wait::WaitQueue;
 
 pub use fd::{FdEntry, FdTable};
+pub(crate) use fd::release_fds;
 
 pub type Pid = i32;
 
@@ -37,6 +40,12 @@ pub type Pid = i32;
 /// every other task).
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `comm` from a path or argv[0]: the last component, 15 bytes at most.
+pub(crate) fn comm_of(path: &[u8]) -> Vec<u8> {
+    let base = path.rsplit(|&c| c == b'/').next().unwrap_or(path);
+    base[..base.len().min(15)].to_vec()
 }
 
 /// `RLIMIT_*` indices.
@@ -179,7 +188,7 @@ pub struct ProcExtra {
     /// Capabilities kept by `capset` as (effective, permitted,
     /// inheritable) masks; `None` = nothing dropped.
     pub caps: Option<[u64; 3]>,
-    /// POSIX timers by id (`syscall::posix_timer`).
+    /// POSIX timers by id (`task::posix_timer`).
     pub timers: BTreeMap<i32, PosixTimer>,
 }
 
@@ -220,6 +229,15 @@ impl std::fmt::Debug for Process {
 impl Process {
     pub fn nofile_limit(&self) -> u32 {
         lock(&self.rlimits)[RLIMIT_NOFILE].cur.min(fd::NR_OPEN as u64) as u32
+    }
+    /// A copy of the credentials.
+    pub fn creds_copy(&self) -> Creds {
+        lock(&self.creds).clone()
+    }
+    /// Install `file` at the lowest free descriptor (EMFILE).
+    pub fn install_fd(&self, file: Arc<crate::file::OpenFile>, cloexec: bool) -> crate::error::KResult<i32> {
+        let limit = self.nofile_limit();
+        lock(&self.fds).install_from(0, limit, file, cloexec)
     }
 }
 

@@ -18,6 +18,11 @@ use crate::api::{HostClock, Tid};
 use crate::task::{lock, Pid, ProcEntry, ProcSnapshot, ProcState};
 use crate::Kernel;
 
+/// What uname reports: `uname -r`, `uname -v`, `uname -m`.
+pub const UTS_RELEASE: &str = "6.1.0-wasmlinux";
+pub const UTS_VERSION: &str = "#1 SMP PREEMPT_DYNAMIC wasmlinux";
+pub const UTS_MACHINE: &str = "wasm32";
+
 thread_local! {
     static CURRENT: Cell<Option<Tid>> = const { Cell::new(None) };
 }
@@ -110,7 +115,6 @@ impl Kernel {
 
     /// `uname -r`, `uname -v`, `uname -m`.
     pub(crate) fn uts_strings(&self) -> (&'static str, &'static str, &'static str) {
-        use crate::syscall::misc::{UTS_MACHINE, UTS_RELEASE, UTS_VERSION};
         (UTS_RELEASE, UTS_VERSION, UTS_MACHINE)
     }
 

@@ -20,12 +20,12 @@ use super::termios::ioctls::*;
 use super::termios::*;
 use super::{Tty, TtyEnd};
 use crate::abi::uapi::{termios as Termios, termios2, winsize};
+use crate::api::GuestMemory;
 use crate::error::{Errno, KResult};
 use crate::file::{oflags, OpenFile};
 use crate::mem::UserPtr;
 use crate::signal::{SigInfo, SIGCONT, SIGHUP, SIGTTOU, SIG_IGN};
-use crate::syscall::{Ctx, SysResult};
-use crate::task::{lock, Pid, ProcState, ProcTable};
+use crate::task::{lock, Pid, ProcState, ProcTable, Task};
 use crate::Kernel;
 
 /// Send `sig` (from the kernel) to every live process of group `pgid`.
@@ -107,86 +107,88 @@ pub(crate) fn maybe_acquire_ctty(k: &Kernel, pid: Pid, tty: &Arc<Tty>) {
 }
 
 /// Does the caller ignore or block `sig`?
-fn ignored_or_blocked(ctx: &Ctx<'_>, sig: u32) -> bool {
-    let ignored = lock(&ctx.process().sig).actions.get(sig).handler == SIG_IGN;
-    ignored || lock(&ctx.task.sig).mask.has(sig)
+fn ignored_or_blocked(task: &Task, sig: u32) -> bool {
+    let ignored = lock(&task.process.sig).actions.get(sig).handler == SIG_IGN;
+    ignored || lock(&task.sig).mask.has(sig)
 }
 
 /// `__tty_check_change`: may the caller read (`SIGTTIN`) or change/write
 /// (`SIGTTOU`) its controlling terminal `tty`? A background caller gets
 /// the signal sent to its group and `ERESTARTSYS`; `EIO` when its group
 /// is orphaned, or for SIGTTIN when the signal is ignored or blocked.
-pub(crate) fn check_change(ctx: &Ctx<'_>, tty: &Tty, sig: u32) -> KResult<()> {
-    let Some(session) = tty_session(ctx.kernel, tty) else {
+pub(crate) fn check_change(k: &Kernel, task: &Task, tty: &Tty, sig: u32) -> KResult<()> {
+    let Some(session) = tty_session(k, tty) else {
         return Ok(());
     };
-    let (pgid, sid) = ids(ctx.kernel, ctx.pid())?;
+    let (pgid, sid) = ids(k, task.pid())?;
     let fg = tty.state().pgrp;
     if session != sid || fg.is_none() || fg == Some(pgid) {
         return Ok(());
     }
-    if ignored_or_blocked(ctx, sig) {
+    if ignored_or_blocked(task, sig) {
         return if sig == SIGTTOU {
             Ok(())
         } else {
             Err(Errno::EIO)
         };
     }
-    if is_orphaned_pgrp(&lock(&ctx.kernel.procs), pgid) {
+    if is_orphaned_pgrp(&lock(&k.procs), pgid) {
         return Err(Errno::EIO);
     }
-    signal_pgrp(ctx.kernel, pgid, sig);
+    signal_pgrp(k, pgid, sig);
     Err(Errno::ERESTARTSYS)
 }
 
-fn write_int(ctx: &mut Ctx<'_>, arg: u32, v: i32) -> SysResult {
-    ctx.write(UserPtr::<i32>::new(arg), &v)?;
-    Ok(0.into())
+fn write_int(mem: &mut dyn GuestMemory, arg: u32, v: i32) -> KResult<i32> {
+    UserPtr::<i32>::new(arg).write(mem, &v)?;
+    Ok(0)
 }
 
-fn read_int(ctx: &Ctx<'_>, arg: u32) -> KResult<i32> {
-    ctx.read(UserPtr::<i32>::new(arg))
+fn read_int(mem: &dyn GuestMemory, arg: u32) -> KResult<i32> {
+    UserPtr::<i32>::new(arg).read(mem)
 }
 
 /// Dispatch a terminal ioctl on `end`.
 pub(crate) fn tty_ioctl(
-    ctx: &mut Ctx<'_>,
+    k: &Kernel,
+    task: &Task,
+    mem: &mut dyn GuestMemory,
     file: &OpenFile,
     end: &TtyEnd,
     cmd: u32,
     arg: u32,
-) -> SysResult {
+) -> KResult<i32> {
     let tty = end.tty().clone();
     let master = match end {
         TtyEnd::Master(p) => Some(p.clone()),
         TtyEnd::Tty(_) => None,
     };
-    let k = ctx.kernel;
     match cmd {
         TCGETS => {
             let t = match &master {
                 Some(p) => *lock(&p.master_termios),
                 None => tty.state().ld.termios,
             };
-            ctx.write(UserPtr::<Termios>::new(arg), &t)?;
-            Ok(0.into())
+            UserPtr::<Termios>::new(arg).write(mem, &t)?;
+            Ok(0)
         }
         TCSETS | TCSETSW | TCSETSF => {
-            let t = ctx.read(UserPtr::<Termios>::new(arg))?;
-            set_termios(ctx, &tty, master.as_ref(), t, cmd == TCSETSF)
+            let t = UserPtr::<Termios>::new(arg).read(mem)?;
+            set_termios(k, task, &tty, master.as_ref(), t, cmd == TCSETSF)
         }
         TCGETS2 => {
             let t = match &master {
                 Some(p) => *lock(&p.master_termios),
                 None => tty.state().ld.termios,
             };
-            ctx.write(UserPtr::<termios2>::new(arg), &to_termios2(&t))?;
-            Ok(0.into())
+            UserPtr::<termios2>::new(arg).write(mem, &to_termios2(&t))?;
+            Ok(0)
         }
         TCSETS2 | TCSETSW2 | TCSETSF2 => {
-            let t = ctx.read(UserPtr::<termios2>::new(arg))?;
+            let t = UserPtr::<termios2>::new(arg).read(mem)?;
             set_termios(
-                ctx,
+                k,
+                task,
                 &tty,
                 master.as_ref(),
                 from_termios2(&t),
@@ -195,20 +197,20 @@ pub(crate) fn tty_ioctl(
         }
         TIOCGWINSZ => {
             let ws = tty.state().winsize;
-            ctx.write(UserPtr::<winsize>::new(arg), &ws)?;
-            Ok(0.into())
+            UserPtr::<winsize>::new(arg).write(mem, &ws)?;
+            Ok(0)
         }
         TIOCSWINSZ => {
-            let ws = ctx.read(UserPtr::<winsize>::new(arg))?;
+            let ws = UserPtr::<winsize>::new(arg).read(mem)?;
             tty.set_winsize(ws);
-            Ok(0.into())
+            Ok(0)
         }
         FIONREAD => {
             let n = match &master {
                 Some(p) => p.master_unread() as i32,
                 None => tty.state().ld.available() as i32,
             };
-            write_int(ctx, arg, n)
+            write_int(mem, arg, n)
         }
         TIOCOUTQ => {
             let n = match (&master, &tty.driver) {
@@ -217,13 +219,13 @@ pub(crate) fn tty_ioctl(
                 }
                 _ => 0,
             };
-            write_int(ctx, arg, n)
+            write_int(mem, arg, n)
         }
         TCFLSH => {
             if arg > TCIOFLUSH {
                 return Err(Errno::EINVAL);
             }
-            check_change(ctx, &tty, SIGTTOU)?;
+            check_change(k, task, &tty, SIGTTOU)?;
             let (input, output) = (
                 arg == TCIFLUSH || arg == TCIOFLUSH,
                 arg == TCOFLUSH || arg == TCIOFLUSH,
@@ -243,13 +245,13 @@ pub(crate) fn tty_ioctl(
                 }
             }
             tty.wq.wake_all();
-            Ok(0.into())
+            Ok(0)
         }
         TCXONC => {
             if arg > TCION {
                 return Err(Errno::EINVAL);
             }
-            check_change(ctx, &tty, SIGTTOU)?;
+            check_change(k, task, &tty, SIGTTOU)?;
             match arg {
                 TCOOFF => tty.state().ld.stopped = true,
                 TCOON => {
@@ -258,42 +260,42 @@ pub(crate) fn tty_ioctl(
                 }
                 _ => {}
             }
-            Ok(0.into())
+            Ok(0)
         }
         TCSBRK | TCSBRKP => {
-            check_change(ctx, &tty, SIGTTOU)?;
-            Ok(0.into())
+            check_change(k, task, &tty, SIGTTOU)?;
+            Ok(0)
         }
-        TIOCSBRK | TIOCCBRK => Ok(0.into()),
-        TIOCGETD => write_int(ctx, arg, 0),
-        TIOCSETD => match read_int(ctx, arg)? {
-            0 => Ok(0.into()),
+        TIOCSBRK | TIOCCBRK => Ok(0),
+        TIOCGETD => write_int(mem, arg, 0),
+        TIOCSETD => match read_int(mem, arg)? {
+            0 => Ok(0),
             _ => Err(Errno::EINVAL),
         },
         TIOCEXCL | TIOCNXCL => {
             tty.state().exclusive = cmd == TIOCEXCL;
-            Ok(0.into())
+            Ok(0)
         }
         TIOCGEXCL => {
             let x = tty.state().exclusive;
-            write_int(ctx, arg, x as i32)
+            write_int(mem, arg, x as i32)
         }
         TIOCSTI => {
-            let is_ctty = master.is_none() && tty_session(k, &tty) == Some(ids(k, ctx.pid())?.1);
-            if !is_ctty && ctx.creds().euid != 0 {
+            let is_ctty = master.is_none() && tty_session(k, &tty) == Some(ids(k, task.pid())?.1);
+            if !is_ctty && task.process.creds_copy().euid != 0 {
                 return Err(Errno::EPERM);
             }
-            let c = ctx.read(UserPtr::<u8>::new(arg))?;
+            let c = UserPtr::<u8>::new(arg).read(mem)?;
             tty.receive(&[c], false);
-            Ok(0.into())
+            Ok(0)
         }
-        TIOCSCTTY => tiocsctty(ctx, file, &tty, arg),
+        TIOCSCTTY => tiocsctty(k, task, file, &tty, arg),
         TIOCNOTTY => {
-            let (_, sid) = ids(k, ctx.pid())?;
+            let (_, sid) = ids(k, task.pid())?;
             if master.is_some() || tty_session(k, &tty) != Some(sid) {
                 return Err(Errno::ENOTTY);
             }
-            if sid == ctx.pid() {
+            if sid == task.pid() {
                 let pgrp = {
                     let mut st = tty.state();
                     st.session = None;
@@ -304,23 +306,23 @@ pub(crate) fn tty_ioctl(
                     signal_pgrp(k, pg, SIGCONT);
                 }
             }
-            Ok(0.into())
+            Ok(0)
         }
         TIOCGPGRP => {
-            let (_, sid) = ids(k, ctx.pid())?;
+            let (_, sid) = ids(k, task.pid())?;
             if master.is_none() && tty_session(k, &tty) != Some(sid) {
                 return Err(Errno::ENOTTY);
             }
             let pg = tty.state().pgrp.unwrap_or(0);
-            write_int(ctx, arg, pg)
+            write_int(mem, arg, pg)
         }
         TIOCSPGRP => {
-            check_change(ctx, &tty, SIGTTOU)?;
-            let (_, sid) = ids(k, ctx.pid())?;
+            check_change(k, task, &tty, SIGTTOU)?;
+            let (_, sid) = ids(k, task.pid())?;
             if tty_session(k, &tty) != Some(sid) {
                 return Err(Errno::ENOTTY);
             }
-            let pgrp = read_int(ctx, arg)?;
+            let pgrp = read_int(mem, arg)?;
             if pgrp < 0 {
                 return Err(Errno::EINVAL);
             }
@@ -337,22 +339,22 @@ pub(crate) fn tty_ioctl(
                 }
             }
             tty.state().pgrp = Some(pgrp);
-            Ok(0.into())
+            Ok(0)
         }
         TIOCGSID => {
-            let (_, sid) = ids(k, ctx.pid())?;
+            let (_, sid) = ids(k, task.pid())?;
             let session = tty_session(k, &tty);
             if master.is_none() && session != Some(sid) {
                 return Err(Errno::ENOTTY);
             }
-            write_int(ctx, arg, session.ok_or(Errno::ENOTTY)?)
+            write_int(mem, arg, session.ok_or(Errno::ENOTTY)?)
         }
         TIOCVHANGUP => {
-            if ctx.creds().euid != 0 {
+            if task.process.creds_copy().euid != 0 {
                 return Err(Errno::EPERM);
             }
             tty.hangup();
-            Ok(0.into())
+            Ok(0)
         }
         // pty master only
         TIOCGPTN | TIOCSPTLCK | TIOCGPTLCK | TIOCGPTPEER | TIOCSIG | TIOCPKT | TIOCGPKT => {
@@ -360,19 +362,19 @@ pub(crate) fn tty_ioctl(
                 return Err(Errno::ENOTTY);
             };
             match cmd {
-                TIOCGPTN => write_int(ctx, arg, p.index as i32),
+                TIOCGPTN => write_int(mem, arg, p.index as i32),
                 TIOCSPTLCK => {
-                    let v = read_int(ctx, arg)?;
+                    let v = read_int(mem, arg)?;
                     p.set_locked(v != 0);
-                    Ok(0.into())
+                    Ok(0)
                 }
-                TIOCGPTLCK => write_int(ctx, arg, p.is_locked() as i32),
+                TIOCGPTLCK => write_int(mem, arg, p.is_locked() as i32),
                 TIOCPKT => {
-                    let v = read_int(ctx, arg)?;
+                    let v = read_int(mem, arg)?;
                     p.packet.store(v != 0, Ordering::Relaxed);
-                    Ok(0.into())
+                    Ok(0)
                 }
-                TIOCGPKT => write_int(ctx, arg, p.packet.load(Ordering::Relaxed) as i32),
+                TIOCGPKT => write_int(mem, arg, p.packet.load(Ordering::Relaxed) as i32),
                 TIOCSIG => {
                     if arg == 0 || arg > crate::signal::NSIG {
                         return Err(Errno::EINVAL);
@@ -380,7 +382,7 @@ pub(crate) fn tty_ioctl(
                     if let Some(pg) = tty.state().pgrp {
                         signal_pgrp(k, pg, arg);
                     }
-                    Ok(0.into())
+                    Ok(0)
                 }
                 _ => {
                     // TIOCGPTPEER: open the slave; arg holds open flags.
@@ -398,9 +400,9 @@ pub(crate) fn tty_ioctl(
                     let path = format!("/dev/pts/{}", p.index).into_bytes();
                     let of = OpenFile::new(f, arg & !oflags::O_CLOEXEC, path);
                     if arg & oflags::O_NOCTTY == 0 {
-                        maybe_acquire_ctty(k, ctx.pid(), &p.tty);
+                        maybe_acquire_ctty(k, task.pid(), &p.tty);
                     }
-                    Ok(ctx.install_fd(of, arg & oflags::O_CLOEXEC != 0)?.into())
+                    task.process.install_fd(of, arg & oflags::O_CLOEXEC != 0)
                 }
             }
         }
@@ -409,34 +411,34 @@ pub(crate) fn tty_ioctl(
 }
 
 fn set_termios(
-    ctx: &Ctx<'_>,
+    k: &Kernel,
+    task: &Task,
     tty: &Arc<Tty>,
     master: Option<&Arc<super::pty::Pty>>,
     t: Termios,
     flush: bool,
-) -> SysResult {
+) -> KResult<i32> {
     if let Some(p) = master {
         *lock(&p.master_termios) = t;
-        return Ok(0.into());
+        return Ok(0);
     }
-    check_change(ctx, tty, SIGTTOU)?;
+    check_change(k, task, tty, SIGTTOU)?;
     tty.set_termios(t, flush);
-    Ok(0.into())
+    Ok(0)
 }
 
 /// TIOCSCTTY: make `tty` the caller's controlling terminal (`tiocsctty`).
-fn tiocsctty(ctx: &Ctx<'_>, file: &OpenFile, tty: &Arc<Tty>, arg: u32) -> SysResult {
-    let k = ctx.kernel;
-    let me = ctx.pid();
+fn tiocsctty(k: &Kernel, task: &Task, file: &OpenFile, tty: &Arc<Tty>, arg: u32) -> KResult<i32> {
+    let me = task.pid();
     let (pgid, sid) = ids(k, me)?;
     let session = tty_session(k, tty);
     if sid == me && session == Some(sid) {
-        return Ok(0.into());
+        return Ok(0);
     }
     if sid != me || ctty_of(k, me).is_some() {
         return Err(Errno::EPERM);
     }
-    let root = ctx.creds().euid == 0;
+    let root = task.process.creds_copy().euid == 0;
     if !file.readable() && !root {
         return Err(Errno::EPERM);
     }
@@ -449,5 +451,5 @@ fn tiocsctty(ctx: &Ctx<'_>, file: &OpenFile, tty: &Arc<Tty>, arg: u32) -> SysRes
     }
     st.session = Some(sid);
     st.pgrp = Some(pgid);
-    Ok(0.into())
+    Ok(0)
 }

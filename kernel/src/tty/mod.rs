@@ -39,11 +39,10 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use crate::abi::uapi::{termios as Termios, winsize};
-use crate::api::{ConsoleKind, ConsoleStream, HostClock, HostOps};
+use crate::api::{ConsoleKind, ConsoleStream, GuestMemory, HostClock, HostOps};
 use crate::error::{Errno, KResult};
 use crate::file::{oflags, poll_bits, FileOps, OpenFile, Stat};
-use crate::syscall::Ctx;
-use crate::task::{lock, Pid};
+use crate::task::{lock, Pid, Task};
 use crate::vfs::makedev;
 use crate::wait::WaitQueue;
 use crate::Kernel;
@@ -670,16 +669,16 @@ pub fn is_tty(file: &OpenFile) -> bool {
 /// locked or after the master closed). A session leader without a
 /// controlling terminal acquires the opened terminal unless `O_NOCTTY`
 /// (not for /dev/console, as on Linux).
-pub fn open(ctx: &Ctx<'_>, rdev: u64, flags: u32) -> KResult<Arc<dyn FileOps>> {
+pub fn open(k: &Kernel, task: &Task, rdev: u64, flags: u32) -> KResult<Arc<dyn FileOps>> {
     use crate::vfs::{major, minor};
-    let console = &ctx.kernel.console;
+    let console = &k.console;
     let layer = &console.layer;
     let (maj, min) = (major(rdev), minor(rdev));
     let console_file =
         || -> Arc<dyn FileOps> { ConsoleFile::new(console.clone(), ConsoleStream::Stdout) };
     match (maj, min) {
         (CONSOLE_MAJOR, TTY_MINOR) => {
-            let tty = job::ctty_of(ctx.kernel, ctx.pid()).ok_or(Errno::ENXIO)?;
+            let tty = job::ctty_of(k, task.pid()).ok_or(Errno::ENXIO)?;
             if tty.is_console() {
                 return Ok(console_file());
             }
@@ -688,7 +687,7 @@ pub fn open(ctx: &Ctx<'_>, rdev: u64, flags: u32) -> KResult<Arc<dyn FileOps>> {
         }
         (CONSOLE_MAJOR, CONSOLE_MINOR) | (VT_MAJOR, 0) => Ok(console_file()),
         (CONSOLE_MAJOR, PTMX_MINOR) => {
-            let pty = Pty::alloc(layer, ctx.creds().uid)?;
+            let pty = Pty::alloc(layer, task.process.creds_copy().uid)?;
             Ok(PtyMaster::new(pty))
         }
         (PTS_MAJOR, n) => {
@@ -696,12 +695,12 @@ pub fn open(ctx: &Ctx<'_>, rdev: u64, flags: u32) -> KResult<Arc<dyn FileOps>> {
             if pty.is_locked() || !pty.master_open() {
                 return Err(Errno::EIO);
             }
-            if pty.tty.state().exclusive && ctx.creds().euid != 0 {
+            if pty.tty.state().exclusive && task.process.creds_copy().euid != 0 {
                 return Err(Errno::EBUSY);
             }
             let f = PtySlaveFile::open(pty.clone())?;
             if flags & oflags::O_NOCTTY == 0 {
-                job::maybe_acquire_ctty(ctx.kernel, ctx.pid(), &pty.tty);
+                job::maybe_acquire_ctty(k, task.pid(), &pty.tty);
             }
             Ok(f)
         }
@@ -712,23 +711,20 @@ pub fn open(ctx: &Ctx<'_>, rdev: u64, flags: u32) -> KResult<Arc<dyn FileOps>> {
 /// Terminal ioctls for `file` (`syscall::io::sys_ioctl` calls this after
 /// the generic requests); `None` when `file` is no terminal or `cmd` is
 /// one of the generic requests.
-pub fn ioctl(ctx: &mut Ctx<'_>, file: &OpenFile, cmd: u32, arg: u32) -> Option<KResult<i32>> {
+pub fn ioctl(k: &Kernel, task: &Task, mem: &mut dyn GuestMemory, file: &OpenFile, cmd: u32, arg: u32) -> Option<KResult<i32>> {
     use termios::ioctls::*;
     if matches!(cmd, FIONBIO | FIOCLEX | FIONCLEX | FIOASYNC) {
         return None;
     }
     let end = end_of(file)?;
-    Some(job::tty_ioctl(ctx, file, &end, cmd, arg).map(|r| match r {
-        crate::syscall::Ret::Val(v) => v,
-        _ => 0,
-    }))
+    Some(job::tty_ioctl(k, task, mem, file, &end, cmd, arg))
 }
 
 /// Read from a terminal: job control (background readers get SIGTTIN,
 /// EIO when it is ignored/blocked or the group is orphaned), canonical
 /// lines, VMIN/VTIME. `None` when `file` is no terminal (or a pipe
 /// console): the caller reads it the generic way.
-pub fn read(ctx: &Ctx<'_>, file: &Arc<OpenFile>, len: usize) -> Option<KResult<Vec<u8>>> {
+pub fn read(k: &Kernel, task: &Task, file: &Arc<OpenFile>, len: usize) -> Option<KResult<Vec<u8>>> {
     let end = end_of(file)?;
     if !file.readable() {
         return Some(Err(Errno::EBADF));
@@ -736,7 +732,7 @@ pub fn read(ctx: &Ctx<'_>, file: &Arc<OpenFile>, len: usize) -> Option<KResult<V
     Some(match end {
         TtyEnd::Master(p) => {
             let mut buf = vec![0u8; len.min(1 << 16)];
-            ctx.block_on(&[&p.link.master_wq], None, file.nonblocking(), || {
+            task.block_on(&k.host, &[&p.link.master_wq], None, file.nonblocking(), || {
                 p.master_read(&mut buf)
             })
             .map(|n| {
@@ -744,21 +740,21 @@ pub fn read(ctx: &Ctx<'_>, file: &Arc<OpenFile>, len: usize) -> Option<KResult<V
                 buf
             })
         }
-        TtyEnd::Tty(tty) => tty_read(ctx, file, &tty, len),
+        TtyEnd::Tty(tty) => tty_read(k, task, file, &tty, len),
     })
 }
 
-fn tty_read(ctx: &Ctx<'_>, file: &Arc<OpenFile>, tty: &Arc<Tty>, len: usize) -> KResult<Vec<u8>> {
-    job::check_change(ctx, tty, crate::signal::SIGTTIN)?;
+fn tty_read(k: &Kernel, task: &Task, file: &Arc<OpenFile>, tty: &Arc<Tty>, len: usize) -> KResult<Vec<u8>> {
+    job::check_change(k, task, tty, crate::signal::SIGTTIN)?;
     let mut buf = vec![0u8; len.min(1 << 16)];
-    let start = ctx.now(HostClock::Monotonic);
+    let start = k.host.now_ns(HostClock::Monotonic);
     let nonblock = file.nonblocking();
     let mut deadline = None;
     loop {
         let mut next_deadline = None;
         // try_read runs after block_on registered on the queue, so no
         // wake-up between the check and the park is lost.
-        let r = ctx.block_on(&[&tty.wq], deadline, nonblock, || {
+        let r = task.block_on(&k.host, &[&tty.wq], deadline, nonblock, || {
             match tty.try_read(&mut buf, start) {
                 ReadStep::Ready(n) => Ok(Some(n)),
                 ReadStep::Wait(d) if d == deadline => Err(Errno::EAGAIN),
@@ -784,13 +780,13 @@ fn tty_read(ctx: &Ctx<'_>, file: &Arc<OpenFile>, tty: &Arc<Tty>, len: usize) -> 
 
 /// Before a write to a terminal: with TOSTOP, a background writer gets
 /// SIGTTOU (unless ignored/blocked) or EIO (orphaned group).
-pub fn check_write(ctx: &Ctx<'_>, file: &Arc<OpenFile>) -> KResult<()> {
+pub fn check_write(k: &Kernel, task: &Task, file: &Arc<OpenFile>) -> KResult<()> {
     let Some(TtyEnd::Tty(tty)) = end_of(file) else {
         return Ok(());
     };
     let tostop = tty.state().ld.termios.c_lflag & TOSTOP != 0;
     if tostop {
-        job::check_change(ctx, &tty, crate::signal::SIGTTOU)?;
+        job::check_change(k, task, &tty, crate::signal::SIGTTOU)?;
     }
     Ok(())
 }

@@ -32,6 +32,11 @@ pub use inode::*;
 
 use crate::error::{Errno, KResult};
 
+/// `AT_FDCWD`: a dirfd meaning the current directory.
+pub const AT_FDCWD: i32 = -100;
+/// `AT_EMPTY_PATH`: an empty path names the dirfd itself.
+pub const AT_EMPTY_PATH: u32 = 0x1000;
+
 /// `MS_*` mount flags the VFS honours.
 pub const MS_RDONLY: u32 = 1;
 pub const MS_NOSUID: u32 = 2;
