@@ -26,16 +26,6 @@ fn tmp(name: &str, bytes: &[u8]) -> String {
     p.to_string_lossy().into_owned()
 }
 
-/// The kernel's `exec_start` is still a stub (ENOSYS) in some trees: those
-/// tests then have nothing to check.
-fn kernel_cannot_exec(stderr: &str) -> bool {
-    let stub = stderr.contains("exec_start failed (errno 38)");
-    if stub {
-        eprintln!("skipped: kernel exec_start returns ENOSYS");
-    }
-    stub
-}
-
 #[test]
 fn version() {
     let (code, out, _) = run(&["--version"]);
@@ -86,9 +76,6 @@ fn exit_code_and_args_pass_through() {
     .unwrap();
     let p = tmp("argc.wasm", &p);
     let (code, _, err) = run(&["run", &p, "-x", "--y", "z"]);
-    if kernel_cannot_exec(&err) {
-        return;
-    }
     assert_eq!(code, 44, "{err}");
 }
 
@@ -100,9 +87,6 @@ fn trap_is_128_plus_signal() {
     .unwrap();
     let p = tmp("ill.wasm", &p);
     let (code, _, err) = run(&["run", &p]);
-    if kernel_cannot_exec(&err) {
-        return;
-    }
     assert_eq!(code, 128 + 4, "{err}");
 }
 
@@ -129,9 +113,6 @@ fn no_preempt_runs_a_compute_loop() {
     let p = tmp("sum.wasm", &p);
     for flags in [&["run", "--no-preempt"][..], &["run"][..]] {
         let (code, _, err) = run(&[flags, &[p.as_str()]].concat());
-        if kernel_cannot_exec(&err) {
-            return;
-        }
         assert_eq!(code, 224, "{flags:?}: {err}");
     }
     let (code, help, _) = run(&["run", "--help"]);

@@ -1,19 +1,18 @@
 //! End-to-end: C programs built with wasmlinux-cc, run by the `wasmlinux`
 //! binary on the real kernel (exec_start, fork, pipes, mmap, alarm,
 //! signals, traps). Each test is skipped (passes with a note) when the
-//! sysroot has not been built (`scripts/build-sysroot`).
+//! sysroot has not been built (`scripts/build-sysroot`), or fails if
+//! `WASMLINUX_REQUIRE_TOOLS=1` (scripts/test).
+
+mod common;
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// Compile `tests/c/<name>.c`; `None` (test skipped) without a sysroot.
+/// Compile `tests/c/<name>.c`; `None` (test skipped) without a sysroot (see `common::wasmlinux_cc`).
 fn build(name: &str) -> Option<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let cc = root.join("../build/sysroot/bin/wasmlinux-cc");
-    if !cc.exists() {
-        eprintln!("skipped: {} not built", cc.display());
-        return None;
-    }
+    let cc = common::wasmlinux_cc()?;
     let out = std::env::temp_dir().join(format!("wasmlinux-rk-{}-{name}.wasm", std::process::id()));
     let st = Command::new(cc)
         .arg("-O2")

@@ -592,12 +592,7 @@ fn compile_c(name: &str) -> Option<Vec<u8>> {
 }
 
 fn compile_c_with(name: &str, flags: &[&str]) -> Option<Vec<u8>> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let cc = root.join("build/sysroot/bin/wasmlinux-cc");
-    if !cc.exists() {
-        eprintln!("skipped: {} not built", cc.display());
-        return None;
-    }
+    let cc = common::wasmlinux_cc()?;
     let out = std::env::temp_dir().join(format!(
         "wasmlinux-bridge-test-{}-{name}.wasm",
         std::process::id()

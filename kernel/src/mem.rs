@@ -1,4 +1,4 @@
-//! Typed access to guest memory (habit 5): [`UserPtr`] and helpers that copy
+//! Typed access to guest memory: [`UserPtr`] and helpers that copy
 //! values, byte ranges and C strings in and out of a [`GuestMemory`], turning
 //! every bad address into `EFAULT` and never keeping a borrowed slice.
 //!

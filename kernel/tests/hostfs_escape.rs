@@ -5,6 +5,9 @@
 //! be opened or changed (checked with a sentinel directory and a hook that
 //! records every host path hostfs touches).
 
+mod common;
+use common::no_devs_fn;
+
 use std::os::unix::fs::{symlink, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -22,10 +25,6 @@ struct Env {
     outside: PathBuf,
     ctx: FsContext,
     touched: Arc<Mutex<Vec<(String, PathBuf)>>>,
-}
-
-fn no_devs_fn(_: u64) -> Option<Result<Arc<dyn FileOps>, Errno>> {
-    None
 }
 
 #[derive(Debug, PartialEq)]

@@ -6,63 +6,20 @@ use common::*;
 use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::*;
 
-const AT_FDCWD: u32 = -100i32 as u32;
-const O_WRONLY: u32 = 1;
-const O_RDWR: u32 = 2;
-const O_CREAT: u32 = 0o100;
-const O_DIRECTORY: u32 = 0o200000;
-const SIGCHLD: u32 = 17;
-const WEXITED: u32 = 4;
-const P_PID: u32 = 1;
-
-const BUF: u32 = SCRATCH + 0x1000;
-
-fn fork(e: &mut Env) -> (Tid, VecMemory) {
-    assert!(matches!(e.sc(nr::clone, &[SIGCHLD, 0, 0, 0, 0]), SyscallOutcome::Fork { .. }));
-    let child = e.k.fork(1, SIGCHLD).unwrap();
-    (child, e.mem.clone())
-}
-
-/// Run a syscall as `tid` with memory `mem` (swapped into the Env).
-fn as_task<R>(e: &mut Env, tid: Tid, mem: &mut VecMemory, f: impl FnOnce(&mut Env, Tid) -> R) -> R {
-    std::mem::swap(&mut e.mem, mem);
-    let r = f(e, tid);
-    std::mem::swap(&mut e.mem, mem);
-    r
-}
-
-fn sc_as(e: &mut Env, tid: Tid, n: u32, args: &[u32]) -> i32 {
-    let mut a = [0u32; 6];
-    a[..args.len()].copy_from_slice(args);
-    ret(e.k.syscall(tid, n, a, &mut e.mem))
+fn slurp(e: &mut Env, path: &str) -> Result<String, i32> {
+    let fd = open(e, path, O_RDONLY, 0o644);
+    if fd < 0 {
+        return Err(fd);
+    }
+    let n = e.call(nr::read, &[fd as u32, BUF, 512]);
+    assert!(n >= 0);
+    e.call(nr::close, &[fd as u32]);
+    Ok(String::from_utf8(e.get(BUF, n as usize)).unwrap())
 }
 
 fn open_as(e: &mut Env, tid: Tid, path: &str, flags: u32) -> i32 {
     let p = e.cstr(SCRATCH, path);
     sc_as(e, tid, nr::openat, &[AT_FDCWD, p, flags, 0o644])
-}
-
-/// Open and read a whole file as task `tid`; `Err(errno)` if open fails.
-fn cat_as(e: &mut Env, tid: Tid, path: &str) -> Result<String, i32> {
-    let fd = open_as(e, tid, path, 0);
-    if fd < 0 {
-        return Err(fd);
-    }
-    let mut out = Vec::new();
-    loop {
-        let n = sc_as(e, tid, nr::read, &[fd as u32, BUF, 100]);
-        assert!(n >= 0, "read {path}: {n}");
-        if n == 0 {
-            break;
-        }
-        out.extend(e.get(BUF, n as usize));
-    }
-    assert_eq!(sc_as(e, tid, nr::close, &[fd as u32]), 0);
-    Ok(String::from_utf8_lossy(&out).into_owned())
-}
-
-fn cat(e: &mut Env, path: &str) -> Result<String, i32> {
-    cat_as(e, 1, path)
 }
 
 fn readlink_as(e: &mut Env, tid: Tid, path: &str) -> Result<String, i32> {
@@ -76,6 +33,19 @@ fn readlink_as(e: &mut Env, tid: Tid, path: &str) -> Result<String, i32> {
 
 fn readlink(e: &mut Env, path: &str) -> Result<String, i32> {
     readlink_as(e, 1, path)
+}
+
+fn as_task<R>(e: &mut Env, tid: Tid, mem: &mut VecMemory, f: impl FnOnce(&mut Env, Tid) -> R) -> R {
+    std::mem::swap(&mut e.mem, mem);
+    let r = f(e, tid);
+    std::mem::swap(&mut e.mem, mem);
+    r
+}
+
+fn sc_as(e: &mut Env, tid: Tid, n: u32, args: &[u32]) -> i32 {
+    let mut a = [0u32; 6];
+    a[..args.len()].copy_from_slice(args);
+    ret(e.k.syscall(tid, n, a, &mut e.mem))
 }
 
 /// Names in a directory (getdents64).
@@ -101,6 +71,48 @@ fn ls(e: &mut Env, path: &str) -> Vec<String> {
     }
     e.call(nr::close, &[fd as u32]);
     names
+}
+
+/// Open and read a whole file as task `tid`; `Err(errno)` if open fails.
+fn cat_as(e: &mut Env, tid: Tid, path: &str) -> Result<String, i32> {
+    let fd = open_as(e, tid, path, 0);
+    if fd < 0 {
+        return Err(fd);
+    }
+    let mut out = Vec::new();
+    loop {
+        let n = sc_as(e, tid, nr::read, &[fd as u32, BUF, 100]);
+        assert!(n >= 0, "read {path}: {n}");
+        if n == 0 {
+            break;
+        }
+        out.extend(e.get(BUF, n as usize));
+    }
+    assert_eq!(sc_as(e, tid, nr::close, &[fd as u32]), 0);
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn cat(e: &mut Env, path: &str) -> Result<String, i32> {
+    cat_as(e, 1, path)
+}
+
+#[test]
+fn proc_fdinfo_shows_position_flags_and_mount() {
+    let mut e = Env::new();
+    let fd = open(&mut e, "/tmp/info", O_CREAT | O_RDWR | O_CLOEXEC, 0o644) as u32;
+    e.put(BUF, b"hello");
+    assert_eq!(e.call(nr::write, &[fd, BUF, 5]), 5);
+    assert_eq!(e.call(nr::_llseek, &[fd, 0, 1, BUF, 0]), 0);
+    let info = slurp(&mut e, &format!("/proc/self/fdinfo/{fd}")).unwrap();
+    assert!(info.starts_with("pos:\t1\nflags:\t02000002\nmnt_id:\t"), "{info:?}");
+    assert!(info.contains("\nino:\t"), "{info:?}");
+    let list = open(&mut e, "/proc/self/fdinfo", O_DIRECTORY, 0o644) as u32;
+    let n = e.call(nr::getdents64, &[list, BUF, 4096]);
+    assert!(n > 0);
+    assert!(String::from_utf8_lossy(&e.get(BUF, n as usize)).contains(&fd.to_string()));
+    assert_eq!(slurp(&mut e, "/proc/self/fdinfo/77"), Err(ENOENT));
+    assert_eq!(slurp(&mut e, "/proc/1/fdinfo/x"), Err(ENOENT));
+    assert_eq!(open(&mut e, &format!("/proc/self/fdinfo/{fd}"), O_WRONLY, 0o644), EACCES);
 }
 
 #[test]

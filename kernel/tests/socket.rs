@@ -1,39 +1,35 @@
-//! AF_UNIX sockets through `Kernel::syscall`: exact results and errnos,
-//! blocking accept/recv woken by another task, SCM_RIGHTS.
-
+//! Tests of the syscall family in `kernel/src/syscall/socket.rs`: AF_UNIX sockets: argument errors,
+//! socketpair, bind/listen/connect/accept by path, datagram and seqpacket boundaries, SCM_RIGHTS,
+//! sendmmsg/recvmmsg.
 mod common;
-
-use std::time::Duration;
-
 use common::*;
 use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::*;
+use std::time::Duration;
 
 const AF_UNIX: u32 = 1;
 const AF_INET: u32 = 2;
 const SOCK_STREAM: u32 = 1;
-const SOCK_DGRAM: u32 = 2;
-const SOCK_SEQPACKET: u32 = 5;
+const SOL_SOCKET: u32 = 1;
+const MSG_NOSIGNAL: u32 = 0x4000;
 const SOCK_NONBLOCK: u32 = 0o4000;
 const MSG_PEEK: u32 = 2;
 const MSG_TRUNC: u32 = 0x20;
+const SOCK_DGRAM: u32 = 2;
 const MSG_DONTWAIT: u32 = 0x40;
-const MSG_NOSIGNAL: u32 = 0x4000;
-const ENOTSOCK: i32 = -88;
-const EPROTONOSUPPORT: i32 = -93;
-const ESOCKTNOSUPPORT: i32 = -94;
-const EAFNOSUPPORT: i32 = -97;
-const EADDRINUSE: i32 = -98;
-const EISCONN: i32 = -106;
-const ENOTCONN: i32 = -107;
-const ECONNREFUSED: i32 = -111;
-const ENOPROTOOPT: i32 = -92;
-const SOL_SOCKET: u32 = 1;
+const SOCK_SEQPACKET: u32 = 5;
 
-fn sock(e: &mut Env, ty: u32) -> u32 {
-    let fd = e.call(nr::socket, &[AF_UNIX, ty, 0]);
-    assert!(fd >= 0, "socket: {fd}");
-    fd as u32
+fn send(e: &mut Env, fd: u32, data: &[u8], flags: u32) -> i32 {
+    e.put(0x3100, data);
+    e.call(nr::sendto, &[fd, 0x3100, data.len() as u32, flags, 0, 0])
+}
+
+fn recv(e: &mut Env, fd: u32, len: u32, flags: u32) -> Result<Vec<u8>, i32> {
+    let n = e.call(nr::recvfrom, &[fd, 0x3200, len, flags, 0, 0]);
+    if n < 0 {
+        return Err(n);
+    }
+    Ok(e.get(0x3200, (n as u32).min(len) as usize))
 }
 
 fn pair(e: &mut Env, ty: u32) -> (u32, u32) {
@@ -49,28 +45,61 @@ fn sun(e: &mut Env, addr: u32, path: &[u8]) -> u32 {
     v.len() as u32
 }
 
-fn send(e: &mut Env, fd: u32, data: &[u8], flags: u32) -> i32 {
-    e.put(0x3100, data);
-    e.call(nr::sendto, &[fd, 0x3100, data.len() as u32, flags, 0, 0])
+fn sock(e: &mut Env, ty: u32) -> u32 {
+    let fd = e.call(nr::socket, &[AF_UNIX, ty, 0]);
+    assert!(fd >= 0, "socket: {fd}");
+    fd as u32
 }
 
-fn recv(e: &mut Env, fd: u32, len: u32, flags: u32) -> Result<Vec<u8>, i32> {
-    let n = e.call(nr::recvfrom, &[fd, 0x3200, len, flags, 0, 0]);
-    if n < 0 {
-        return Err(n);
+#[test]
+fn sendmmsg_recvmmsg() {
+    let mut e = Env::new();
+    const AF_UNIX: u32 = 1;
+    const SOCK_DGRAM: u32 = 2;
+    const MSG_DONTWAIT: u32 = 0x40;
+    const MSG_WAITFORONE: u32 = 0x10000;
+    assert_eq!(e.call(nr::socketpair, &[AF_UNIX, SOCK_DGRAM, 0, 0x3000]), 0);
+    let (a, b) = (e.u32_at(0x3000), e.u32_at(0x3004));
+    // Three messages: iovecs at 0x5000, data at 0x6000, mmsghdr array at 0x7000.
+    let msgs: [&[u8]; 3] = [b"one", b"three", b""];
+    for (i, m) in msgs.iter().enumerate() {
+        let i = i as u32;
+        e.put(0x6000 + 0x100 * i, m);
+        put_words(&mut e, 0x5000 + 8 * i, &[0x6000 + 0x100 * i, m.len() as u32]);
+        // msghdr: name, namelen, iov, iovlen, control, controllen, flags; msg_len.
+        put_words(&mut e, 0x7000 + 32 * i, &[0, 0, 0x5000 + 8 * i, 1, 0, 0, 0, 0xdead]);
     }
-    Ok(e.get(0x3200, (n as u32).min(len) as usize))
-}
-
-fn fork(e: &mut Env) -> (Tid, VecMemory) {
-    let child = e.k.fork(1, 17).unwrap();
-    (child, e.mem.clone())
-}
-
-fn csc(k: &Kernel, tid: Tid, mem: &mut VecMemory, nr: u32, args: &[u32]) -> i32 {
-    let mut a = [0u32; 6];
-    a[..args.len()].copy_from_slice(args);
-    ret(k.syscall(tid, nr, a, mem))
+    assert_eq!(e.call(nr::sendmmsg, &[a, 0x7000, 3, 0]), 3);
+    assert_eq!((e.u32_at(0x7000 + 28), e.u32_at(0x7020 + 28), e.u32_at(0x7040 + 28)), (3, 5, 0));
+    // Receive into 16-byte buffers.
+    for i in 0..4u32 {
+        put_words(&mut e, 0x5100 + 8 * i, &[0x8000 + 0x100 * i, 16]);
+        put_words(&mut e, 0x7100 + 32 * i, &[0, 0, 0x5100 + 8 * i, 1, 0, 0, 0, 0xdead]);
+    }
+    // Two now (vlen 2), then MSG_WAITFORONE returns what is there (1 of 2).
+    assert_eq!(e.call(nr::recvmmsg_time64, &[b, 0x7100, 2, 0, 0]), 2);
+    assert_eq!((e.u32_at(0x7100 + 28), e.u32_at(0x7120 + 28)), (3, 5));
+    assert_eq!(e.get(0x8000, 3), b"one");
+    assert_eq!(e.get(0x8100, 5), b"three");
+    assert_eq!(e.call(nr::recvmmsg_time64, &[b, 0x7100, 2, MSG_WAITFORONE, 0]), 1);
+    assert_eq!(e.u32_at(0x7100 + 28), 0);
+    // Nothing left: the first error is returned.
+    assert_eq!(e.call(nr::recvmmsg_time64, &[b, 0x7100, 2, MSG_DONTWAIT, 0]), EAGAIN);
+    // A timeout: one message arrives, the call returns after the deadline.
+    assert_eq!(e.call(nr::sendmmsg, &[a, 0x7000, 1, 0]), 1);
+    e.put(0x3100, &itimerspec_bytes(0, 1_000_000)[16..]);
+    let r = e.call(nr::recvmmsg_time64, &[b, 0x7100, 1, 0, 0x3100]);
+    assert_eq!(r, 1);
+    // Bad descriptors and timeouts.
+    assert_eq!(e.call(nr::sendmmsg, &[99, 0x7000, 1, 0]), EBADF);
+    assert_eq!(e.call(nr::recvmmsg_time64, &[99, 0x7100, 1, 0, 0]), EBADF);
+    e.put(0x3100, &[0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0xca, 0x9a, 0x3b]);
+    assert_eq!(e.call(nr::recvmmsg_time64, &[b, 0x7100, 1, 0, 0x3100]), EINVAL);
+    let name = e.cstr(0x3200, "m");
+    let p = e.call(nr::memfd_create, &[name, 0]) as u32;
+    assert_eq!(e.call(nr::sendmmsg, &[p, 0x7000, 1, 0]), -88, "ENOTSOCK");
+    // vlen 0 sends nothing.
+    assert_eq!(e.call(nr::sendmmsg, &[a, 0x7000, 0, 0]), 0);
 }
 
 #[test]

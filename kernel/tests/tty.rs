@@ -37,17 +37,7 @@ const TOSTOP: u32 = 0x100;
 const VTIME: usize = 5;
 const VMIN: usize = 6;
 
-const O_RDWR: u32 = 2;
-const O_CREAT: u32 = 0o100;
-const O_NOCTTY: u32 = 0o400;
-const O_NONBLOCK: u32 = 0o4000;
-const AT_FDCWD: u32 = -100i32 as u32;
-const S_IFCHR: u32 = 0o020000;
-const EIO: i32 = -5;
-const ENXIO: i32 = -6;
-
 const TERMIOS: u32 = 0x2000;
-const BUF: u32 = 0x3000;
 const INT: u32 = 0x1800;
 
 struct TtyEnv {

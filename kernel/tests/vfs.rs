@@ -1,6 +1,9 @@
 //! VFS + tmpfs unit tests through the crate's VFS API (path walk,
 //! permissions, link counts, rename rules, mounts).
 
+mod common;
+use common::no_devs_fn;
+
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
@@ -28,10 +31,6 @@ fn root() -> Creds {
 }
 fn alice() -> Creds {
     Creds::new(1000, 1000)
-}
-
-fn no_devs_fn(_: u64) -> Option<Result<Arc<dyn FileOps>, Errno>> {
-    None
 }
 
 fn open(ctx: &FsContext, c: &Creds, path: &str, flags: u32, mode: u32) -> Result<Arc<dyn FileOps>, Errno> {

@@ -1,26 +1,13 @@
 //! Extended attributes through the raw entry: the path, l- and f-variants
 //! of set/get/list/remove with Linux's errnos (man 2 setxattr, man 7 xattr).
-
 mod common;
-
 use common::*;
 use wasmlinux_kernel::syscall::nr;
 
-const AT_FDCWD: u32 = -100i32 as u32;
-const ENODATA: i32 = -61;
-const EOPNOTSUPP: i32 = -95;
+const NAME: u32 = 0x3000;
 const XATTR_CREATE: u32 = 1;
 const XATTR_REPLACE: u32 = 2;
-
-const PATH: u32 = 0x2000;
-const NAME: u32 = 0x3000;
 const VAL: u32 = 0x4000;
-const BUF: u32 = 0x8000;
-
-fn open(e: &mut Env, path: &str, flags: u32, mode: u32) -> i32 {
-    e.cstr(PATH, path);
-    e.call(nr::openat, &[AT_FDCWD, PATH, flags, mode])
-}
 
 fn set(e: &mut Env, call: u32, obj: u32, name: &str, value: &[u8], flags: u32) -> i32 {
     e.cstr(NAME, name);

@@ -3,9 +3,13 @@
 //! listed in `NOT_STANDALONE`, which need other headers included first on every architecture
 //! (they fail the same way on x86_64). A listed header that starts compiling fails the test.
 //!
-//! Needs the built sysroot (`scripts/build-sysroot`); without musl's headers it says so and passes.
+//! Needs the built sysroot (`scripts/build-sysroot`); without musl's headers it says so and passes,
+//! or fails under `WASMLINUX_REQUIRE_TOOLS=1` (scripts/test).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+mod common;
+use common::{build_dir, missing_prerequisite};
 use std::process::Command;
 
 const NOT_STANDALONE: &[&str] = &[
@@ -89,16 +93,9 @@ fn compiles(include: &Path, header: &str) -> bool {
 
 #[test]
 fn exported_headers_compile_with_musl() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let build = std::env::var_os("WASMLINUX_BUILD")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("build"));
-    let include = build.join("sysroot/include");
+    let include = build_dir().join("sysroot/include");
     if !include.join("stdio.h").exists() || !include.join("asm/unistd.h").exists() {
-        eprintln!(
-            "note: no musl + uapi headers in {}; skipped",
-            include.display()
-        );
+        missing_prerequisite(&format!("no musl + uapi headers in {}", include.display()));
         return;
     }
     let mut all = Vec::new();

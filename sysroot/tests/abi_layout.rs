@@ -1,4 +1,4 @@
-//! ABI layout agreement (GUIDE habit 7): musl's wasm32 headers versus the kernel's generated
+//! ABI layout agreement: musl's wasm32 headers versus the kernel's generated
 //! view `kernel/src/abi/uapi.rs`.
 //!
 //! The expected numbers are the wasm32 sizes and offsets recorded in uapi.rs's const assertions
@@ -8,18 +8,14 @@
 //! headers, where every CHECK is a `_Static_assert`.
 //!
 //! Needs clang-16 and the built sysroot headers (`scripts/build-sysroot`); without musl's
-//! headers the test says so and passes (the syscall and freshness tests still run).
+//! headers the test says so and passes, or fails under `WASMLINUX_REQUIRE_TOOLS=1` (scripts/test).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+mod common;
+use common::{build_dir, missing_prerequisite, root};
 
 /// key -> value from uapi.rs's layout assertions and its `pub const NAME: u32 = N;` items.
 fn expectations(uapi_rs: &str) -> BTreeMap<String, u64> {
@@ -92,15 +88,13 @@ fn uapi_rs_records_wasm32_layouts() {
 #[test]
 fn musl_headers_agree_with_uapi_rs() {
     let root = root();
-    let build = std::env::var_os("WASMLINUX_BUILD")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("build"));
+    let build = build_dir();
     let include = build.join("sysroot/include");
     if !include.join("stdio.h").exists() || !include.join("asm/unistd.h").exists() {
-        eprintln!(
-            "note: {} has no musl + uapi headers (run scripts/build-sysroot); layout.c not checked",
+        missing_prerequisite(&format!(
+            "{} has no musl + uapi headers (run scripts/build-sysroot); layout.c not checked",
             include.display()
-        );
+        ));
         return;
     }
     let text = std::fs::read_to_string(root.join("kernel/src/abi/uapi.rs")).unwrap();

@@ -419,3 +419,22 @@ pub fn program(body: &str) -> Vec<u8> {
     let (imports, rest) = (imports.join("\n"), rest.join("\n"));
     wat::parse_str(format!("(module {imports} {PRELUDE} {rest})")).expect("test WAT")
 }
+
+/// `wasmlinux-cc` of the built sysroot (`$WASMLINUX_BUILD`, else `build/`), if it
+/// is there. Without it, `WASMLINUX_REQUIRE_TOOLS=1` (set by scripts/test) fails
+/// the test; otherwise the test says so and skips.
+pub fn wasmlinux_cc() -> Option<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let build = std::env::var_os("WASMLINUX_BUILD").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("build"));
+    let cc = build.join("sysroot/bin/wasmlinux-cc");
+    if cc.exists() {
+        return Some(cc);
+    }
+    assert!(
+        std::env::var_os("WASMLINUX_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
+        "{} not built (WASMLINUX_REQUIRE_TOOLS=1: a missing prerequisite is an error)",
+        cc.display()
+    );
+    eprintln!("skipped: {} not built", cc.display());
+    None
+}

@@ -1,6 +1,6 @@
 //! The syscall layer: one table (`table.rs`) from which the number
 //! constants ([`nr`]), the dispatch, the strace names/argument kinds and
-//! `docs/syscalls.md` all come (habit 1); the per-call context [`Ctx`]
+//! `docs/syscalls.md` all come; the per-call context [`Ctx`]
 //! handlers receive; explicit argument decoding ([`Args`]); the single
 //! blocking helper ([`Ctx::block_on`]).
 //!
@@ -238,7 +238,7 @@ pub fn enosys(_ctx: &mut Ctx<'_>, _a: Args) -> SysResult {
     Err(Errno::ENOSYS)
 }
 
-/// Raw argument words with explicit decoders (habit 6): handlers never
+/// Raw argument words with explicit decoders: handlers never
 /// cast words themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Args(pub [u32; 6]);
@@ -344,7 +344,7 @@ impl<'a> Ctx<'a> {
         mem::read_cstr(&*self.mem, addr, max, Errno::EINVAL)
     }
 
-    /// The single blocking loop (habit 8): [`Task::block_on`] for the
+    /// The single blocking loop: [`Task::block_on`] for the
     /// calling task. Returns `ERESTARTSYS` when a signal becomes pending
     /// (the dispatcher turns it into a restart or EINTR) and `ETIMEDOUT`
     /// when the monotonic `deadline_ns` passes. With `nonblock` it tries once.

@@ -9,7 +9,6 @@ use super::*;
 // One line per syscall, sorted by number. Argument kinds drive strace
 // decoding; `Off64` takes two words (low, high), `Off64Hi` two words
 // (high, low). Unsupported rows use `enosys` with `Enosys("why")`.
-// Both the core and the VFS engineer add lines here.
 define_syscalls! {
     0 io_setup => enosys, [U, P], Enosys("no Linux AIO (musl does not use it)");
     1 io_destroy => enosys, [X], Enosys("no Linux AIO");

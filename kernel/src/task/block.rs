@@ -1,4 +1,4 @@
-//! The single blocking loop (habit 8): how a task waits for an object.
+//! The single blocking loop: how a task waits for an object.
 //! `syscall::Ctx::block_on` is a thin wrapper over [`Task::block_on`];
 //! subsystems below the syscall layer (FIFO open, wait, futexes, ttys) call
 //! it directly with the task and the kernel's host.

@@ -139,7 +139,7 @@ pub struct ProcSignals {
 pub struct Process {
     pub pid: Pid,
     pub fds: Mutex<FdTable>,
-    /// Root, cwd, umask (the VFS engineer's `FsContext`). `None` only in
+    /// Root, cwd, umask (the VFS's `FsContext`). `None` only in
     /// a kernel built without a root file system (unit tests of the core).
     pub fs: Mutex<Option<FsContext>>,
     pub creds: Mutex<Creds>,

@@ -1,11 +1,17 @@
-//! Test harness: a fake host with real park/unpark across threads, a
-//! kernel with an init process, and helpers to issue raw syscalls.
+//! Test harness shared by every test file: a fake host with real
+//! park/unpark across threads, a kernel with an init process, helpers to
+//! issue raw syscalls (as init or as any task), the guest memory map the
+//! helpers use, and the Linux constants (errnos, flags, signals) the tests
+//! need. A constant or helper used by more than one test file lives here.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use wasmlinux_kernel::error::Errno;
+use wasmlinux_kernel::file::FileOps;
+use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::*;
 
 pub struct FakeHost {
@@ -100,8 +106,32 @@ pub struct Env {
     pub mem: VecMemory,
 }
 
+/// The device lookup of VFS-level tests (vfs.rs, hostfs_escape.rs): no devices.
+pub fn no_devs_fn(_: u64) -> Option<Result<Arc<dyn FileOps>, Errno>> {
+    None
+}
+
+// ---- Guest memory map of the helpers (the memory is 1 MiB) ----
+
 /// Scratch area in test memories (below is free for strings etc.).
 pub const SCRATCH: u32 = 0x1000;
+/// A path argument.
+pub const PATH: u32 = SCRATCH;
+/// Path written by `open`, `mkdir`, `stat`.
+pub const P1: u32 = 0x2000;
+/// A second path (rename, link, ...).
+pub const P2: u32 = 0x3000;
+/// The two descriptors `pipe` returns (shares `P1`'s page).
+pub const FDS: u32 = 0x2000;
+/// Small structs built by helpers (sigaction_as, pending, signalfd_mask).
+pub const ARG: u32 = SCRATCH + 0x3000;
+/// An `loff_t` in/out argument.
+pub const OFF: u32 = 0x5000;
+/// Header and data of the word-array helpers (capget, robust list, mmsghdr).
+pub const HDR: u32 = 0x2000;
+pub const DATA: u32 = 0x2100;
+/// Data read and written by `read`, `write`, `stat` (up to 0xf0000 bytes).
+pub const BUF: u32 = 0x10000;
 
 impl Env {
     pub fn new() -> Env {
@@ -161,14 +191,28 @@ pub fn ret(o: SyscallOutcome) -> i32 {
     }
 }
 
+/// `outcome.ret()`: the same as `ret(outcome)`.
+pub trait RetExt {
+    fn ret(self) -> i32;
+}
+impl RetExt for SyscallOutcome {
+    fn ret(self) -> i32 {
+        ret(self)
+    }
+}
+
 pub fn err(e: i32) -> i32 {
     -e
 }
+
+// ---- errnos, negated as a syscall returns them ----
 
 pub const EPERM: i32 = -1;
 pub const ENOENT: i32 = -2;
 pub const ESRCH: i32 = -3;
 pub const EINTR: i32 = -4;
+pub const EIO: i32 = -5;
+pub const ENXIO: i32 = -6;
 pub const E2BIG: i32 = -7;
 pub const ENOEXEC: i32 = -8;
 pub const EBADF: i32 = -9;
@@ -177,13 +221,325 @@ pub const EAGAIN: i32 = -11;
 pub const ENOMEM: i32 = -12;
 pub const EACCES: i32 = -13;
 pub const EFAULT: i32 = -14;
+pub const EBUSY: i32 = -16;
 pub const EEXIST: i32 = -17;
+pub const EXDEV: i32 = -18;
+pub const ENODEV: i32 = -19;
+pub const ENOTDIR: i32 = -20;
+pub const EISDIR: i32 = -21;
 pub const EINVAL: i32 = -22;
 pub const EMFILE: i32 = -24;
 pub const ENOTTY: i32 = -25;
+pub const EFBIG: i32 = -27;
 pub const ESPIPE: i32 = -29;
+pub const EROFS: i32 = -30;
 pub const EPIPE: i32 = -32;
 pub const ERANGE: i32 = -34;
 pub const ENAMETOOLONG: i32 = -36;
 pub const ENOSYS: i32 = -38;
+pub const ENOTEMPTY: i32 = -39;
+pub const ELOOP: i32 = -40;
+pub const ENODATA: i32 = -61;
+pub const ENOTSOCK: i32 = -88;
+pub const ENOPROTOOPT: i32 = -92;
+pub const EPROTONOSUPPORT: i32 = -93;
+pub const ESOCKTNOSUPPORT: i32 = -94;
+pub const EOPNOTSUPP: i32 = -95;
+pub const EAFNOSUPPORT: i32 = -97;
+pub const EADDRINUSE: i32 = -98;
+pub const EISCONN: i32 = -106;
+pub const ENOTCONN: i32 = -107;
 pub const ETIMEDOUT: i32 = -110;
+pub const ECONNREFUSED: i32 = -111;
+
+// ---- flags and numbers ----
+
+pub const AT_FDCWD: u32 = -100i32 as u32;
+pub const AT_SYMLINK_NOFOLLOW: u32 = 0x100;
+pub const AT_REMOVEDIR: u32 = 0x200;
+pub const AT_EMPTY_PATH: u32 = 0x1000;
+pub const O_RDONLY: u32 = 0;
+pub const O_WRONLY: u32 = 1;
+pub const O_RDWR: u32 = 2;
+pub const O_CREAT: u32 = 0o100;
+pub const O_EXCL: u32 = 0o200;
+pub const O_NOCTTY: u32 = 0o400;
+pub const O_TRUNC: u32 = 0o1000;
+pub const O_APPEND: u32 = 0o2000;
+pub const O_NONBLOCK: u32 = 0o4000;
+pub const O_DIRECTORY: u32 = 0o200000;
+pub const O_NOFOLLOW: u32 = 0o400000;
+pub const O_CLOEXEC: u32 = 0o2000000;
+pub const O_PATH: u32 = 0o10000000;
+pub const S_IFIFO: u32 = 0o010000;
+pub const S_IFCHR: u32 = 0o020000;
+pub const F_DUPFD: u32 = 0;
+pub const F_GETFD: u32 = 1;
+pub const F_SETFD: u32 = 2;
+pub const F_GETFL: u32 = 3;
+pub const F_SETFL: u32 = 4;
+pub const F_GETLK: u32 = 5;
+pub const F_SETLK: u32 = 6;
+pub const F_SETLK64: u32 = 13;
+pub const F_OFD_SETLK: u32 = 37;
+pub const F_DUPFD_CLOEXEC: u32 = 1030;
+pub const F_SETPIPE_SZ: u32 = 1031;
+pub const F_GETPIPE_SZ: u32 = 1032;
+pub const F_RDLCK: i16 = 0;
+pub const F_WRLCK: i16 = 1;
+pub const F_UNLCK: i16 = 2;
+pub const POLLIN: u16 = 1;
+pub const POLLOUT: u16 = 4;
+pub const POLLHUP: u16 = 0x10;
+pub const POLLNVAL: u16 = 0x20;
+pub const EPOLLIN: u32 = 1;
+pub const EPOLLOUT: u32 = 4;
+pub const EPOLLET: u32 = 1 << 31;
+pub const EPOLLONESHOT: u32 = 1 << 30;
+pub const EPOLL_CTL_ADD: u32 = 1;
+pub const EPOLL_CTL_DEL: u32 = 2;
+pub const EPOLL_CTL_MOD: u32 = 3;
+pub const SIGUSR1: u32 = 10;
+pub const SIGUSR2: u32 = 12;
+pub const SIGCHLD: u32 = 17;
+pub const SIGXFSZ: u32 = 25;
+pub const SIGVTALRM: u32 = 26;
+pub const SIGPROF: u32 = 27;
+pub const WNOHANG: u32 = 1;
+pub const WEXITED: u32 = 4;
+pub const WNOWAIT: u32 = 0x0100_0000;
+pub const P_ALL: u32 = 0;
+pub const P_PID: u32 = 1;
+pub const P_PGID: u32 = 2;
+pub const P_PIDFD: u32 = 3;
+
+// ---- syscalls as another task ----
+
+/// Raw syscall as task `tid` with its own memory.
+pub fn csc_outcome(k: &Kernel, tid: Tid, mem: &mut VecMemory, n: u32, args: &[u32]) -> SyscallOutcome {
+    let mut a = [0u32; 6];
+    a[..args.len()].copy_from_slice(args);
+    k.syscall(tid, n, a, mem)
+}
+/// Raw syscall as task `tid`, returning the value (panics on other outcomes).
+pub fn csc(k: &Kernel, tid: Tid, mem: &mut VecMemory, n: u32, args: &[u32]) -> i32 {
+    ret(csc_outcome(k, tid, mem, n, args))
+}
+/// `clone(SIGCHLD)` by `parent` (with memory `mem`): (child tid, child memory).
+pub fn fork_of(e: &mut Env, parent: Tid, mem: &mut VecMemory) -> (Tid, VecMemory) {
+    let mut a = [0u32; 6];
+    a[0] = SIGCHLD;
+    assert!(matches!(e.k.syscall(parent, nr::clone, a, mem), SyscallOutcome::Fork { .. }));
+    (e.k.fork(parent, SIGCHLD).unwrap(), mem.clone())
+}
+/// Fork init: (child tid, child memory).
+pub fn fork(e: &mut Env) -> (Tid, VecMemory) {
+    assert!(matches!(e.sc(nr::clone, &[SIGCHLD, 0, 0, 0, 0]), SyscallOutcome::Fork { flags: SIGCHLD }));
+    let child = e.k.fork(1, SIGCHLD).unwrap();
+    (child, e.mem.clone())
+}
+/// Put a NUL-terminated string at `addr` of `mem`, returning `addr`.
+pub fn cstr(mem: &mut VecMemory, addr: u32, s: &str) -> u32 {
+    let mut v = s.as_bytes().to_vec();
+    v.push(0);
+    mem.write(addr, &v).unwrap();
+    addr
+}
+/// Byte reads of a task's memory.
+pub trait Get {
+    fn get(&self, addr: u32, len: usize) -> Vec<u8>;
+}
+impl Get for VecMemory {
+    fn get(&self, addr: u32, len: usize) -> Vec<u8> {
+        let mut b = vec![0; len];
+        self.read(addr, &mut b).unwrap();
+        b
+    }
+}
+pub fn words(e: &Env, addr: u32, n: usize) -> Vec<u32> {
+    (0..n).map(|i| e.u32_at(addr + 4 * i as u32)).collect()
+}
+pub fn put_words(e: &mut Env, addr: u32, w: &[u32]) {
+    e.put(addr, &w.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>());
+}
+
+// ---- files ----
+
+pub fn open(e: &mut Env, path: &str, flags: u32, mode: u32) -> i32 {
+    let p = e.cstr(P1, path);
+    e.call(nr::openat, &[AT_FDCWD, p, flags, mode])
+}
+pub fn mkdir(e: &mut Env, path: &str, mode: u32) -> i32 {
+    let p = e.cstr(P1, path);
+    e.call(nr::mkdirat, &[AT_FDCWD, p, mode])
+}
+pub fn write(e: &mut Env, fd: i32, data: &[u8]) -> i32 {
+    e.put(BUF, data);
+    e.call(nr::write, &[fd as u32, BUF, data.len() as u32])
+}
+pub fn read(e: &mut Env, fd: i32, len: usize) -> Vec<u8> {
+    let n = e.call(nr::read, &[fd as u32, BUF, len as u32]);
+    assert!(n >= 0, "read: {n}");
+    e.get(BUF, n as usize)
+}
+pub fn close(e: &mut Env, fd: i32) {
+    assert_eq!(e.call(nr::close, &[fd as u32]), 0);
+}
+/// fstatat64 → (mode, nlink, uid, size, blocks, ino)
+pub fn stat(e: &mut Env, path: &str, flags: u32) -> Result<(u32, u32, u32, i64, i64, u64), i32> {
+    let p = e.cstr(P1, path);
+    let r = e.call(nr::fstatat64, &[AT_FDCWD, p, BUF, flags]);
+    if r < 0 {
+        return Err(r);
+    }
+    let b = e.get(BUF, 104);
+    let u32_ = |o: usize| u32::from_le_bytes(b[o..o + 4].try_into().unwrap());
+    let i64_ = |o: usize| i64::from_le_bytes(b[o..o + 8].try_into().unwrap());
+    Ok((u32_(16), u32_(20), u32_(24), i64_(48), i64_(64), u64::from_le_bytes(b[8..16].try_into().unwrap())))
+}
+pub fn become_user(e: &mut Env, uid: u32) {
+    assert_eq!(e.call(nr::setgid, &[uid]), 0);
+    assert_eq!(e.call(nr::setuid, &[uid]), 0);
+}
+/// pipe2(flags) → (read end, write end).
+pub fn pipe(e: &mut Env, flags: u32) -> (u32, u32) {
+    assert_eq!(e.call(nr::pipe2, &[FDS, flags]), 0);
+    (e.u32_at(FDS), e.u32_at(FDS + 4))
+}
+pub fn eventfd(e: &mut Env, init: u32, flags: u32) -> u32 {
+    let fd = e.call(nr::eventfd2, &[init, flags]);
+    assert!(fd >= 0, "eventfd2: {fd}");
+    fd as u32
+}
+pub fn write_u64(e: &mut Env, fd: u32, v: u64) -> i32 {
+    e.put(0x3100, &v.to_le_bytes());
+    e.call(nr::write, &[fd, 0x3100, 8])
+}
+pub fn read_u64(e: &mut Env, fd: u32) -> Result<u64, i32> {
+    let r = e.call(nr::read, &[fd, 0x3100, 8]);
+    if r < 0 {
+        return Err(r);
+    }
+    assert_eq!(r, 8);
+    Ok(u64::from_le_bytes(e.get(0x3100, 8).try_into().unwrap()))
+}
+
+// ---- poll and epoll ----
+
+/// Write pollfds at 0x4000; returns the address.
+pub fn pollfds(e: &mut Env, fds: &[(i32, u16)]) -> u32 {
+    for (i, (fd, ev)) in fds.iter().enumerate() {
+        let a = 0x4000 + i as u32 * 8;
+        e.put(a, &fd.to_le_bytes());
+        e.put(a + 4, &ev.to_le_bytes());
+        e.put(a + 6, &0xffffu16.to_le_bytes());
+    }
+    0x4000
+}
+pub fn revents(e: &Env, i: u32) -> u16 {
+    u16::from_le_bytes(e.get(0x4000 + i * 8 + 6, 2).try_into().unwrap())
+}
+pub fn epoll_ctl(e: &mut Env, ep: u32, op: u32, fd: u32, events: u32, data: u64) -> i32 {
+    e.put(0x5000, &events.to_le_bytes());
+    e.put(0x5004, &[0xaa; 4]);
+    e.put(0x5008, &data.to_le_bytes());
+    e.call(nr::epoll_ctl, &[ep, op, fd, 0x5000])
+}
+/// epoll_pwait with `timeout_ms`; returns (count, [(events, data)]).
+pub fn epoll_wait(e: &mut Env, ep: u32, max: u32, timeout_ms: i32) -> (i32, Vec<(u32, u64)>) {
+    let n = e.call(nr::epoll_pwait, &[ep, 0x6000, max, timeout_ms as u32, 0, 8]);
+    let evs = (0..n.max(0) as u32)
+        .map(|i| {
+            (
+                e.u32_at(0x6000 + i * 16),
+                u64::from_le_bytes(e.get(0x6000 + i * 16 + 8, 8).try_into().unwrap()),
+            )
+        })
+        .collect();
+    (n, evs)
+}
+
+// ---- time ----
+
+/// `struct timespec` (64-bit) at `addr`.
+pub fn ts(e: &mut Env, addr: u32, sec: i64, nsec: i64) -> u32 {
+    let mut b = sec.to_le_bytes().to_vec();
+    b.extend_from_slice(&nsec.to_le_bytes());
+    e.put(addr, &b);
+    addr
+}
+/// `struct timespec` of `ns` nanoseconds at `addr`.
+pub fn timespec(e: &mut Env, addr: u32, ns: u64) -> u32 {
+    e.put(addr, &((ns / 1_000_000_000) as i64).to_le_bytes());
+    e.put(addr + 8, &((ns % 1_000_000_000) as i64).to_le_bytes());
+    addr
+}
+pub fn timespec_at(e: &Env, addr: u32) -> u64 {
+    let s = i64::from_le_bytes(e.get(addr, 8).try_into().unwrap());
+    let ns = i64::from_le_bytes(e.get(addr + 8, 8).try_into().unwrap());
+    s as u64 * 1_000_000_000 + ns as u64
+}
+/// `struct itimerspec` at `addr`.
+pub fn itimerspec(e: &mut Env, addr: u32, interval_ns: u64, value_ns: u64) -> u32 {
+    timespec(e, addr, interval_ns);
+    timespec(e, addr + 16, value_ns);
+    addr
+}
+/// `struct itimerspec` bytes.
+pub fn itimerspec_bytes(interval_ns: u64, value_ns: u64) -> Vec<u8> {
+    let ts = |ns: u64| [((ns / 1_000_000_000) as i64).to_le_bytes(), ((ns % 1_000_000_000) as i64).to_le_bytes()].concat();
+    [ts(interval_ns), ts(value_ns)].concat()
+}
+/// `struct itimerval` with 32-bit timevals: interval then value.
+pub fn itimerval(e: &mut Env, addr: u32, interval_us: u32, value_us: u32) -> u32 {
+    let mut b = Vec::new();
+    for us in [interval_us, value_us] {
+        b.extend_from_slice(&(us / 1_000_000).to_le_bytes());
+        b.extend_from_slice(&(us % 1_000_000).to_le_bytes());
+    }
+    e.put(addr, &b);
+    addr
+}
+pub fn timeval_us(e: &Env, addr: u32) -> u64 {
+    u64::from(e.u32_at(addr)) * 1_000_000 + u64::from(e.u32_at(addr + 4))
+}
+
+// ---- signals ----
+
+pub fn bit(sig: u32) -> u64 {
+    1 << (sig - 1)
+}
+/// rt_sigaction(sig, {handler, flags, mask}) for init.
+pub fn sigaction(e: &mut Env, sig: u32, handler: u32, flags: u32, mask: u64) -> i32 {
+    let mut act = handler.to_le_bytes().to_vec();
+    act.extend_from_slice(&flags.to_le_bytes());
+    act.extend_from_slice(&mask.to_le_bytes());
+    e.put(0x5000, &act);
+    e.call(nr::rt_sigaction, &[sig, 0x5000, 0, 8])
+}
+/// rt_sigaction(sig, {handler}) for task `tid`.
+pub fn sigaction_as(k: &Kernel, tid: Tid, mem: &mut VecMemory, sig: u32, handler: u32) -> i32 {
+    let mut act = handler.to_le_bytes().to_vec();
+    act.extend_from_slice(&0u32.to_le_bytes());
+    act.extend_from_slice(&0u64.to_le_bytes());
+    mem.write(ARG, &act).unwrap();
+    csc(k, tid, mem, nr::rt_sigaction, &[sig, ARG, 0, 8])
+}
+/// Give init a SIGUSR1 handler (init only receives handled signals).
+pub fn handle_sigusr1(e: &mut Env) {
+    e.put(0x4c00, &[5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(e.call(nr::rt_sigaction, &[SIGUSR1, 0x4c00, 0, 8]), 0);
+}
+/// rt_sigpending of task `tid`.
+pub fn pending(k: &Kernel, tid: Tid, mem: &mut VecMemory) -> u64 {
+    assert_eq!(csc(k, tid, mem, nr::rt_sigpending, &[ARG, 8]), 0);
+    let mut b = [0u8; 8];
+    mem.read(ARG, &mut b).unwrap();
+    u64::from_le_bytes(b)
+}
+/// A signal set at `ARG + 128` of `mem`; returns its address.
+pub fn signalfd_mask(mem: &mut VecMemory, sigs: &[u32]) -> u32 {
+    let m: u64 = sigs.iter().map(|&s| bit(s)).sum();
+    mem.write(ARG + 128, &m.to_le_bytes()).unwrap();
+    ARG + 128
+}

@@ -284,11 +284,13 @@ fn check_no_unsafe(file: &syn::File) -> Result<(), String> {
     Ok(())
 }
 
-/// Formats with the toolchain's rustfmt when there is one (the committed file is rustfmt-clean).
+/// Formats with the toolchain's rustfmt and the repository's rustfmt.toml when there is one (the
+/// committed file is rustfmt-clean).
 fn rustfmt(text: &str) -> Option<String> {
     use std::io::Write;
     let mut child = Command::new("rustfmt")
-        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
+        .args(["--edition", "2021", "--emit", "stdout", "--quiet", "--config-path"])
+        .arg(repo_root().join("rustfmt.toml"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

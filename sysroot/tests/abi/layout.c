@@ -1,5 +1,5 @@
 /*
- * ABI layout check (GUIDE habit 7): sizes and offsets of the structs the guest and the kernel
+ * ABI layout check: sizes and offsets of the structs the guest and the kernel
  * exchange, as musl's headers for wasm32 lay them out, against the kernel's generated Rust view
  * (kernel/src/abi/uapi.rs).
  *

@@ -1,4 +1,5 @@
-//! futex_time64 through the raw entry, with real blocking across threads.
+//! Tests of the syscall family in `kernel/src/syscall/futex.rs`: futex WAIT/WAKE/REQUEUE/BITSET
+//! with timeouts and wake-ups across threads, and the robust list.
 mod common;
 use common::*;
 use std::sync::Arc;
@@ -7,21 +8,14 @@ use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::*;
 
 const WAIT: u32 = 0;
-const WAKE: u32 = 1;
-const REQUEUE: u32 = 3;
-const CMP_REQUEUE: u32 = 4;
-const WAIT_BITSET: u32 = 9;
-const WAKE_BITSET: u32 = 10;
-const PRIVATE: u32 = 128;
-const CLOCK_RT: u32 = 256;
 const F: u32 = 0x2000;
-
-fn ts(e: &mut Env, addr: u32, sec: i64, nsec: i64) -> u32 {
-    let mut b = sec.to_le_bytes().to_vec();
-    b.extend_from_slice(&nsec.to_le_bytes());
-    e.put(addr, &b);
-    addr
-}
+const PRIVATE: u32 = 128;
+const WAKE_BITSET: u32 = 10;
+const WAIT_BITSET: u32 = 9;
+const CLOCK_RT: u32 = 256;
+const WAKE: u32 = 1;
+const CMP_REQUEUE: u32 = 4;
+const REQUEUE: u32 = 3;
 
 #[test]
 fn wait_value_mismatch_timeout_and_errors() {
@@ -96,4 +90,25 @@ fn requeue_moves_waiters() {
     assert_eq!(e.call(nr::futex_time64, &[F, WAIT, 0, 0, 0, 0]), 0);
     h.join().unwrap();
     assert_eq!(e.call(nr::futex_time64, &[F, REQUEUE, 0, (-1i32) as u32, F + 4, 0]), EINVAL);
+}
+
+#[test]
+fn robust_list() {
+    let mut e = Env::new();
+    assert_eq!(e.call(nr::set_robust_list, &[0x3000, 24]), EINVAL);
+    assert_eq!(e.call(nr::set_robust_list, &[0x3000, 12]), 0);
+    assert_eq!(e.call(nr::get_robust_list, &[0, DATA, DATA + 4]), 0);
+    assert_eq!(words(&e, DATA, 2), vec![0x3000, 12]);
+    assert_eq!(e.call(nr::get_robust_list, &[1, DATA, DATA + 4]), 0);
+    assert_eq!(e.call(nr::get_robust_list, &[4242, DATA, DATA + 4]), ESRCH);
+    assert_eq!(e.call(nr::get_robust_list, &[0, 0x10, DATA + 4]), EFAULT);
+    // Not inherited by fork; another user's list needs root.
+    let (child, mut cm) = fork(&mut e);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::get_robust_list, &[0, DATA, DATA + 4]), 0);
+    let mut v = [0u8; 8];
+    cm.read(DATA, &mut v).unwrap();
+    assert_eq!(v, [0; 8]);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::setuid, &[1000]), 0);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::get_robust_list, &[1, DATA, DATA + 4]), EPERM);
+    assert_eq!(e.call(nr::get_robust_list, &[child as u32, DATA, DATA + 4]), 0);
 }

@@ -1,28 +1,131 @@
-//! Process, identity, credential, wait and scheduling syscalls through the
-//! raw entry.
+//! Tests of the syscall family in `kernel/src/syscall/process.rs`: tasks and processes: ids,
+//! fork/clone, wait and reparenting, groups and sessions, credentials, umask and rlimits, execve,
+//! rusage/times.
 mod common;
 use common::*;
 use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::*;
+use std::time::Duration;
 
-const SIGCHLD: u32 = 17;
-const WEXITED: u32 = 4;
-const WNOHANG: u32 = 1;
-const WNOWAIT: u32 = 0x0100_0000;
-const P_ALL: u32 = 0;
-const P_PID: u32 = 1;
-const P_PGID: u32 = 2;
-
-fn fork(e: &mut Env) -> (Tid, VecMemory) {
-    assert!(matches!(e.sc(nr::clone, &[SIGCHLD, 0, 0, 0, 0]), SyscallOutcome::Fork { flags: SIGCHLD }));
-    let child = e.k.fork(1, SIGCHLD).unwrap();
-    (child, e.mem.clone())
+fn create(e: &mut Env, path: &str, data: &[u8], mode: u32) {
+    e.cstr(0x6000, path);
+    let fd = e.call(nr::openat, &[(-100i32) as u32, 0x6000, 0o1101, mode]);
+    assert!(fd >= 0, "create {path}: {fd}");
+    e.put(0x7000, data);
+    assert_eq!(e.call(nr::write, &[fd as u32, 0x7000, data.len() as u32]), data.len() as i32);
+    assert_eq!(e.call(nr::close, &[fd as u32]), 0);
 }
 
-fn csc(e: &Env, tid: Tid, mem: &mut VecMemory, n: u32, args: &[u32]) -> SyscallOutcome {
-    let mut a = [0u32; 6];
-    a[..args.len()].copy_from_slice(args);
-    e.k.syscall(tid, n, a, mem)
+#[test]
+fn exit_ends_single_thread_process() {
+    let mut e = Env::new();
+    assert!(matches!(e.sc(nr::exit, &[0x102]), SyscallOutcome::Exit));
+    assert_eq!(&*e.host.exited.lock().unwrap(), &[(1, ExitStatus::Exited(2))]);
+}
+
+#[test]
+fn execve_wasm_and_scripts() {
+    let mut e = Env::new();
+    create(&mut e, "/prog", b"\0asm\x01\0\0\0", 0o755);
+    create(&mut e, "/script", b"#!/prog -x\necho hi\n", 0o755);
+    create(&mut e, "/loop", b"#!/loop\n", 0o755);
+    create(&mut e, "/text", b"hello", 0o755);
+    create(&mut e, "/noexec", b"\0asm", 0o644);
+    // argv = ["script", "a"], envp = ["K=V"]
+    e.cstr(0x6100, "script");
+    e.cstr(0x6110, "a");
+    e.cstr(0x6120, "K=V");
+    e.put(0x6200, &[0x10, 0x61, 0, 0, 0x10, 0x61, 0, 0, 0, 0, 0, 0].iter().enumerate().map(|(i, b)| if i == 0 { 0x00 } else { *b }).collect::<Vec<u8>>());
+    let argv = [0x6100u32, 0x6110, 0].iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    e.put(0x6200, &argv);
+    let envp = [0x6120u32, 0].iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    e.put(0x6300, &envp);
+    // Close-on-exec descriptors go away at exec.
+    assert_eq!(e.call(nr::dup3, &[1, 9, 0o2000000]), 9);
+    e.cstr(0x6000, "/script");
+    match e.sc(nr::execve, &[0x6000, 0x6200, 0x6300]) {
+        SyscallOutcome::Exec(img) => {
+            assert_eq!(img.path, "/prog");
+            assert_eq!(img.argv, vec![b"/prog".to_vec(), b"-x".to_vec(), b"/script".to_vec(), b"a".to_vec()]);
+            assert_eq!(img.envp, vec![b"K=V".to_vec()]);
+            assert!(img.module.starts_with(b"\0asm"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(e.call(nr::close, &[9]), EBADF);
+    e.cstr(0x6000, "/loop");
+    assert_eq!(e.call(nr::execve, &[0x6000, 0x6200, 0x6300]), -40, "ELOOP");
+    e.cstr(0x6000, "/text");
+    assert_eq!(e.call(nr::execve, &[0x6000, 0x6200, 0x6300]), ENOEXEC);
+    e.cstr(0x6000, "/noexec");
+    assert_eq!(e.call(nr::execve, &[0x6000, 0x6200, 0x6300]), EACCES);
+    e.cstr(0x6000, "/");
+    assert_eq!(e.call(nr::execve, &[0x6000, 0x6200, 0x6300]), EACCES);
+    e.cstr(0x6000, "prog");
+    assert!(matches!(e.sc(nr::execveat, &[(-100i32) as u32, 0x6000, 0x6200, 0x6300, 0]), SyscallOutcome::Exec(_)));
+    let img = e.k.resolve_exec(1, "/script", vec![b"s".to_vec()], vec![]).unwrap();
+    assert_eq!(img.argv[0], b"/prog");
+}
+
+#[test]
+fn orphans_are_reparented_to_the_nearest_subreaper() {
+    let mut e = Env::new();
+    let k = e.k.clone();
+    const PR_SET_CHILD_SUBREAPER: u32 = 36;
+    const PR_GET_CHILD_SUBREAPER: u32 = 37;
+    let (a, mut am) = fork(&mut e);
+    assert_eq!(csc(&k, a, &mut am, nr::prctl, &[PR_GET_CHILD_SUBREAPER, ARG, 0, 0, 0]), 0);
+    assert_eq!(u32::from_le_bytes(am.get(ARG, 4).try_into().unwrap()), 0);
+    assert_eq!(csc(&k, a, &mut am, nr::prctl, &[PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0]), 0);
+    assert_eq!(csc(&k, a, &mut am, nr::prctl, &[PR_GET_CHILD_SUBREAPER, ARG, 0, 0, 0]), 0);
+    assert_eq!(u32::from_le_bytes(am.get(ARG, 4).try_into().unwrap()), 1);
+    assert_eq!(csc(&k, a, &mut am, nr::prctl, &[PR_GET_CHILD_SUBREAPER, 0xffff_fff0, 0, 0, 0]), EFAULT);
+    let (b, mut bm) = fork_of(&mut e, a, &mut am);
+    let (c, mut cm) = fork_of(&mut e, b, &mut bm);
+    let (z, mut zm) = fork_of(&mut e, b, &mut bm);
+    assert_eq!(csc(&k, b, &mut bm, nr::prctl, &[PR_GET_CHILD_SUBREAPER, ARG, 0, 0, 0]), 0);
+    assert_eq!(u32::from_le_bytes(bm.get(ARG, 4).try_into().unwrap()), 0, "not inherited");
+    // z dies first (a zombie of b), then b: both orphans go to a, not init.
+    assert!(matches!(k.syscall(z, nr::exit_group, [9, 0, 0, 0, 0, 0], &mut zm), SyscallOutcome::Exit));
+    assert!(matches!(k.syscall(b, nr::exit_group, [0, 0, 0, 0, 0, 0], &mut bm), SyscallOutcome::Exit));
+    assert_eq!(csc(&k, c, &mut cm, nr::getppid, &[]), a);
+    assert_eq!(csc(&k, a, &mut am, nr::waitid, &[P_PID, b as u32, BUF, WEXITED, 0]), 0);
+    assert_eq!(csc(&k, a, &mut am, nr::waitid, &[P_PID, z as u32, BUF, WEXITED, 0]), 0, "adopted zombie reaped");
+    assert_eq!(u32::from_le_bytes(am.get(BUF + 20, 4).try_into().unwrap()), 9);
+    // With the subreaper gone, orphans go to init.
+    assert!(matches!(k.syscall(a, nr::exit_group, [0, 0, 0, 0, 0, 0], &mut am), SyscallOutcome::Exit));
+    assert_eq!(csc(&k, c, &mut cm, nr::getppid, &[]), 1);
+}
+
+#[test]
+fn rusage_and_times_from_cpu_accounting() {
+    let mut e = Env::new();
+    std::thread::sleep(Duration::from_millis(60)); // "running guest code"
+    assert_eq!(e.call(nr::getrusage, &[0, BUF]), 0);
+    let utime = timeval_us(&e, BUF);
+    assert!(utime >= 50_000, "utime {utime}");
+    assert_eq!(e.u32_at(BUF + 16), 1024, "ru_maxrss in KiB: the 1 MiB memory");
+    assert_eq!(e.call(nr::getrusage, &[42, BUF]), EINVAL);
+    assert!(e.call(nr::times, &[BUF]) >= 0);
+    assert!(e.u32_at(BUF) >= 5, "tms_utime ticks");
+    // clock_gettime(CLOCK_PROCESS_CPUTIME_ID) follows the same accounting.
+    assert_eq!(e.call(nr::clock_gettime64, &[2, BUF]), 0);
+    let cpu_ns = u64::from_le_bytes(e.get(BUF, 8).try_into().unwrap()) * 1_000_000_000 + u64::from(e.u32_at(BUF + 8));
+    assert!((50_000_000..10_000_000_000).contains(&cpu_ns), "{cpu_ns}");
+    // Children: counted once waited for.
+    let (child, mut cm) = fork(&mut e);
+    let k = e.k.clone();
+    assert_eq!(e.call(nr::getrusage, &[(-1i32) as u32, BUF]), 0);
+    assert_eq!(timeval_us(&e, BUF), 0);
+    assert_eq!(csc(&k, child, &mut cm, nr::getpid, &[]), child);
+    std::thread::sleep(Duration::from_millis(60));
+    assert!(matches!(k.syscall(child, nr::exit_group, [0; 6], &mut cm), SyscallOutcome::Exit));
+    assert_eq!(e.call(nr::waitid, &[P_PID, child as u32, BUF, WEXITED, 0]), 0);
+    assert_eq!(e.call(nr::getrusage, &[(-1i32) as u32, BUF]), 0);
+    assert!(timeval_us(&e, BUF) >= 50_000, "children utime");
+    assert_eq!(e.u32_at(BUF + 16), 1024, "children maxrss");
+    e.call(nr::times, &[BUF]);
+    assert!(e.u32_at(BUF + 8) >= 5, "tms_cutime");
 }
 
 #[test]
@@ -47,15 +150,15 @@ fn fork_wait_and_reparent() {
     let mut e = Env::new();
     let (child, mut cmem) = fork(&mut e);
     assert!(child > 1);
-    assert_eq!(ret(csc(&e, child, &mut cmem, nr::getppid, &[])), 1);
-    assert_eq!(ret(csc(&e, child, &mut cmem, nr::getpid, &[])), child);
-    assert_eq!(ret(csc(&e, child, &mut cmem, nr::getpgid, &[0])), 1);
+    assert_eq!(ret(csc_outcome(&e.k, child, &mut cmem, nr::getppid, &[])), 1);
+    assert_eq!(ret(csc_outcome(&e.k, child, &mut cmem, nr::getpid, &[])), child);
+    assert_eq!(ret(csc_outcome(&e.k, child, &mut cmem, nr::getpgid, &[0])), 1);
     // Nothing ready yet: WNOHANG returns 0 with a zeroed siginfo.
     e.put(SCRATCH, &[0xff; 128]);
     assert_eq!(e.call(nr::waitid, &[P_ALL, 0, SCRATCH, WEXITED | WNOHANG, 0]), 0);
     assert_eq!(e.u32_at(SCRATCH), 0);
     assert_eq!(e.u32_at(SCRATCH + 12), 0);
-    assert!(matches!(csc(&e, child, &mut cmem, nr::exit_group, &[7]), SyscallOutcome::Exit));
+    assert!(matches!(csc_outcome(&e.k, child, &mut cmem, nr::exit_group, &[7]), SyscallOutcome::Exit));
     // WNOWAIT peeks, then the real wait reaps.
     assert_eq!(e.call(nr::waitid, &[P_PID, child as u32, SCRATCH, WEXITED | WNOWAIT, 0]), 0);
     assert_eq!(e.u32_at(SCRATCH), SIGCHLD);
@@ -71,7 +174,6 @@ fn fork_wait_and_reparent() {
     // SIGCHLD's default action is to ignore: nothing stays pending.
     assert!(!e.k.signal_pending(1));
 }
-const P_PIDFD: u32 = 3;
 
 #[test]
 fn wait_blocks_until_child_exits() {
@@ -94,10 +196,10 @@ fn grandchildren_are_reparented_to_init() {
     let (child, mut cmem) = fork(&mut e);
     let grandchild = e.k.fork(child, SIGCHLD).unwrap();
     let mut gmem = cmem.clone();
-    assert_eq!(ret(csc(&e, grandchild, &mut gmem, nr::getppid, &[])), child);
-    assert!(matches!(csc(&e, child, &mut cmem, nr::exit_group, &[0]), SyscallOutcome::Exit));
-    assert_eq!(ret(csc(&e, grandchild, &mut gmem, nr::getppid, &[])), 1);
-    assert!(matches!(csc(&e, grandchild, &mut gmem, nr::exit_group, &[1]), SyscallOutcome::Exit));
+    assert_eq!(ret(csc_outcome(&e.k, grandchild, &mut gmem, nr::getppid, &[])), child);
+    assert!(matches!(csc_outcome(&e.k, child, &mut cmem, nr::exit_group, &[0]), SyscallOutcome::Exit));
+    assert_eq!(ret(csc_outcome(&e.k, grandchild, &mut gmem, nr::getppid, &[])), 1);
+    assert!(matches!(csc_outcome(&e.k, grandchild, &mut gmem, nr::exit_group, &[1]), SyscallOutcome::Exit));
     let mut seen = vec![];
     for _ in 0..2 {
         assert_eq!(e.call(nr::waitid, &[P_ALL, 0, SCRATCH, WEXITED, 0]), 0);
@@ -117,7 +219,7 @@ fn clone_flags_and_exit_signal() {
     // A child with exit signal 0 sends nothing.
     let child = e.k.fork(1, 0).unwrap();
     let mut cmem = e.mem.clone();
-    assert!(matches!(csc(&e, child, &mut cmem, nr::exit, &[0]), SyscallOutcome::Exit));
+    assert!(matches!(csc_outcome(&e.k, child, &mut cmem, nr::exit, &[0]), SyscallOutcome::Exit));
     assert!(!e.k.signal_pending(1));
     assert_eq!(e.call(nr::waitid, &[P_PID, child as u32, SCRATCH, WEXITED, 0]), 0);
 }
@@ -128,17 +230,17 @@ fn process_groups_and_sessions() {
     assert_eq!(e.call(nr::setsid, &[]), EPERM, "init leads its group");
     let (child, mut cmem) = fork(&mut e);
     assert_eq!(e.call(nr::setpgid, &[child as u32, 0]), 0);
-    assert_eq!(ret(csc(&e, child, &mut cmem, nr::getpgid, &[0])), child);
+    assert_eq!(ret(csc_outcome(&e.k, child, &mut cmem, nr::getpgid, &[0])), child);
     assert_eq!(e.call(nr::setpgid, &[child as u32, 1]), 0);
     assert_eq!(e.call(nr::setpgid, &[child as u32, 4242]), EPERM);
     assert_eq!(e.call(nr::setpgid, &[child as u32, (-1i32) as u32]), EINVAL);
     assert_eq!(e.call(nr::setpgid, &[999, 0]), ESRCH);
-    assert_eq!(ret(csc(&e, child, &mut cmem, nr::setsid, &[])), child);
-    assert_eq!(ret(csc(&e, child, &mut cmem, nr::getsid, &[0])), child);
+    assert_eq!(ret(csc_outcome(&e.k, child, &mut cmem, nr::setsid, &[])), child);
+    assert_eq!(ret(csc_outcome(&e.k, child, &mut cmem, nr::getsid, &[0])), child);
     assert_eq!(e.call(nr::getsid, &[child as u32]), child);
     assert_eq!(e.call(nr::setpgid, &[child as u32, 0]), EPERM, "other session");
-    assert_eq!(ret(csc(&e, child, &mut cmem, nr::setpgid, &[0, 0])), EPERM, "session leader");
-    assert_eq!(ret(csc(&e, child, &mut cmem, nr::setsid, &[])), EPERM);
+    assert_eq!(ret(csc_outcome(&e.k, child, &mut cmem, nr::setpgid, &[0, 0])), EPERM, "session leader");
+    assert_eq!(ret(csc_outcome(&e.k, child, &mut cmem, nr::setsid, &[])), EPERM);
 }
 
 #[test]
@@ -216,110 +318,6 @@ fn umask_and_rlimits() {
     up.extend_from_slice(&10000u64.to_le_bytes());
     e.put(SCRATCH, &up);
     assert_eq!(e.call(nr::prlimit64, &[0, 7, SCRATCH, 0]), EPERM);
-}
-
-#[test]
-fn uname_hostname_sysinfo() {
-    let mut e = Env::new();
-    assert_eq!(e.call(nr::uname, &[SCRATCH]), 0);
-    assert_eq!(&e.get(SCRATCH, 6), b"Linux\0");
-    assert_eq!(&e.get(SCRATCH + 65, 10), b"wasmlinux\0");
-    assert_eq!(&e.get(SCRATCH + 65 * 4, 7), b"wasm32\0");
-    assert_eq!(e.call(nr::uname, &[0xffff_ff00]), EFAULT);
-    e.put(SCRATCH + 1024, b"box");
-    assert_eq!(e.call(nr::sethostname, &[SCRATCH + 1024, 3]), 0);
-    assert_eq!(e.call(nr::sethostname, &[SCRATCH + 1024, 65]), EINVAL);
-    assert_eq!(e.call(nr::setdomainname, &[SCRATCH + 1024, 2]), 0);
-    assert_eq!(e.call(nr::uname, &[SCRATCH]), 0);
-    assert_eq!(&e.get(SCRATCH + 65, 4), b"box\0");
-    assert_eq!(&e.get(SCRATCH + 65 * 5, 3), b"bo\0");
-    assert_eq!(e.call(nr::setuid, &[5]), 0);
-    assert_eq!(e.call(nr::sethostname, &[SCRATCH + 1024, 3]), EPERM);
-    assert_eq!(e.call(nr::setdomainname, &[SCRATCH + 1024, 3]), EPERM);
-    assert_eq!(e.call(nr::sysinfo, &[SCRATCH]), 0);
-    assert_eq!(e.u32_at(SCRATCH + 52), 1, "mem_unit");
-    assert!(e.u32_at(SCRATCH + 16) > 0);
-    assert_eq!(e.call(nr::sysinfo, &[0xffff_fff0]), EFAULT);
-}
-
-#[test]
-fn getrandom_times_rusage() {
-    let mut e = Env::new();
-    assert_eq!(e.call(nr::getrandom, &[SCRATCH, 64, 0]), 64);
-    assert_ne!(e.get(SCRATCH, 64), vec![0; 64]);
-    assert_eq!(e.call(nr::getrandom, &[SCRATCH, 16, 8]), EINVAL);
-    assert_eq!(e.call(nr::getrandom, &[SCRATCH, 16, 6]), EINVAL);
-    assert_eq!(e.call(nr::getrandom, &[0xffff_fff0, 64, 1]), EFAULT);
-    assert!(e.call(nr::times, &[SCRATCH]) >= 0);
-    assert!(e.call(nr::times, &[0]) >= 0);
-    assert_eq!(e.call(nr::times, &[0xffff_fffc]), EFAULT);
-    assert_eq!(e.call(nr::getrusage, &[0, SCRATCH]), 0);
-    assert_eq!(e.call(nr::getrusage, &[(-1i32) as u32, SCRATCH]), 0);
-    assert_eq!(e.call(nr::getrusage, &[5, SCRATCH]), EINVAL);
-    assert_eq!(e.call(nr::getrusage, &[0, 0xffff_fff0]), EFAULT);
-}
-
-#[test]
-fn personality_prctl_getcpu_membarrier() {
-    let mut e = Env::new();
-    assert_eq!(e.call(nr::personality, &[u32::MAX]), 0);
-    assert_eq!(e.call(nr::personality, &[0x0040_0000]), 0);
-    assert_eq!(e.call(nr::personality, &[u32::MAX]), 0x0040_0000);
-    assert_eq!(e.call(nr::personality, &[1]), EINVAL);
-    e.cstr(SCRATCH, "worker-thread-name-long");
-    assert_eq!(e.call(nr::prctl, &[15, SCRATCH]), 0);
-    assert_eq!(e.call(nr::prctl, &[16, SCRATCH + 100]), 0);
-    assert_eq!(&e.get(SCRATCH + 100, 16), b"worker-thread-n\0");
-    assert_eq!(e.call(nr::prctl, &[16, 0xffff_fff8]), EFAULT);
-    assert_eq!(e.call(nr::prctl, &[3]), 1);
-    assert_eq!(e.call(nr::prctl, &[38, 1, 0, 0, 0]), 0);
-    assert_eq!(e.call(nr::prctl, &[38, 2, 0, 0, 0]), EINVAL);
-    assert_eq!(e.call(nr::prctl, &[9999]), EINVAL);
-    assert_eq!(e.call(nr::getcpu, &[SCRATCH, SCRATCH + 4, 0]), 0);
-    assert_eq!(e.call(nr::getcpu, &[0, 0, 0]), 0);
-    assert_eq!(e.call(nr::getcpu, &[0xffff_fffe, 0, 0]), EFAULT);
-    assert!(e.call(nr::membarrier, &[0, 0, 0]) > 0);
-    assert_eq!(e.call(nr::membarrier, &[1, 0, 0]), 0);
-    assert_eq!(e.call(nr::membarrier, &[1, 1, 0]), EINVAL);
-    assert_eq!(e.call(nr::membarrier, &[3, 0, 0]), EINVAL);
-}
-
-#[test]
-fn scheduling() {
-    let mut e = Env::new();
-    assert_eq!(e.call(nr::sched_yield, &[]), 0);
-    assert_eq!(e.call(nr::sched_getaffinity, &[0, 128, SCRATCH]), 4);
-    assert_eq!(e.u32_at(SCRATCH), 1);
-    assert_eq!(e.call(nr::sched_getaffinity, &[0, 2, SCRATCH]), EINVAL);
-    assert_eq!(e.call(nr::sched_getaffinity, &[77, 128, SCRATCH]), ESRCH);
-    assert_eq!(e.call(nr::sched_getaffinity, &[0, 128, 0xffff_fffe]), EFAULT);
-    assert_eq!(e.call(nr::sched_setaffinity, &[0, 4, SCRATCH]), 0);
-    e.put(SCRATCH, &[2, 0, 0, 0]);
-    assert_eq!(e.call(nr::sched_setaffinity, &[0, 4, SCRATCH]), EINVAL);
-    assert_eq!(e.call(nr::sched_getscheduler, &[0]), 0);
-    assert_eq!(e.call(nr::sched_getscheduler, &[(-1i32) as u32]), EINVAL);
-    assert_eq!(e.call(nr::sched_getparam, &[0, SCRATCH]), 0);
-    assert_eq!(e.call(nr::sched_getparam, &[99, SCRATCH]), ESRCH);
-    e.put(SCRATCH, &[0; 4]);
-    assert_eq!(e.call(nr::sched_setparam, &[0, SCRATCH]), 0);
-    assert_eq!(e.call(nr::sched_setscheduler, &[0, 3, SCRATCH]), 0);
-    e.put(SCRATCH, &[10, 0, 0, 0]);
-    assert_eq!(e.call(nr::sched_setparam, &[0, SCRATCH]), EINVAL);
-    assert_eq!(e.call(nr::sched_setscheduler, &[0, 1, SCRATCH]), EPERM);
-    assert_eq!(e.call(nr::sched_setscheduler, &[0, 42, SCRATCH]), EINVAL);
-    assert_eq!(e.call(nr::sched_get_priority_max, &[1]), 99);
-    assert_eq!(e.call(nr::sched_get_priority_min, &[1]), 1);
-    assert_eq!(e.call(nr::sched_get_priority_max, &[0]), 0);
-    assert_eq!(e.call(nr::sched_get_priority_min, &[7]), EINVAL);
-    assert_eq!(e.call(nr::sched_get_priority_max, &[7]), EINVAL);
-    assert_eq!(e.call(nr::sched_rr_get_interval_time64, &[0, SCRATCH]), 0);
-    assert_eq!(e.call(nr::sched_rr_get_interval_time64, &[0, 0xffff_fff8]), EFAULT);
-    assert_eq!(e.call(nr::getpriority, &[0, 0]), 20);
-    assert_eq!(e.call(nr::getpriority, &[0, 999]), ESRCH);
-    assert_eq!(e.call(nr::getpriority, &[9, 0]), EINVAL);
-    assert_eq!(e.call(nr::setpriority, &[0, 0, 5]), 0);
-    assert_eq!(e.call(nr::setuid, &[3]), 0);
-    assert_eq!(e.call(nr::setpriority, &[0, 0, (-5i32) as u32]), EACCES);
 }
 
 #[test]
