@@ -425,6 +425,17 @@ impl std::error::Error for Errno {}
 
 #[cfg(test)]
 mod tests {
+    /// The workspace keeps overflow checks on for this crate in release builds
+    /// (`[profile.release.package.wasmlinux-kernel]`), which is the profile
+    /// `cargo test --release` uses: the proptest and the unit tests must see a
+    /// wrapped length as a panic, not as a silently wrong value.
+    #[test]
+    #[should_panic(expected = "overflow")]
+    fn overflow_checks_are_on() {
+        let len = std::hint::black_box(u32::MAX);
+        let _ = std::hint::black_box(len + 1);
+    }
+
     use super::*;
 
     #[test]
