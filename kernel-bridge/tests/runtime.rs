@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{program, Mock};
 use wasmlinux_bridge::host::{ConsoleSink, Host};
-use wasmlinux_bridge::runtime::{Runtime, RuntimeConfig, TaskStart};
+use wasmlinux_bridge::runtime::{CacheDir, Runtime, RuntimeConfig, TaskStart};
 use wasmlinux_kernel::{ExecImage, ExitStatus};
 
 struct Env {
@@ -19,7 +19,7 @@ fn env() -> Env {
     let host = Host::new(ConsoleSink::Buffer(Default::default()));
     let mock = Mock::new(host.clone());
     let cfg = RuntimeConfig {
-        cache_dir: Some(None),
+        cache_dir: CacheDir::Off,
         ..Default::default()
     };
     let rt = Runtime::new(mock.clone(), host, cfg).unwrap();
@@ -279,7 +279,7 @@ fn fork_over_the_task_limit_is_eagain() {
     let host = Host::new(ConsoleSink::Buffer(Default::default()));
     let mock = Mock::new(host.clone());
     let cfg = RuntimeConfig {
-        cache_dir: Some(None),
+        cache_dir: CacheDir::Off,
         max_processes: Some(1),
         ..Default::default()
     };
