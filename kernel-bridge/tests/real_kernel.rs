@@ -6,10 +6,14 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// Compile `tests/c/<name>.c`; `None` (test skipped) without a sysroot.
+/// Compile `tests/c/<name>.c`; `None` (test skipped) without a sysroot
+/// (in `$WASMLINUX_BUILD`, else the repo's `build/`).
 fn build(name: &str) -> Option<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let cc = root.join("../build/sysroot/bin/wasmlinux-cc");
+    let build = std::env::var_os("WASMLINUX_BUILD")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("../build"));
+    let cc = build.join("sysroot/bin/wasmlinux-cc");
     if !cc.exists() {
         eprintln!("skipped: {} not built", cc.display());
         return None;
@@ -83,4 +87,42 @@ fn fork_inside_setjmp() {
     let (code, out) = run(&p, &[]);
     assert_eq!(code, 0, "{out}");
     assert!(out.ends_with("parent ok\n"), "{out}");
+}
+
+/// Fork bombs under a task limit (`WASMLINUX_MAX_PROCS`): admission is
+/// atomic with creating the child, so exactly the limit is reached, every
+/// failed fork is EAGAIN in the guest, everything is reaped and the host
+/// exits normally (no panic, no abort).
+#[test]
+fn fork_bomb_under_a_task_limit_is_eagain() {
+    let Some(p) = build("fork_bomb") else { return };
+    for (mode, first) in [
+        ("flat", "flat: 16 processes, 1 failed forks, EAGAIN 1"),
+        ("tree", "tree: 16 processes, 16 failed forks, EAGAIN 16"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_wasmlinux"))
+            .env("WASMLINUX_CACHE_DIR", "off")
+            .env("WASMLINUX_MAX_PROCS", "16")
+            .env_remove("WASMLINUX_LOG")
+            .args(["run", p.to_str().unwrap(), mode])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_eq!(out.status.code(), Some(0), "{mode}: {stdout}{stderr}");
+        let mut lines = stdout.lines();
+        assert_eq!(lines.next(), Some(first), "{mode}: {stdout}");
+        let reaped = lines.next().unwrap_or_default();
+        let n: Vec<&str> = reaped.split(' ').collect();
+        assert!(
+            n.len() == 4 && n[0] == "reaped" && n[1] == n[3] && n[1] != "0",
+            "{mode}: {stdout}"
+        );
+        // One warning for the refusals; nothing went wrong in the host.
+        assert_eq!(stderr.matches("fork: EAGAIN at 16 live tasks").count(), 1, "{stderr}");
+        assert!(!stderr.contains("panicked") && !stderr.contains("internal error"), "{stderr}");
+    }
 }

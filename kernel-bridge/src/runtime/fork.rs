@@ -12,7 +12,7 @@ use wasmlinux_kernel::{ExitStatus, Tid};
 use wasmtime::{AsContextMut, Memory, Store, StoreContextMut, TypedFunc};
 
 use super::proc::{Exports, ForkState, Proc};
-use super::{Runtime, TaskEnd, TaskFailure, TaskStart, EAGAIN, EFAULT, ENOMEM, ENOSYS, SIGKILL};
+use super::{Runtime, TaskEnd, TaskFailure, TaskStart, EAGAIN, EFAULT, ENOMEM, ENOSYS};
 use crate::guest_memory::WasmMemory;
 
 const CLONE_THREAD: u32 = 0x0001_0000;
@@ -117,21 +117,49 @@ impl Runtime {
         Ok(())
     }
 
-    /// The host half of fork: the child's instance (a copy of the parent)
-    /// and its thread come first, then `Kernel::fork`. Running out of host
-    /// resources (the task limit, mappings, memory, threads) thus fails the
-    /// guest's fork with EAGAIN/ENOMEM and the kernel never sees a child.
+    /// The host half of fork: everything the child needs from the host
+    /// comes first, then `Kernel::fork`, so that running out of host
+    /// resources fails the guest's fork with EAGAIN/ENOMEM, the parent goes
+    /// on and the kernel never sees a child:
+    /// 1. a task slot (admission: task limit, mapping budget), reserved
+    ///    atomically with the check and released if a later step fails;
+    /// 2. the child's host thread, which sets up its per-thread state
+    ///    (wasmtime's signal stack: it panics when mappings run out) and
+    ///    reports back — meanwhile
+    /// 3. the child's instance, a copy of the parent, is built here;
+    /// 4. `Kernel::fork`; the child's tid and instance go to the thread.
     fn fork_child(
         self: &Arc<Self>,
         tid: Tid,
         store: &mut Store<Proc>,
         flags: u32,
     ) -> Result<Tid, i32> {
-        if let Err(msg) = self.admission.admit() {
+        let slot = self.admission.reserve().map_err(|msg| {
             self.admission.warn(&msg);
+            EAGAIN
+        })?;
+        let (ready_tx, ready_rx) = mpsc::sync_channel::<Result<(), String>>(1);
+        let (to_child, from_parent) = mpsc::sync_channel::<(Tid, Box<ForkedChild>)>(1);
+        let rt = self.clone();
+        let thread = self.start_thread(format!("task-fork-{tid}"), slot, move || {
+            let ready = super::panics::contain(wasmtime::Engine::tls_eager_initialize);
+            let ok = ready.is_ok();
+            let _ = ready_tx.send(ready);
+            match from_parent.recv() {
+                Ok((child_tid, child)) if ok => rt.run_task(child_tid, TaskStart::Fork(child)),
+                // Set-up or Kernel::fork failed: no task.
+                _ => TaskEnd::Exited(None),
+            }
+        });
+        if let Err(e) = thread {
+            self.admission.warn(&format!(
+                "fork: EAGAIN: cannot start a host thread: {e} \
+                 (limits: ulimit -u, kernel.threads-max, vm.max_map_count)"
+            ));
             return Err(EAGAIN);
         }
         let t0 = std::time::Instant::now();
+        // From here on, an early return drops `to_child`: the thread ends.
         let child = match self.fork_instance(store) {
             Ok(c) => c,
             Err(e) => {
@@ -141,33 +169,28 @@ impl Runtime {
             }
         };
         tracing::debug!("fork {tid}: child instance in {:?}", t0.elapsed());
-        let (tx, rx) = mpsc::sync_channel::<Tid>(1);
-        let rt = self.clone();
-        let thread = self.start_thread(format!("task-fork-{tid}"), move || match rx.recv() {
-            Ok(child_tid) => rt.run_task(child_tid, TaskStart::Fork(child)),
-            // Kernel::fork failed: no task.
-            Err(_) => TaskEnd::Exited(None),
-        });
-        if let Err(e) = thread {
-            self.admission.warn(&format!(
-                "fork: EAGAIN: cannot start a host thread: {e} \
-                 (limits: ulimit -u, kernel.threads-max, vm.max_map_count)"
-            ));
-            return Err(EAGAIN);
+        match ready_rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(msg)) => {
+                self.admission.warn(&format!(
+                    "fork: EAGAIN: cannot set up a host thread: {} (limits: vm.max_map_count)",
+                    super::one_line(&msg)
+                ));
+                return Err(EAGAIN);
+            }
+            Err(_) => {
+                self.admission
+                    .warn("fork: EAGAIN: the new host thread ended before it was ready");
+                return Err(EAGAIN);
+            }
         }
-        let child = self.kernel.fork(tid, flags)?;
+        let child_tid = self.kernel.fork(tid, flags)?;
         // The thread only ends early if it panicked; the kernel then has a
         // child that never runs, like a process killed at birth.
-        if tx.send(child).is_err() {
-            self.kernel.abort_task(
-                child,
-                ExitStatus::Signaled {
-                    signo: SIGKILL,
-                    core: false,
-                },
-            );
+        if to_child.send((child_tid, child)).is_err() {
+            self.kernel.abort_task(child_tid, super::KILLED);
         }
-        Ok(child)
+        Ok(child_tid)
     }
 
     /// A new instance of the parent's program holding a copy of its linear

@@ -22,6 +22,7 @@
 mod admission;
 mod fork;
 mod imports;
+mod panics;
 mod proc;
 mod signals;
 
@@ -40,8 +41,9 @@ use crate::cache::{CacheSource, ModuleCache};
 use crate::guest_memory::WasmMemory;
 use crate::host::{lock, Host};
 use crate::sys::Sys;
-use admission::Admission;
+use admission::{Admission, TaskSlot};
 pub use fork::ForkedChild;
+pub use panics::in_contained_code;
 pub use proc::Proc;
 use proc::{Exports, ForkState};
 use signals::trap_signal;
@@ -54,6 +56,16 @@ const SYS_EXIT: u32 = 93;
 const SYS_EXIT_GROUP: u32 = 94;
 const SIGKILL: u8 = 9;
 const SIGSEGV: u8 = 11;
+/// How a process is killed when the host fails it (SIGKILL).
+const KILLED: ExitStatus = ExitStatus::Signaled {
+    signo: SIGKILL,
+    core: false,
+};
+
+/// `msg` on one line (for one-line reports).
+fn one_line(msg: &str) -> String {
+    msg.replace('\n', " ")
+}
 
 // ---------------------------------------------------------------------------
 // Typed unwinds
@@ -184,7 +196,7 @@ pub struct Runtime {
     kernel: Arc<dyn Sys>,
     host: Arc<Host>,
     config: RuntimeConfig,
-    admission: Admission,
+    admission: Arc<Admission>,
 }
 
 /// What a task thread starts with.
@@ -219,6 +231,7 @@ impl Runtime {
             CacheDir::Off => ModuleCache::with_dir(&engine, None),
         };
         let linker = imports::base_linker(&engine)?;
+        panics::install_hook();
         let rt = Arc::new(Runtime {
             engine,
             cache,
@@ -312,36 +325,63 @@ impl Runtime {
         start: TaskStart,
     ) -> std::io::Result<JoinHandle<TaskEnd>> {
         let rt = self.clone();
-        self.start_thread(format!("task-{tid}"), move || rt.run_task(tid, start))
+        let slot = self.admission.reserve_unchecked();
+        self.start_thread(format!("task-{tid}"), slot, move || rt.run_task(tid, start))
     }
 
-    /// A task thread (counted in `live`).
+    /// A task thread, counted live by its `slot` until it ends (or at once,
+    /// if the thread cannot start).
     fn start_thread(
         self: &Arc<Self>,
         name: String,
+        mut slot: TaskSlot,
         body: impl FnOnce() -> TaskEnd + Send + 'static,
     ) -> std::io::Result<JoinHandle<TaskEnd>> {
-        let rt = self.clone();
-        self.admission.task_started();
-        let r = std::thread::Builder::new()
+        let thread_name = name.clone();
+        std::thread::Builder::new()
             .name(name)
             .stack_size(self.config.thread_stack)
             .spawn(move || {
-                let end = body();
-                rt.admission.task_ended();
-                end
-            });
-        if r.is_err() {
-            self.admission.task_ended();
-        }
-        r
+                slot.started();
+                // `run_task` contains the task's own panics; this catches
+                // the rest of the thread's code.
+                panics::contain(body).unwrap_or_else(|msg| {
+                    eprintln!(
+                        "wasmlinux: internal error in thread {thread_name}: {}; please report it at {}",
+                        one_line(&msg),
+                        panics::REPORT_AT
+                    );
+                    TaskEnd::Aborted(KILLED)
+                })
+            })
     }
 
-    /// The body of a task thread: run images until the task ends.
+    /// The body of a task thread: run images until the task ends. A panic
+    /// ends the process with SIGKILL (see [`Runtime::internal_error`]).
     fn run_task(self: &Arc<Self>, tid: Tid, start: TaskStart) -> TaskEnd {
-        let end = self.run_images(tid, start);
+        let end = panics::contain(|| self.run_images(tid, start))
+            .unwrap_or_else(|msg| self.internal_error(tid, &msg));
         self.host.task_ended(tid);
         end
+    }
+
+    /// A bug in the host or the kernel panicked while running `tid`: kill
+    /// its process with SIGKILL through the kernel (its parent's wait sees
+    /// it killed by signal 9; its thread ends and releases its slot) and
+    /// say what to report. Each process has one task, whose tid is its pid.
+    fn internal_error(&self, tid: Tid, msg: &str) -> TaskEnd {
+        eprintln!(
+            "wasmlinux: internal error in pid {tid} (tid {tid}): {}; please report it at {}",
+            one_line(msg),
+            panics::REPORT_AT
+        );
+        if let Err(e) = panics::contain(|| self.kernel.abort_task(tid, KILLED)) {
+            eprintln!(
+                "wasmlinux: internal error while killing pid {tid}: {}",
+                one_line(&e)
+            );
+        }
+        TaskEnd::Aborted(KILLED)
     }
 
     fn run_images(self: &Arc<Self>, tid: Tid, start: TaskStart) -> TaskEnd {
