@@ -291,7 +291,7 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
     let mut rt_config = RuntimeConfig::default();
     rt_config.preempt &= !args.no_preempt;
     if cache_exposed_by.is_some() {
-        rt_config.cache_dir = Some(None);
+        rt_config.cache_dir = crate::runtime::CacheDir::Off;
     }
     let rt = Runtime::new(kernel.clone(), host.clone(), rt_config)
         .map_err(|e| Fail(format!("wasmtime: {e:#}"), 1))?;

@@ -94,11 +94,15 @@ pub fn restore() {
     }
 }
 
-/// Restore the terminal before the default panic message is printed.
+/// Restore the terminal before the default panic message is printed —
+/// unless the panic is contained to one task (the guest goes on; see
+/// `runtime::in_contained_code`).
 pub fn install_panic_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
+        if !crate::runtime::in_contained_code() {
+            restore();
+        }
         default(info);
     }));
 }

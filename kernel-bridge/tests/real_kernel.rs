@@ -120,3 +120,41 @@ fn host_stdout_errors_reach_the_guest() {
     let err = sh(r#""$1" run "$2" $3 >&-; echo "status $?" >&2"#, "");
     assert!(err.contains("write: errno 9") && err.contains("status 3"), "{err}");
 }
+
+/// Fork bombs under a task limit (`WASMLINUX_MAX_PROCS`): admission is
+/// atomic with creating the child, so exactly the limit is reached, every
+/// failed fork is EAGAIN in the guest, everything is reaped and the host
+/// exits normally (no panic, no abort).
+#[test]
+fn fork_bomb_under_a_task_limit_is_eagain() {
+    let Some(p) = build("fork_bomb") else { return };
+    for (mode, first) in [
+        ("flat", "flat: 16 processes, 1 failed forks, EAGAIN 1"),
+        ("tree", "tree: 16 processes, 16 failed forks, EAGAIN 16"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_wasmlinux"))
+            .env("WASMLINUX_CACHE_DIR", "off")
+            .env("WASMLINUX_MAX_PROCS", "16")
+            .env_remove("WASMLINUX_LOG")
+            .args(["run", p.to_str().unwrap(), mode])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_eq!(out.status.code(), Some(0), "{mode}: {stdout}{stderr}");
+        let mut lines = stdout.lines();
+        assert_eq!(lines.next(), Some(first), "{mode}: {stdout}");
+        let reaped = lines.next().unwrap_or_default();
+        let n: Vec<&str> = reaped.split(' ').collect();
+        assert!(
+            n.len() == 4 && n[0] == "reaped" && n[1] == n[3] && n[1] != "0",
+            "{mode}: {stdout}"
+        );
+        // One warning for the refusals; nothing went wrong in the host.
+        assert_eq!(stderr.matches("fork: EAGAIN at 16 live tasks").count(), 1, "{stderr}");
+        assert!(!stderr.contains("panicked") && !stderr.contains("internal error"), "{stderr}");
+    }
+}

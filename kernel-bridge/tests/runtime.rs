@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{program, Mock};
 use wasmlinux_bridge::host::{ConsoleSink, Host};
-use wasmlinux_bridge::runtime::{Runtime, RuntimeConfig, TaskStart};
+use wasmlinux_bridge::runtime::{CacheDir, Runtime, RuntimeConfig, TaskStart};
 use wasmlinux_kernel::{ExecImage, ExitStatus};
 
 struct Env {
@@ -19,7 +19,7 @@ fn env() -> Env {
     let host = Host::new(ConsoleSink::Buffer(Default::default()));
     let mock = Mock::new(host.clone());
     let cfg = RuntimeConfig {
-        cache_dir: Some(None),
+        cache_dir: CacheDir::Off,
         ..Default::default()
     };
     let rt = Runtime::new(mock.clone(), host, cfg).unwrap();
@@ -279,7 +279,7 @@ fn fork_over_the_task_limit_is_eagain() {
     let host = Host::new(ConsoleSink::Buffer(Default::default()));
     let mock = Mock::new(host.clone());
     let cfg = RuntimeConfig {
-        cache_dir: Some(None),
+        cache_dir: CacheDir::Off,
         max_processes: Some(1),
         ..Default::default()
     };
@@ -299,6 +299,39 @@ fn fork_over_the_task_limit_is_eagain() {
     );
     assert_eq!(e.mock.output(), "");
     assert_eq!(e.mock.task_count(), 1, "no child task in the kernel");
+}
+
+/// A panic in a task (here the kernel's, in the child) is contained: the
+/// child is killed with SIGKILL through the kernel, the parent's wait sees
+/// it (it is not hung), and the child's live-task slot is released.
+#[test]
+fn panic_in_a_task_kills_it_with_sigkill() {
+    let e = env();
+    // The child calls the panicking syscall; the parent exits with the
+    // raw wait status (signal 9 → 9).
+    let forker = FORKER
+        .replace(
+            "(drop (call $sys3 (i32.const 64) (i32.const 1) (i32.const 2064) (i32.const 6)))",
+            "(drop (call $sys3 (i32.const 997) (i32.const 0) (i32.const 0) (i32.const 0)))",
+        )
+        .replace(
+            "(call $exit (i32.add (i32.const 10) (i32.shr_u (i32.load (i32.const 6000)) (i32.const 8))))",
+            "(call $exit (i32.load (i32.const 6000)))",
+        );
+    assert_eq!(forker.matches("997").count(), 1);
+    assert!(forker.contains("(call $exit (i32.load (i32.const 6000)))"));
+    let parent = e.start(program(&format!("{EXIT_WITH} {forker}")));
+    let status = e
+        .mock
+        .wait_status(parent, Duration::from_secs(20))
+        .expect("the parent is hung");
+    assert_eq!(status, ExitStatus::Exited(9));
+    assert_eq!(e.mock.status(parent + 1), Some(signaled(9)), "the child");
+    let t0 = Instant::now();
+    while e.rt.live_tasks() > 0 {
+        assert!(t0.elapsed() < Duration::from_secs(20), "task slots leaked");
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 #[test]

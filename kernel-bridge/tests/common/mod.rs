@@ -10,7 +10,8 @@
 //!   rt_sigaction(134: sig, handler table index, 0 = default),
 //!   clone(220: flags) → Fork, execve(221: any) → Exec(`exec_image`),
 //!   wait4(260: pid) → blocks until that child is a zombie; returns pid and
-//!   the status word at args[1]; waitid(95: P_PID only).
+//!   the status word at args[1]; waitid(95: P_PID only);
+//!   997 panics (a kernel bug), 998 restarts once.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -257,6 +258,8 @@ impl Sys for Mock {
                     st = self.cv.wait(st).unwrap();
                 }
             }
+            // A bug in the kernel: panics (the bridge must contain it).
+            997 => panic!("mock kernel: syscall 997 panics"),
             // A restartable blocking call: Restart while a signal is
             // pending, then (re-issued) returns 77.
             998 => loop {
