@@ -20,6 +20,7 @@ use std::sync::{mpsc, Arc, Mutex, Weak};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use wasmlinux_kernel::error::Errno;
 use wasmlinux_kernel::{ExecImage, ExitStatus, SignalAction, SyscallOutcome, Tid, TrapSignal};
 use wasmtime::{
     AsContextMut, Caller, Config, Engine, ExternType, Func, FuncType, Global, InstancePre, Linker,
@@ -32,10 +33,11 @@ use crate::guest_memory::WasmMemory;
 use crate::host::{lock, Host};
 use crate::sys::Sys;
 
-const EAGAIN: i32 = 11;
-const ENOMEM: i32 = 12;
-const EFAULT: i32 = 14;
-const ENOSYS: i32 = 38;
+// errno numbers come from the kernel's one definition (asm-generic), never the host's libc.
+const EAGAIN: i32 = Errno::EAGAIN.code();
+const ENOMEM: i32 = Errno::ENOMEM.code();
+const EFAULT: i32 = Errno::EFAULT.code();
+const ENOSYS: i32 = Errno::ENOSYS.code();
 const SYS_EXIT: u32 = 93;
 const SYS_EXIT_GROUP: u32 = 94;
 const CLONE_THREAD: u32 = 0x0001_0000;

@@ -7,6 +7,10 @@
 
 use std::collections::VecDeque;
 
+use zerocopy::{FromZeros, Immutable, IntoBytes};
+
+use crate::abi::uapi;
+
 pub mod deliver;
 
 pub const NSIG: u32 = 64;
@@ -150,48 +154,64 @@ impl SigInfo {
     pub fn kernel(signo: u32) -> SigInfo {
         SigInfo { signo, code: SI_KERNEL, ..Default::default() }
     }
-    /// The 128-byte guest `siginfo_t` (asm-generic, 32-bit).
+    /// The 128-byte guest `siginfo_t` (asm-generic, 32-bit): the generated
+    /// uapi variant for the union member this signal uses.
     pub fn encode(&self) -> [u8; 128] {
-        let mut b = [0u8; 128];
-        b[0..4].copy_from_slice(&self.signo.to_le_bytes());
-        b[4..8].copy_from_slice(&self.errno.to_le_bytes());
-        b[8..12].copy_from_slice(&self.code.to_le_bytes());
+        let (si_signo, si_errno, si_code) = (self.signo as i32, self.errno, self.code);
         match self.signo {
-            SIGCHLD => {
-                b[12..16].copy_from_slice(&self.pid.to_le_bytes());
-                b[16..20].copy_from_slice(&self.uid.to_le_bytes());
-                b[20..24].copy_from_slice(&self.status.to_le_bytes());
-            }
+            SIGCHLD => siginfo_bytes(&uapi::siginfo_sigchld {
+                si_signo,
+                si_errno,
+                si_code,
+                si_pid: self.pid,
+                si_uid: self.uid,
+                si_status: self.status,
+                ..FromZeros::new_zeroed()
+            }),
             SIGSEGV | SIGBUS | SIGILL | SIGFPE => {
-                b[12..16].copy_from_slice(&self.addr.to_le_bytes());
+                siginfo_bytes(&uapi::siginfo_sigfault { si_signo, si_errno, si_code, si_addr: self.addr, ..FromZeros::new_zeroed() })
             }
-            _ if self.code == SI_TIMER => {
-                b[12..16].copy_from_slice(&self.addr.to_le_bytes());
-                // si_overrun
-                b[16..20].copy_from_slice(&self.status.to_le_bytes());
-                b[20..24].copy_from_slice(&self.value.to_le_bytes());
-            }
-            _ => {
-                b[12..16].copy_from_slice(&self.pid.to_le_bytes());
-                b[16..20].copy_from_slice(&self.uid.to_le_bytes());
-                b[20..24].copy_from_slice(&self.value.to_le_bytes());
-            }
+            _ if self.code == SI_TIMER => siginfo_bytes(&uapi::siginfo_timer {
+                si_signo,
+                si_errno,
+                si_code,
+                si_tid: self.addr as i32,
+                si_overrun: self.status,
+                si_value: self.value,
+                ..FromZeros::new_zeroed()
+            }),
+            _ => siginfo_bytes(&uapi::siginfo_rt {
+                si_signo,
+                si_errno,
+                si_code,
+                si_pid: self.pid,
+                si_uid: self.uid,
+                si_value: self.value,
+                ..FromZeros::new_zeroed()
+            }),
         }
-        b
     }
-    pub fn decode(b: &[u8; 128]) -> SigInfo {
-        let w = |i: usize| i32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    /// What a guest-supplied `siginfo_t` (rt_sigqueueinfo) carries.
+    pub fn from_rt(s: &uapi::siginfo_rt) -> SigInfo {
         SigInfo {
-            signo: w(0) as u32,
-            errno: w(4),
-            code: w(8),
-            pid: w(12),
-            uid: w(16) as u32,
+            signo: s.si_signo as u32,
+            errno: s.si_errno,
+            code: s.si_code,
+            pid: s.si_pid,
+            uid: s.si_uid,
             status: 0,
             addr: 0,
-            value: w(20) as u32,
+            value: s.si_value,
         }
     }
+}
+
+/// The bytes of one 128-byte siginfo variant (each generated variant is
+/// asserted to be 128 bytes in uapi.rs).
+fn siginfo_bytes<T: IntoBytes + Immutable>(v: &T) -> [u8; 128] {
+    let mut b = [0u8; 128];
+    b.copy_from_slice(v.as_bytes());
+    b
 }
 
 /// Pending signals: one instance per standard signal, a queue per RT signal.

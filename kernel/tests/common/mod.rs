@@ -164,25 +164,26 @@ pub fn err(e: i32) -> i32 {
     -e
 }
 
-pub const EPERM: i32 = -1;
-pub const ENOENT: i32 = -2;
-pub const ESRCH: i32 = -3;
-pub const EINTR: i32 = -4;
-pub const E2BIG: i32 = -7;
-pub const ENOEXEC: i32 = -8;
-pub const EBADF: i32 = -9;
-pub const ECHILD: i32 = -10;
-pub const EAGAIN: i32 = -11;
-pub const ENOMEM: i32 = -12;
-pub const EACCES: i32 = -13;
-pub const EFAULT: i32 = -14;
-pub const EEXIST: i32 = -17;
-pub const EINVAL: i32 = -22;
-pub const EMFILE: i32 = -24;
-pub const ENOTTY: i32 = -25;
-pub const ESPIPE: i32 = -29;
-pub const EPIPE: i32 = -32;
-pub const ERANGE: i32 = -34;
-pub const ENAMETOOLONG: i32 = -36;
-pub const ENOSYS: i32 = -38;
-pub const ETIMEDOUT: i32 = -110;
+// `-errno` results, from the kernel's one errno definition.
+pub const EPERM: i32 = wasmlinux_kernel::error::Errno::EPERM.to_ret();
+pub const ENOENT: i32 = wasmlinux_kernel::error::Errno::ENOENT.to_ret();
+pub const ESRCH: i32 = wasmlinux_kernel::error::Errno::ESRCH.to_ret();
+pub const EINTR: i32 = wasmlinux_kernel::error::Errno::EINTR.to_ret();
+pub const E2BIG: i32 = wasmlinux_kernel::error::Errno::E2BIG.to_ret();
+pub const ENOEXEC: i32 = wasmlinux_kernel::error::Errno::ENOEXEC.to_ret();
+pub const EBADF: i32 = wasmlinux_kernel::error::Errno::EBADF.to_ret();
+pub const ECHILD: i32 = wasmlinux_kernel::error::Errno::ECHILD.to_ret();
+pub const EAGAIN: i32 = wasmlinux_kernel::error::Errno::EAGAIN.to_ret();
+pub const ENOMEM: i32 = wasmlinux_kernel::error::Errno::ENOMEM.to_ret();
+pub const EACCES: i32 = wasmlinux_kernel::error::Errno::EACCES.to_ret();
+pub const EFAULT: i32 = wasmlinux_kernel::error::Errno::EFAULT.to_ret();
+pub const EEXIST: i32 = wasmlinux_kernel::error::Errno::EEXIST.to_ret();
+pub const EINVAL: i32 = wasmlinux_kernel::error::Errno::EINVAL.to_ret();
+pub const EMFILE: i32 = wasmlinux_kernel::error::Errno::EMFILE.to_ret();
+pub const ENOTTY: i32 = wasmlinux_kernel::error::Errno::ENOTTY.to_ret();
+pub const ESPIPE: i32 = wasmlinux_kernel::error::Errno::ESPIPE.to_ret();
+pub const EPIPE: i32 = wasmlinux_kernel::error::Errno::EPIPE.to_ret();
+pub const ERANGE: i32 = wasmlinux_kernel::error::Errno::ERANGE.to_ret();
+pub const ENAMETOOLONG: i32 = wasmlinux_kernel::error::Errno::ENAMETOOLONG.to_ret();
+pub const ENOSYS: i32 = wasmlinux_kernel::error::Errno::ENOSYS.to_ret();
+pub const ETIMEDOUT: i32 = wasmlinux_kernel::error::Errno::ETIMEDOUT.to_ret();
