@@ -321,4 +321,41 @@ mod tests {
         let p = UserPtr::<u64>::new(65534);
         assert_eq!(p.read(&m), Err(Errno::EFAULT));
     }
+
+    /// Kernel value types land at the Linux (wasm32) offsets through their
+    /// generated uapi types.
+    #[test]
+    fn plain_types_use_linux_offsets() {
+        use crate::signal::{AltStack, SigAction, SigSet};
+        let mut m = VecMemory::new(8192);
+        let a = 4096u32;
+        let at = |m: &VecMemory, n: usize| m.bytes[a as usize..a as usize + n].to_vec();
+        // __kernel_timespec: tv_sec @0, tv_nsec @8; only nsec's low word is read.
+        UserPtr::<KTimespec>::new(a).write(&mut m, &KTimespec { sec: -2, nsec: 999 }).unwrap();
+        assert_eq!(at(&m, 16), [(-2i64).to_le_bytes(), 999i64.to_le_bytes()].concat());
+        m.write(a + 12, &[0xff; 4]).unwrap();
+        assert_eq!(UserPtr::<KTimespec>::new(a).read(&m), Ok(KTimespec { sec: -2, nsec: 999 }));
+        assert_eq!(<KTimespec as Plain>::SIZE, 16);
+        // iovec: base @0, len @4.
+        UserPtr::<IoVec>::new(a).write(&mut m, &IoVec { base: 0x1122_3344, len: 5 }).unwrap();
+        assert_eq!(at(&m, 8), [0x44, 0x33, 0x22, 0x11, 5, 0, 0, 0]);
+        assert_eq!(UserPtr::<IoVec>::new(a).at(2).unwrap().addr, a + 16);
+        // old timeval: two 32-bit words.
+        UserPtr::<OldTimeval>::new(a).write(&mut m, &OldTimeval { sec: 3, usec: -1 }).unwrap();
+        assert_eq!(at(&m, 8), [3, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+        // sigaction: handler @0, flags @4, 64-bit mask @8 (low word first), no restorer.
+        let act = SigAction { handler: 7, flags: 0x0400_0000, restorer: 0, mask: SigSet(0x1_0000_0002) };
+        UserPtr::<SigAction>::new(a).write(&mut m, &act).unwrap();
+        assert_eq!(at(&m, 16), [7, 0, 0, 0, 0, 0, 0, 4, 2, 0, 0, 0, 1, 0, 0, 0]);
+        assert_eq!(UserPtr::<SigAction>::new(a).read(&m), Ok(act));
+        // stack_t: ss_sp @0, ss_flags @4, ss_size @8.
+        let st = AltStack { sp: 0x2000, flags: 2, size: 0x800 };
+        UserPtr::<AltStack>::new(a).write(&mut m, &st).unwrap();
+        assert_eq!(at(&m, 12), [0, 0x20, 0, 0, 2, 0, 0, 0, 0, 8, 0, 0]);
+        assert_eq!(UserPtr::<AltStack>::new(a).read(&m), Ok(st));
+        // Generated types and integers are their own encoding.
+        UserPtr::<[u32; 2]>::new(a).write(&mut m, &[3, 4]).unwrap();
+        assert_eq!(at(&m, 8), [3, 0, 0, 0, 4, 0, 0, 0]);
+        assert_eq!(<uapi::ucontext as Plain>::SIZE, 212);
+    }
 }

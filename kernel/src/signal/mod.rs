@@ -351,6 +351,27 @@ pub fn signal_name(sig: u32) -> String {
 mod tests {
     use super::*;
 
+    fn word(b: &[u8], off: usize) -> u32 {
+        u32::from_le_bytes(b[off..off + 4].try_into().unwrap())
+    }
+
+    /// Each siginfo variant puts its fields at the asm-generic 32-bit
+    /// offsets (signo @0, errno @4, code @8, union @12).
+    #[test]
+    fn siginfo_fields_at_linux_offsets() {
+        let chld = SigInfo { signo: SIGCHLD, code: CLD_STOPPED, pid: 42, uid: 7, status: 19, ..Default::default() }.encode();
+        assert_eq!([word(&chld, 0), word(&chld, 8), word(&chld, 12), word(&chld, 16), word(&chld, 20)], [SIGCHLD, CLD_STOPPED as u32, 42, 7, 19]);
+        let segv = SigInfo { signo: SIGSEGV, errno: 5, code: 1, addr: 0x1234, ..Default::default() }.encode();
+        assert_eq!([word(&segv, 4), word(&segv, 12), word(&segv, 16)], [5, 0x1234, 0]);
+        let timer = SigInfo { signo: SIGALRM, code: SI_TIMER, addr: 5, status: 2, value: 9, ..Default::default() }.encode();
+        assert_eq!([word(&timer, 8), word(&timer, 12), word(&timer, 16), word(&timer, 20)], [SI_TIMER as u32, 5, 2, 9]);
+        let rt = SigInfo { signo: SIGRTMIN, code: -1, pid: 3, uid: 4, value: 0xabc, ..Default::default() }.encode();
+        assert_eq!([word(&rt, 12), word(&rt, 16), word(&rt, 20)], [3, 4, 0xabc]);
+        assert!(rt[24..].iter().all(|&b| b == 0));
+        let back = SigInfo::from_rt(&zerocopy::FromBytes::read_from_bytes(&rt[..]).unwrap());
+        assert_eq!((back.signo, back.code, back.pid, back.uid, back.value), (SIGRTMIN, -1, 3, 4, 0xabc));
+    }
+
     #[test]
     fn pending_coalesces_standard_and_queues_rt() {
         let mut p = SigPending::default();
