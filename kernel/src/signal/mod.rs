@@ -13,52 +13,54 @@ use crate::abi::uapi;
 
 pub mod deliver;
 
-pub const NSIG: u32 = 64;
+// Numbers and flags are the generated uapi constants (asm-generic/signal{,-defs}.h).
+pub const NSIG: u32 = uapi::_NSIG;
 
-pub const SIGHUP: u32 = 1;
-pub const SIGINT: u32 = 2;
-pub const SIGQUIT: u32 = 3;
-pub const SIGILL: u32 = 4;
-pub const SIGTRAP: u32 = 5;
-pub const SIGABRT: u32 = 6;
-pub const SIGBUS: u32 = 7;
-pub const SIGFPE: u32 = 8;
-pub const SIGKILL: u32 = 9;
-pub const SIGUSR1: u32 = 10;
-pub const SIGSEGV: u32 = 11;
-pub const SIGUSR2: u32 = 12;
-pub const SIGPIPE: u32 = 13;
-pub const SIGALRM: u32 = 14;
-pub const SIGTERM: u32 = 15;
-pub const SIGSTKFLT: u32 = 16;
-pub const SIGCHLD: u32 = 17;
-pub const SIGCONT: u32 = 18;
-pub const SIGSTOP: u32 = 19;
-pub const SIGTSTP: u32 = 20;
-pub const SIGTTIN: u32 = 21;
-pub const SIGTTOU: u32 = 22;
-pub const SIGURG: u32 = 23;
-pub const SIGXCPU: u32 = 24;
-pub const SIGXFSZ: u32 = 25;
-pub const SIGVTALRM: u32 = 26;
-pub const SIGPROF: u32 = 27;
-pub const SIGWINCH: u32 = 28;
-pub const SIGIO: u32 = 29;
-pub const SIGPWR: u32 = 30;
-pub const SIGSYS: u32 = 31;
-pub const SIGRTMIN: u32 = 32;
+pub const SIGHUP: u32 = uapi::SIGHUP;
+pub const SIGINT: u32 = uapi::SIGINT;
+pub const SIGQUIT: u32 = uapi::SIGQUIT;
+pub const SIGILL: u32 = uapi::SIGILL;
+pub const SIGTRAP: u32 = uapi::SIGTRAP;
+pub const SIGABRT: u32 = uapi::SIGABRT;
+pub const SIGBUS: u32 = uapi::SIGBUS;
+pub const SIGFPE: u32 = uapi::SIGFPE;
+pub const SIGKILL: u32 = uapi::SIGKILL;
+pub const SIGUSR1: u32 = uapi::SIGUSR1;
+pub const SIGSEGV: u32 = uapi::SIGSEGV;
+pub const SIGUSR2: u32 = uapi::SIGUSR2;
+pub const SIGPIPE: u32 = uapi::SIGPIPE;
+pub const SIGALRM: u32 = uapi::SIGALRM;
+pub const SIGTERM: u32 = uapi::SIGTERM;
+pub const SIGSTKFLT: u32 = uapi::SIGSTKFLT;
+pub const SIGCHLD: u32 = uapi::SIGCHLD;
+pub const SIGCONT: u32 = uapi::SIGCONT;
+pub const SIGSTOP: u32 = uapi::SIGSTOP;
+pub const SIGTSTP: u32 = uapi::SIGTSTP;
+pub const SIGTTIN: u32 = uapi::SIGTTIN;
+pub const SIGTTOU: u32 = uapi::SIGTTOU;
+pub const SIGURG: u32 = uapi::SIGURG;
+pub const SIGXCPU: u32 = uapi::SIGXCPU;
+pub const SIGXFSZ: u32 = uapi::SIGXFSZ;
+pub const SIGVTALRM: u32 = uapi::SIGVTALRM;
+pub const SIGPROF: u32 = uapi::SIGPROF;
+pub const SIGWINCH: u32 = uapi::SIGWINCH;
+pub const SIGIO: u32 = uapi::SIGIO;
+pub const SIGPWR: u32 = uapi::SIGPWR;
+pub const SIGSYS: u32 = uapi::SIGSYS;
+pub const SIGRTMIN: u32 = uapi::SIGRTMIN;
 
 /// `sa_flags` bits (asm-generic).
-pub const SA_NOCLDSTOP: u32 = 0x0000_0001;
-pub const SA_NOCLDWAIT: u32 = 0x0000_0002;
-pub const SA_SIGINFO: u32 = 0x0000_0004;
-pub const SA_UNSUPPORTED: u32 = 0x0000_0400;
-pub const SA_EXPOSE_TAGBITS: u32 = 0x0000_0800;
+pub const SA_NOCLDSTOP: u32 = uapi::SA_NOCLDSTOP;
+pub const SA_NOCLDWAIT: u32 = uapi::SA_NOCLDWAIT;
+pub const SA_SIGINFO: u32 = uapi::SA_SIGINFO;
+pub const SA_UNSUPPORTED: u32 = uapi::SA_UNSUPPORTED;
+pub const SA_EXPOSE_TAGBITS: u32 = uapi::SA_EXPOSE_TAGBITS;
+/// Not in asm-generic (wasm32 has no restorer); the value other 32-bit ABIs use.
 pub const SA_RESTORER: u32 = 0x0400_0000;
-pub const SA_ONSTACK: u32 = 0x0800_0000;
-pub const SA_RESTART: u32 = 0x1000_0000;
-pub const SA_NODEFER: u32 = 0x4000_0000;
-pub const SA_RESETHAND: u32 = 0x8000_0000;
+pub const SA_ONSTACK: u32 = uapi::SA_ONSTACK;
+pub const SA_RESTART: u32 = uapi::SA_RESTART;
+pub const SA_NODEFER: u32 = uapi::SA_NODEFER;
+pub const SA_RESETHAND: u32 = uapi::SA_RESETHAND;
 pub const SA_KNOWN: u32 = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND;
 
 pub const SIG_DFL: u32 = 0;
@@ -329,7 +331,7 @@ pub struct AltStack {
 pub const SS_ONSTACK: u32 = 1;
 pub const SS_DISABLE: u32 = 2;
 pub const SS_AUTODISARM: u32 = 1 << 31;
-pub const MINSIGSTKSZ: u32 = 2048;
+pub const MINSIGSTKSZ: u32 = uapi::MINSIGSTKSZ;
 
 /// `SIGHUP` style name, `SIGRT_3` for real-time signals.
 pub fn signal_name(sig: u32) -> String {

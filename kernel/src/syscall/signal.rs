@@ -224,9 +224,9 @@ pub fn sys_rt_sigaction(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     Ok(0.into())
 }
 
-pub const SIG_BLOCK: u32 = 0;
-pub const SIG_UNBLOCK: u32 = 1;
-pub const SIG_SETMASK: u32 = 2;
+pub const SIG_BLOCK: u32 = uapi::SIG_BLOCK;
+pub const SIG_UNBLOCK: u32 = uapi::SIG_UNBLOCK;
+pub const SIG_SETMASK: u32 = uapi::SIG_SETMASK;
 
 pub fn sys_rt_sigprocmask(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (how, set_ptr, old_ptr, size) = (a.u32(0), a.ptr::<SigSet>(1), a.ptr::<SigSet>(2), a.u32(3));

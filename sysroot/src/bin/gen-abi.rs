@@ -105,9 +105,12 @@ const TYPES: &[&str] = &[
 /// Constants from the wrapper.
 const VARS: &[&str] = &["WASMLINUX_DIRENT64_NAME_OFFSET"];
 
-/// Headers whose every constant is wanted: the errno numbers (the kernel's `Errno` enum takes
-/// its values from them).
-const VAR_FILES: &[&str] = &[".*/asm-generic/errno(-base)?\\.h"];
+/// Headers whose every item is wanted: the errno numbers (the kernel's `Errno` enum takes its
+/// values from them) and the signal numbers and `SA_*` flags (`kernel/src/signal`).
+const VAR_FILES: &[&str] = &[
+    ".*/asm-generic/errno(-base)?\\.h",
+    ".*/asm-generic/signal(-defs)?\\.h",
+];
 
 const ZEROCOPY_DERIVES: &[&str] = &[
     "zerocopy::FromBytes",
