@@ -10,8 +10,8 @@
 use wasmlinux_kernel::{Errno, GuestMemory};
 use wasmtime::{AsContext, AsContextMut, Memory, StoreContextMut};
 
-const EFAULT: Errno = 14;
-const ENOMEM: Errno = 12;
+const EFAULT: Errno = wasmlinux_kernel::error::Errno::EFAULT.code();
+const ENOMEM: Errno = wasmlinux_kernel::error::Errno::ENOMEM.code();
 const WASM_PAGE: u64 = 65536;
 /// wasm32 linear memories cannot exceed 4 GiB.
 const MAX_MEMORY: u64 = 1 << 32;

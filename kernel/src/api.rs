@@ -60,8 +60,8 @@ impl VecMemory {
     }
 }
 
-const EFAULT: Errno = 14;
-const ENOMEM: Errno = 12;
+const EFAULT: Errno = crate::error::Errno::EFAULT.code();
+const ENOMEM: Errno = crate::error::Errno::ENOMEM.code();
 
 impl GuestMemory for VecMemory {
     fn size(&self) -> u64 {

@@ -5,189 +5,193 @@
 //! (`ERESTARTSYS`) never reach the guest: the dispatcher turns them into a
 //! restart or `EINTR`.
 
-/// A Linux errno, plus the kernel-internal restart code.
+use crate::abi::uapi;
+
+/// A Linux errno, plus the kernel-internal restart code. The numbers are
+/// the generated uapi constants (`asm-generic/errno{,-base}.h`); the rest of
+/// the workspace, the bridge included, names errnos only through this enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
 #[allow(clippy::upper_case_acronyms)]
 pub enum Errno {
     /// Operation not permitted
-    EPERM = 1,
+    EPERM = uapi::EPERM as i32,
     /// No such file or directory
-    ENOENT = 2,
+    ENOENT = uapi::ENOENT as i32,
     /// No such process
-    ESRCH = 3,
+    ESRCH = uapi::ESRCH as i32,
     /// Interrupted system call
-    EINTR = 4,
+    EINTR = uapi::EINTR as i32,
     /// Input/output error
-    EIO = 5,
+    EIO = uapi::EIO as i32,
     /// No such device or address
-    ENXIO = 6,
+    ENXIO = uapi::ENXIO as i32,
     /// Argument list too long
-    E2BIG = 7,
+    E2BIG = uapi::E2BIG as i32,
     /// Exec format error
-    ENOEXEC = 8,
+    ENOEXEC = uapi::ENOEXEC as i32,
     /// Bad file descriptor
-    EBADF = 9,
+    EBADF = uapi::EBADF as i32,
     /// No child processes
-    ECHILD = 10,
+    ECHILD = uapi::ECHILD as i32,
     /// Resource temporarily unavailable
-    EAGAIN = 11,
+    EAGAIN = uapi::EAGAIN as i32,
     /// Cannot allocate memory
-    ENOMEM = 12,
+    ENOMEM = uapi::ENOMEM as i32,
     /// Permission denied
-    EACCES = 13,
+    EACCES = uapi::EACCES as i32,
     /// Bad address
-    EFAULT = 14,
+    EFAULT = uapi::EFAULT as i32,
     /// Block device required
-    ENOTBLK = 15,
+    ENOTBLK = uapi::ENOTBLK as i32,
     /// Device or resource busy
-    EBUSY = 16,
+    EBUSY = uapi::EBUSY as i32,
     /// File exists
-    EEXIST = 17,
+    EEXIST = uapi::EEXIST as i32,
     /// Invalid cross-device link
-    EXDEV = 18,
+    EXDEV = uapi::EXDEV as i32,
     /// No such device
-    ENODEV = 19,
+    ENODEV = uapi::ENODEV as i32,
     /// Not a directory
-    ENOTDIR = 20,
+    ENOTDIR = uapi::ENOTDIR as i32,
     /// Is a directory
-    EISDIR = 21,
+    EISDIR = uapi::EISDIR as i32,
     /// Invalid argument
-    EINVAL = 22,
+    EINVAL = uapi::EINVAL as i32,
     /// Too many open files in system
-    ENFILE = 23,
+    ENFILE = uapi::ENFILE as i32,
     /// Too many open files
-    EMFILE = 24,
+    EMFILE = uapi::EMFILE as i32,
     /// Inappropriate ioctl for device
-    ENOTTY = 25,
+    ENOTTY = uapi::ENOTTY as i32,
     /// Text file busy
-    ETXTBSY = 26,
+    ETXTBSY = uapi::ETXTBSY as i32,
     /// File too large
-    EFBIG = 27,
+    EFBIG = uapi::EFBIG as i32,
     /// No space left on device
-    ENOSPC = 28,
+    ENOSPC = uapi::ENOSPC as i32,
     /// Illegal seek
-    ESPIPE = 29,
+    ESPIPE = uapi::ESPIPE as i32,
     /// Read-only file system
-    EROFS = 30,
+    EROFS = uapi::EROFS as i32,
     /// Too many links
-    EMLINK = 31,
+    EMLINK = uapi::EMLINK as i32,
     /// Broken pipe
-    EPIPE = 32,
+    EPIPE = uapi::EPIPE as i32,
     /// Numerical argument out of domain
-    EDOM = 33,
+    EDOM = uapi::EDOM as i32,
     /// Numerical result out of range
-    ERANGE = 34,
+    ERANGE = uapi::ERANGE as i32,
     /// Resource deadlock avoided
-    EDEADLK = 35,
+    EDEADLK = uapi::EDEADLK as i32,
     /// File name too long
-    ENAMETOOLONG = 36,
+    ENAMETOOLONG = uapi::ENAMETOOLONG as i32,
     /// No locks available
-    ENOLCK = 37,
+    ENOLCK = uapi::ENOLCK as i32,
     /// Function not implemented
-    ENOSYS = 38,
+    ENOSYS = uapi::ENOSYS as i32,
     /// Directory not empty
-    ENOTEMPTY = 39,
+    ENOTEMPTY = uapi::ENOTEMPTY as i32,
     /// Too many levels of symbolic links
-    ELOOP = 40,
+    ELOOP = uapi::ELOOP as i32,
     /// No message of desired type
-    ENOMSG = 42,
+    ENOMSG = uapi::ENOMSG as i32,
     /// Identifier removed
-    EIDRM = 43,
+    EIDRM = uapi::EIDRM as i32,
     /// Device not a stream
-    ENOSTR = 60,
+    ENOSTR = uapi::ENOSTR as i32,
     /// No data available
-    ENODATA = 61,
+    ENODATA = uapi::ENODATA as i32,
     /// Timer expired
-    ETIME = 62,
+    ETIME = uapi::ETIME as i32,
     /// Out of streams resources
-    ENOSR = 63,
+    ENOSR = uapi::ENOSR as i32,
     /// Object is remote
-    EREMOTE = 66,
+    EREMOTE = uapi::EREMOTE as i32,
     /// Link has been severed
-    ENOLINK = 67,
+    ENOLINK = uapi::ENOLINK as i32,
     /// Protocol error
-    EPROTO = 71,
+    EPROTO = uapi::EPROTO as i32,
     /// Multihop attempted
-    EMULTIHOP = 72,
+    EMULTIHOP = uapi::EMULTIHOP as i32,
     /// Bad message
-    EBADMSG = 74,
+    EBADMSG = uapi::EBADMSG as i32,
     /// Value too large for defined data type
-    EOVERFLOW = 75,
+    EOVERFLOW = uapi::EOVERFLOW as i32,
     /// File descriptor in bad state
-    EBADFD = 77,
+    EBADFD = uapi::EBADFD as i32,
     /// Invalid or incomplete multibyte or wide character
-    EILSEQ = 84,
+    EILSEQ = uapi::EILSEQ as i32,
     /// Interrupted system call should be restarted
-    ERESTART = 85,
+    ERESTART = uapi::ERESTART as i32,
     /// Too many users
-    EUSERS = 87,
+    EUSERS = uapi::EUSERS as i32,
     /// Socket operation on non-socket
-    ENOTSOCK = 88,
+    ENOTSOCK = uapi::ENOTSOCK as i32,
     /// Destination address required
-    EDESTADDRREQ = 89,
+    EDESTADDRREQ = uapi::EDESTADDRREQ as i32,
     /// Message too long
-    EMSGSIZE = 90,
+    EMSGSIZE = uapi::EMSGSIZE as i32,
     /// Protocol wrong type for socket
-    EPROTOTYPE = 91,
+    EPROTOTYPE = uapi::EPROTOTYPE as i32,
     /// Protocol not available
-    ENOPROTOOPT = 92,
+    ENOPROTOOPT = uapi::ENOPROTOOPT as i32,
     /// Protocol not supported
-    EPROTONOSUPPORT = 93,
+    EPROTONOSUPPORT = uapi::EPROTONOSUPPORT as i32,
     /// Socket type not supported
-    ESOCKTNOSUPPORT = 94,
+    ESOCKTNOSUPPORT = uapi::ESOCKTNOSUPPORT as i32,
     /// Operation not supported
-    EOPNOTSUPP = 95,
+    EOPNOTSUPP = uapi::EOPNOTSUPP as i32,
     /// Protocol family not supported
-    EPFNOSUPPORT = 96,
+    EPFNOSUPPORT = uapi::EPFNOSUPPORT as i32,
     /// Address family not supported by protocol
-    EAFNOSUPPORT = 97,
+    EAFNOSUPPORT = uapi::EAFNOSUPPORT as i32,
     /// Address already in use
-    EADDRINUSE = 98,
+    EADDRINUSE = uapi::EADDRINUSE as i32,
     /// Cannot assign requested address
-    EADDRNOTAVAIL = 99,
+    EADDRNOTAVAIL = uapi::EADDRNOTAVAIL as i32,
     /// Network is down
-    ENETDOWN = 100,
+    ENETDOWN = uapi::ENETDOWN as i32,
     /// Network is unreachable
-    ENETUNREACH = 101,
+    ENETUNREACH = uapi::ENETUNREACH as i32,
     /// Network dropped connection on reset
-    ENETRESET = 102,
+    ENETRESET = uapi::ENETRESET as i32,
     /// Software caused connection abort
-    ECONNABORTED = 103,
+    ECONNABORTED = uapi::ECONNABORTED as i32,
     /// Connection reset by peer
-    ECONNRESET = 104,
+    ECONNRESET = uapi::ECONNRESET as i32,
     /// No buffer space available
-    ENOBUFS = 105,
+    ENOBUFS = uapi::ENOBUFS as i32,
     /// Transport endpoint is already connected
-    EISCONN = 106,
+    EISCONN = uapi::EISCONN as i32,
     /// Transport endpoint is not connected
-    ENOTCONN = 107,
+    ENOTCONN = uapi::ENOTCONN as i32,
     /// Cannot send after transport endpoint shutdown
-    ESHUTDOWN = 108,
+    ESHUTDOWN = uapi::ESHUTDOWN as i32,
     /// Too many references: cannot splice
-    ETOOMANYREFS = 109,
+    ETOOMANYREFS = uapi::ETOOMANYREFS as i32,
     /// Connection timed out
-    ETIMEDOUT = 110,
+    ETIMEDOUT = uapi::ETIMEDOUT as i32,
     /// Connection refused
-    ECONNREFUSED = 111,
+    ECONNREFUSED = uapi::ECONNREFUSED as i32,
     /// Host is down
-    EHOSTDOWN = 112,
+    EHOSTDOWN = uapi::EHOSTDOWN as i32,
     /// No route to host
-    EHOSTUNREACH = 113,
+    EHOSTUNREACH = uapi::EHOSTUNREACH as i32,
     /// Operation already in progress
-    EALREADY = 114,
+    EALREADY = uapi::EALREADY as i32,
     /// Operation now in progress
-    EINPROGRESS = 115,
+    EINPROGRESS = uapi::EINPROGRESS as i32,
     /// Stale file handle
-    ESTALE = 116,
+    ESTALE = uapi::ESTALE as i32,
     /// Disk quota exceeded
-    EDQUOT = 122,
+    EDQUOT = uapi::EDQUOT as i32,
     /// Operation canceled
-    ECANCELED = 125,
+    ECANCELED = uapi::ECANCELED as i32,
     /// Owner died
-    EOWNERDEAD = 130,
+    EOWNERDEAD = uapi::EOWNERDEAD as i32,
     /// State not recoverable
-    ENOTRECOVERABLE = 131,
+    ENOTRECOVERABLE = uapi::ENOTRECOVERABLE as i32,
     /// Internal: interrupted by a signal; restart if the handler has SA_RESTART.
     ERESTARTSYS = 512,
 }
@@ -452,5 +456,31 @@ mod tests {
         assert_eq!(Errno::EPIPE.code(), 32);
         assert_eq!(Errno::ENOSYS.code(), 38);
         assert_eq!(Errno::ELOOP.code(), 40);
+    }
+
+    /// The enum against the generated uapi constants, by name: every
+    /// variant is the uapi errno of the same name, and the aliases agree.
+    #[test]
+    fn errno_matches_generated_uapi() {
+        let text = include_str!("abi/uapi.rs");
+        let uapi_consts: std::collections::BTreeMap<&str, i32> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub const E")?.split_once(": u32 = "))
+            .filter_map(|(name, v)| Some((name, v.trim_end_matches(';').parse().ok()?)))
+            .collect();
+        assert!(uapi_consts.len() >= Errno::ALL.len(), "uapi.rs has {} errno constants", uapi_consts.len());
+        for &e in Errno::ALL {
+            let name = &e.name()[1..];
+            assert_eq!(uapi_consts.get(name), Some(&e.code()), "{} differs from uapi.rs", e.name());
+        }
+        assert_eq!(EWOULDBLOCK.code() as u32, uapi::EWOULDBLOCK);
+        assert_eq!(EDEADLOCK.code() as u32, uapi::EDEADLOCK);
+        // Every uapi errno the enum lacks has a number the enum does not use.
+        for (name, v) in &uapi_consts {
+            if let Some(e) = Errno::from_code(*v) {
+                let alias = matches!(*name, "WOULDBLOCK" | "DEADLOCK");
+                assert!(alias || &e.name()[1..] == *name, "E{name} = {v} is {} in the enum", e.name());
+            }
+        }
     }
 }

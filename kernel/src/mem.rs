@@ -2,43 +2,45 @@
 //! values, byte ranges and C strings in and out of a [`GuestMemory`], turning
 //! every bad address into `EFAULT` and never keeping a borrowed slice.
 //!
-//! Values are encoded little-endian with wasm32 layouts; a type opts in by
-//! implementing [`Plain`] (fixed size, explicit field encoding).
+//! Values are encoded with wasm32 layouts by exactly one mechanism: the
+//! generated uapi types of [`crate::abi::uapi`] (and fixed-width integers and
+//! arrays of them), converted to and from bytes by zerocopy. A kernel type
+//! that crosses the boundary implements [`Plain`] by naming its uapi type.
 
 use std::marker::PhantomData;
 
+use zerocopy::{FromBytes, FromZeros, Immutable, IntoBytes, KnownLayout};
+
+use crate::abi::uapi;
 use crate::api::GuestMemory;
 use crate::error::{Errno, KResult};
 
 /// Longest path accepted from the guest, including the NUL (`PATH_MAX`).
 pub const PATH_MAX: usize = 4096;
 
-/// A fixed-size value with an explicit little-endian guest encoding.
+/// A value with a guest encoding. The bytes are always those of `Abi`, a
+/// generated uapi struct (`kernel/src/abi/uapi.rs`, layouts checked for
+/// wasm32) or an integer/array: generated types and integers are their own
+/// `Abi` (blanket impl); a kernel type (`KTimespec`, `SigSet`, ...) names its
+/// uapi type and converts field by field, never by byte offsets.
 pub trait Plain: Sized {
+    /// The guest representation.
+    type Abi: FromBytes + IntoBytes + Immutable + KnownLayout;
     /// Size in guest memory.
-    const SIZE: usize;
-    /// Decode from exactly `SIZE` bytes.
-    fn decode(b: &[u8]) -> Self;
-    /// Encode into exactly `SIZE` bytes.
-    fn encode(&self, b: &mut [u8]);
+    const SIZE: usize = std::mem::size_of::<Self::Abi>();
+    fn from_abi(a: Self::Abi) -> Self;
+    fn to_abi(&self) -> Self::Abi;
 }
 
-macro_rules! plain_int {
-    ($($t:ty),*) => {$(
-        impl Plain for $t {
-            const SIZE: usize = std::mem::size_of::<$t>();
-            fn decode(b: &[u8]) -> Self {
-                let mut a = [0u8; std::mem::size_of::<$t>()];
-                a.copy_from_slice(b);
-                <$t>::from_le_bytes(a)
-            }
-            fn encode(&self, b: &mut [u8]) {
-                b.copy_from_slice(&self.to_le_bytes());
-            }
-        }
-    )*};
+impl<T: FromBytes + IntoBytes + Immutable + KnownLayout + Copy> Plain for T {
+    type Abi = T;
+    fn from_abi(a: T) -> T {
+        a
+    }
+    fn to_abi(&self) -> T {
+        *self
+    }
 }
-plain_int!(u8, i8, u16, i16, u32, i32, u64, i64);
 
 /// A guest pointer to a `T`.
 #[derive(Debug)]
@@ -68,14 +70,12 @@ impl<T: Plain> UserPtr<T> {
         Ok(UserPtr::new(a as u32))
     }
     pub fn read(self, mem: &dyn GuestMemory) -> KResult<T> {
-        let mut buf = vec![0u8; T::SIZE];
-        read_bytes_into(mem, self.addr, &mut buf)?;
-        Ok(T::decode(&buf))
+        let mut a = T::Abi::new_zeroed();
+        read_bytes_into(mem, self.addr, a.as_mut_bytes())?;
+        Ok(T::from_abi(a))
     }
     pub fn write(self, mem: &mut dyn GuestMemory, v: &T) -> KResult<()> {
-        let mut buf = vec![0u8; T::SIZE];
-        v.encode(&mut buf);
-        write_bytes(mem, self.addr, &buf)
+        write_bytes(mem, self.addr, v.to_abi().as_bytes())
     }
     /// Read when non-null.
     pub fn read_opt(self, mem: &dyn GuestMemory) -> KResult<Option<T>> {
@@ -219,13 +219,12 @@ pub struct IoVec {
 }
 
 impl Plain for IoVec {
-    const SIZE: usize = 8;
-    fn decode(b: &[u8]) -> Self {
-        IoVec { base: u32::decode(&b[0..4]), len: u32::decode(&b[4..8]) }
+    type Abi = uapi::iovec;
+    fn from_abi(a: uapi::iovec) -> Self {
+        IoVec { base: a.iov_base, len: a.iov_len }
     }
-    fn encode(&self, b: &mut [u8]) {
-        self.base.encode(&mut b[0..4]);
-        self.len.encode(&mut b[4..8]);
+    fn to_abi(&self) -> uapi::iovec {
+        uapi::iovec { iov_base: self.base, iov_len: self.len }
     }
 }
 
@@ -271,16 +270,14 @@ impl KTimespec {
 }
 
 impl Plain for KTimespec {
-    const SIZE: usize = 16;
-    fn decode(b: &[u8]) -> Self {
+    type Abi = uapi::__kernel_timespec;
+    fn from_abi(a: uapi::__kernel_timespec) -> Self {
         // musl passes a 32-bit `long tv_nsec` padded to 64 bits; only the low
         // word is meaningful (the kernel ignores the padding for compat).
-        let nsec = i32::decode(&b[8..12]) as i64;
-        KTimespec { sec: i64::decode(&b[0..8]), nsec }
+        KTimespec { sec: a.tv_sec, nsec: a.tv_nsec as i32 as i64 }
     }
-    fn encode(&self, b: &mut [u8]) {
-        self.sec.encode(&mut b[0..8]);
-        self.nsec.encode(&mut b[8..16]);
+    fn to_abi(&self) -> uapi::__kernel_timespec {
+        uapi::__kernel_timespec { tv_sec: self.sec, tv_nsec: self.nsec }
     }
 }
 
@@ -293,13 +290,12 @@ pub struct OldTimeval {
 }
 
 impl Plain for OldTimeval {
-    const SIZE: usize = 8;
-    fn decode(b: &[u8]) -> Self {
-        OldTimeval { sec: i32::decode(&b[0..4]), usec: i32::decode(&b[4..8]) }
+    type Abi = uapi::__kernel_old_timeval;
+    fn from_abi(a: uapi::__kernel_old_timeval) -> Self {
+        OldTimeval { sec: a.tv_sec, usec: a.tv_usec }
     }
-    fn encode(&self, b: &mut [u8]) {
-        self.sec.encode(&mut b[0..4]);
-        self.usec.encode(&mut b[4..8]);
+    fn to_abi(&self) -> uapi::__kernel_old_timeval {
+        uapi::__kernel_old_timeval { tv_sec: self.sec, tv_usec: self.usec }
     }
 }
 
@@ -324,5 +320,42 @@ mod tests {
         assert_eq!(read_path(&m, 4096), Err(Errno::ENAMETOOLONG));
         let p = UserPtr::<u64>::new(65534);
         assert_eq!(p.read(&m), Err(Errno::EFAULT));
+    }
+
+    /// Kernel value types land at the Linux (wasm32) offsets through their
+    /// generated uapi types.
+    #[test]
+    fn plain_types_use_linux_offsets() {
+        use crate::signal::{AltStack, SigAction, SigSet};
+        let mut m = VecMemory::new(8192);
+        let a = 4096u32;
+        let at = |m: &VecMemory, n: usize| m.bytes[a as usize..a as usize + n].to_vec();
+        // __kernel_timespec: tv_sec @0, tv_nsec @8; only nsec's low word is read.
+        UserPtr::<KTimespec>::new(a).write(&mut m, &KTimespec { sec: -2, nsec: 999 }).unwrap();
+        assert_eq!(at(&m, 16), [(-2i64).to_le_bytes(), 999i64.to_le_bytes()].concat());
+        m.write(a + 12, &[0xff; 4]).unwrap();
+        assert_eq!(UserPtr::<KTimespec>::new(a).read(&m), Ok(KTimespec { sec: -2, nsec: 999 }));
+        assert_eq!(<KTimespec as Plain>::SIZE, 16);
+        // iovec: base @0, len @4.
+        UserPtr::<IoVec>::new(a).write(&mut m, &IoVec { base: 0x1122_3344, len: 5 }).unwrap();
+        assert_eq!(at(&m, 8), [0x44, 0x33, 0x22, 0x11, 5, 0, 0, 0]);
+        assert_eq!(UserPtr::<IoVec>::new(a).at(2).unwrap().addr, a + 16);
+        // old timeval: two 32-bit words.
+        UserPtr::<OldTimeval>::new(a).write(&mut m, &OldTimeval { sec: 3, usec: -1 }).unwrap();
+        assert_eq!(at(&m, 8), [3, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+        // sigaction: handler @0, flags @4, 64-bit mask @8 (low word first), no restorer.
+        let act = SigAction { handler: 7, flags: 0x0400_0000, restorer: 0, mask: SigSet(0x1_0000_0002) };
+        UserPtr::<SigAction>::new(a).write(&mut m, &act).unwrap();
+        assert_eq!(at(&m, 16), [7, 0, 0, 0, 0, 0, 0, 4, 2, 0, 0, 0, 1, 0, 0, 0]);
+        assert_eq!(UserPtr::<SigAction>::new(a).read(&m), Ok(act));
+        // stack_t: ss_sp @0, ss_flags @4, ss_size @8.
+        let st = AltStack { sp: 0x2000, flags: 2, size: 0x800 };
+        UserPtr::<AltStack>::new(a).write(&mut m, &st).unwrap();
+        assert_eq!(at(&m, 12), [0, 0x20, 0, 0, 2, 0, 0, 0, 0, 8, 0, 0]);
+        assert_eq!(UserPtr::<AltStack>::new(a).read(&m), Ok(st));
+        // Generated types and integers are their own encoding.
+        UserPtr::<[u32; 2]>::new(a).write(&mut m, &[3, 4]).unwrap();
+        assert_eq!(at(&m, 8), [3, 0, 0, 0, 4, 0, 0, 0]);
+        assert_eq!(<uapi::ucontext as Plain>::SIZE, 212);
     }
 }

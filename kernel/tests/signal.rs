@@ -66,16 +66,28 @@ fn sigaction_mask_pending_and_delivery_frame() {
     let mut w = [0u8; 4];
     m.read(d.siginfo_ptr, &mut w).unwrap();
     assert_eq!(u32::from_le_bytes(w), 10);
+    // ucontext (wasm32): after the 128-byte siginfo; uc_stack.ss_sp @8 and ss_size @16 (no
+    // sigaltstack: 0), uc_mcontext.sc_sp @148 = the interrupted sp.
+    let word = |m: &VecMemory, a: u32| {
+        let mut w = [0u8; 4];
+        m.read(a, &mut w).unwrap();
+        u32::from_le_bytes(w)
+    };
+    assert_eq!(d.ucontext_ptr, d.siginfo_ptr + 128);
+    assert_eq!((word(&m, d.ucontext_ptr + 8), word(&m, d.ucontext_ptr + 16), word(&m, d.ucontext_ptr + 148)), (0, 0, 0x9003));
     // During the handler SIGUSR1 and sa_mask (SIGUSR2) are blocked; SA_RESETHAND reset the action.
     e.mem = m.clone();
     assert_eq!(e.call(nr::rt_sigprocmask, &[0, 0, 0x5300, 8]), 0);
     assert_eq!(u64::from_le_bytes(e.get(0x5300, 8).try_into().unwrap()), (1 << 9) | (1 << 11));
     assert_eq!(e.call(nr::rt_sigaction, &[10, 0, 0x5100, 8]), 0);
     assert_eq!(e.u32_at(0x5100), 0);
+    // The mask comes back from uc_sigmask (@20), as the handler left it (less SIGKILL/SIGSTOP).
+    assert_eq!((word(&m, d.ucontext_ptr + 20), word(&m, d.ucontext_ptr + 24)), (0, 0), "the mask before delivery");
+    m.write(d.ucontext_ptr + 20, &((1u64 << 11) | (1 << 8) | (1 << 40)).to_le_bytes()).unwrap();
     e.k.signal_return(1, &mut m, &d);
     e.mem = m;
     assert_eq!(e.call(nr::rt_sigprocmask, &[0, 0, 0x5300, 8]), 0);
-    assert_eq!(u64::from_le_bytes(e.get(0x5300, 8).try_into().unwrap()), 0);
+    assert_eq!(u64::from_le_bytes(e.get(0x5300, 8).try_into().unwrap()), (1 << 11) | (1 << 40));
 }
 
 #[test]

@@ -69,6 +69,13 @@ fn uapi_rs_records_wasm32_layouts() {
     assert_eq!(e["size_siginfo"], 128);
     assert_eq!(e["size_sigaction"], 16);
     assert_eq!(e["DIRENT64_NAME_OFFSET"], 19);
+    assert_eq!(e["size_signalfd_siginfo"], 128);
+    assert_eq!(e["size_sigevent"], 64);
+    assert_eq!(e["size_flock"], 16);
+    assert_eq!(e["size___user_cap_data_struct"], 12);
+    assert_eq!(e["size_sigset_argpack"], 8);
+    assert_eq!(e["size_rusage"], 72);
+    assert_eq!(e["ENOSYS"], 38);
     // The Rust types have these layouts on this host too (the const assertions say so; check
     // a few directly).
     use wasmlinux_kernel::abi::uapi as u;

@@ -48,10 +48,11 @@ pub use proc::Proc;
 use proc::{Exports, ForkState};
 use signals::trap_signal;
 
-const EAGAIN: i32 = 11;
-const ENOMEM: i32 = 12;
-const EFAULT: i32 = 14;
-const ENOSYS: i32 = 38;
+// errno numbers come from the kernel's one definition (asm-generic), never the host's libc.
+const EAGAIN: i32 = wasmlinux_kernel::error::Errno::EAGAIN.code();
+const ENOMEM: i32 = wasmlinux_kernel::error::Errno::ENOMEM.code();
+const EFAULT: i32 = wasmlinux_kernel::error::Errno::EFAULT.code();
+const ENOSYS: i32 = wasmlinux_kernel::error::Errno::ENOSYS.code();
 const SYS_EXIT: u32 = 93;
 const SYS_EXIT_GROUP: u32 = 94;
 const SIGKILL: u8 = 9;

@@ -51,8 +51,8 @@ pub struct Mock {
     pub delivered: Mutex<Vec<(Tid, i32)>>,
 }
 
-const EFAULT: i32 = 14;
-const ECHILD: i32 = 10;
+const EFAULT: i32 = wasmlinux_kernel::error::Errno::EFAULT.code();
+const ECHILD: i32 = wasmlinux_kernel::error::Errno::ECHILD.code();
 
 impl Mock {
     pub fn new(host: Arc<Host>) -> Arc<Mock> {

@@ -13,19 +13,17 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::*;
+use crate::abi::uapi;
 use crate::api::{ExitStatus, GuestMemory, SignalAction, SignalDelivery, Tid};
+use crate::mem::Plain;
 use crate::task::{lock, Pid, ProcState, Task};
 use crate::Kernel;
 
-/// Size of the guest `ucontext_t` (uapi `struct ucontext`, wasm32).
-pub const UCONTEXT_SIZE: u32 = 212;
+/// Size of the guest `ucontext_t` (generated uapi `struct ucontext`, wasm32).
+pub const UCONTEXT_SIZE: u32 = std::mem::size_of::<uapi::ucontext>() as u32;
 /// Offset of `uc_sigmask` in it.
-pub const UC_SIGMASK: u32 = 20;
-/// Offset of `uc_stack`.
-pub const UC_STACK: u32 = 8;
-/// Offset of `uc_mcontext` (`struct sigcontext { sc_sp, sc_pc, ... }`).
-pub const UC_MCONTEXT: u32 = 148;
-pub const SIGINFO_SIZE: u32 = 128;
+pub const UC_SIGMASK: u32 = std::mem::offset_of!(uapi::ucontext, uc_sigmask) as u32;
+pub const SIGINFO_SIZE: u32 = std::mem::size_of::<uapi::siginfo>() as u32;
 
 fn is_stop(sig: u32) -> bool {
     matches!(sig, SIGSTOP | SIGTSTP | SIGTTIN | SIGTTOU)
@@ -267,15 +265,13 @@ impl Kernel {
         let frame = top.checked_sub(SIGINFO_SIZE + UCONTEXT_SIZE + 16).ok_or(Errno::EFAULT)? & !15;
         let siginfo_ptr = frame;
         let uc = frame + SIGINFO_SIZE;
-        let mut ucb = vec![0u8; UCONTEXT_SIZE as usize];
         let st_flags = if alt.flags & SS_DISABLE != 0 { SS_DISABLE } else if on_alt { SS_ONSTACK } else { 0 };
-        ucb[UC_STACK as usize..UC_STACK as usize + 4].copy_from_slice(&alt.sp.to_le_bytes());
-        ucb[UC_STACK as usize + 4..UC_STACK as usize + 8].copy_from_slice(&st_flags.to_le_bytes());
-        ucb[UC_STACK as usize + 8..UC_STACK as usize + 12].copy_from_slice(&alt.size.to_le_bytes());
-        ucb[UC_SIGMASK as usize..UC_SIGMASK as usize + 8].copy_from_slice(&old_mask.0.to_le_bytes());
-        ucb[UC_MCONTEXT as usize..UC_MCONTEXT as usize + 4].copy_from_slice(&sp.to_le_bytes());
+        let mut ucontext = <uapi::ucontext as zerocopy::FromZeros>::new_zeroed();
+        ucontext.uc_stack = AltStack { flags: st_flags, ..alt }.to_abi();
+        ucontext.uc_sigmask = old_mask.to_abi();
+        ucontext.uc_mcontext.sc_sp = sp;
         crate::mem::write_bytes(mem, siginfo_ptr, &info.encode())?;
-        crate::mem::write_bytes(mem, uc, &ucb)?;
+        crate::mem::UserPtr::<uapi::ucontext>::new(uc).write(mem, &ucontext)?;
         {
             let mut ts = lock(&task.sig);
             ts.mask.0 |= act.mask.0;
@@ -296,9 +292,8 @@ impl Kernel {
 
     pub(crate) fn signal_return_impl(&self, tid: Tid, mem: &mut dyn GuestMemory, d: &SignalDelivery) {
         let Some(task) = self.task(tid) else { return };
-        let mut b = [0u8; 8];
-        if mem.read(d.ucontext_ptr + UC_SIGMASK, &mut b).is_ok() {
-            lock(&task.sig).mask = SigSet(u64::from_le_bytes(b)).blockable();
+        if let Ok(mask) = crate::mem::UserPtr::<SigSet>::new(d.ucontext_ptr.wrapping_add(UC_SIGMASK)).read(mem) {
+            lock(&task.sig).mask = mask.blockable();
         }
         task.recalc_pending();
     }

@@ -7,54 +7,60 @@
 
 use std::collections::VecDeque;
 
+use zerocopy::{FromZeros, Immutable, IntoBytes};
+
+use crate::abi::uapi;
+
 pub mod deliver;
 
-pub const NSIG: u32 = 64;
+// Numbers and flags are the generated uapi constants (asm-generic/signal{,-defs}.h).
+pub const NSIG: u32 = uapi::_NSIG;
 
-pub const SIGHUP: u32 = 1;
-pub const SIGINT: u32 = 2;
-pub const SIGQUIT: u32 = 3;
-pub const SIGILL: u32 = 4;
-pub const SIGTRAP: u32 = 5;
-pub const SIGABRT: u32 = 6;
-pub const SIGBUS: u32 = 7;
-pub const SIGFPE: u32 = 8;
-pub const SIGKILL: u32 = 9;
-pub const SIGUSR1: u32 = 10;
-pub const SIGSEGV: u32 = 11;
-pub const SIGUSR2: u32 = 12;
-pub const SIGPIPE: u32 = 13;
-pub const SIGALRM: u32 = 14;
-pub const SIGTERM: u32 = 15;
-pub const SIGSTKFLT: u32 = 16;
-pub const SIGCHLD: u32 = 17;
-pub const SIGCONT: u32 = 18;
-pub const SIGSTOP: u32 = 19;
-pub const SIGTSTP: u32 = 20;
-pub const SIGTTIN: u32 = 21;
-pub const SIGTTOU: u32 = 22;
-pub const SIGURG: u32 = 23;
-pub const SIGXCPU: u32 = 24;
-pub const SIGXFSZ: u32 = 25;
-pub const SIGVTALRM: u32 = 26;
-pub const SIGPROF: u32 = 27;
-pub const SIGWINCH: u32 = 28;
-pub const SIGIO: u32 = 29;
-pub const SIGPWR: u32 = 30;
-pub const SIGSYS: u32 = 31;
-pub const SIGRTMIN: u32 = 32;
+pub const SIGHUP: u32 = uapi::SIGHUP;
+pub const SIGINT: u32 = uapi::SIGINT;
+pub const SIGQUIT: u32 = uapi::SIGQUIT;
+pub const SIGILL: u32 = uapi::SIGILL;
+pub const SIGTRAP: u32 = uapi::SIGTRAP;
+pub const SIGABRT: u32 = uapi::SIGABRT;
+pub const SIGBUS: u32 = uapi::SIGBUS;
+pub const SIGFPE: u32 = uapi::SIGFPE;
+pub const SIGKILL: u32 = uapi::SIGKILL;
+pub const SIGUSR1: u32 = uapi::SIGUSR1;
+pub const SIGSEGV: u32 = uapi::SIGSEGV;
+pub const SIGUSR2: u32 = uapi::SIGUSR2;
+pub const SIGPIPE: u32 = uapi::SIGPIPE;
+pub const SIGALRM: u32 = uapi::SIGALRM;
+pub const SIGTERM: u32 = uapi::SIGTERM;
+pub const SIGSTKFLT: u32 = uapi::SIGSTKFLT;
+pub const SIGCHLD: u32 = uapi::SIGCHLD;
+pub const SIGCONT: u32 = uapi::SIGCONT;
+pub const SIGSTOP: u32 = uapi::SIGSTOP;
+pub const SIGTSTP: u32 = uapi::SIGTSTP;
+pub const SIGTTIN: u32 = uapi::SIGTTIN;
+pub const SIGTTOU: u32 = uapi::SIGTTOU;
+pub const SIGURG: u32 = uapi::SIGURG;
+pub const SIGXCPU: u32 = uapi::SIGXCPU;
+pub const SIGXFSZ: u32 = uapi::SIGXFSZ;
+pub const SIGVTALRM: u32 = uapi::SIGVTALRM;
+pub const SIGPROF: u32 = uapi::SIGPROF;
+pub const SIGWINCH: u32 = uapi::SIGWINCH;
+pub const SIGIO: u32 = uapi::SIGIO;
+pub const SIGPWR: u32 = uapi::SIGPWR;
+pub const SIGSYS: u32 = uapi::SIGSYS;
+pub const SIGRTMIN: u32 = uapi::SIGRTMIN;
 
 /// `sa_flags` bits (asm-generic).
-pub const SA_NOCLDSTOP: u32 = 0x0000_0001;
-pub const SA_NOCLDWAIT: u32 = 0x0000_0002;
-pub const SA_SIGINFO: u32 = 0x0000_0004;
-pub const SA_UNSUPPORTED: u32 = 0x0000_0400;
-pub const SA_EXPOSE_TAGBITS: u32 = 0x0000_0800;
+pub const SA_NOCLDSTOP: u32 = uapi::SA_NOCLDSTOP;
+pub const SA_NOCLDWAIT: u32 = uapi::SA_NOCLDWAIT;
+pub const SA_SIGINFO: u32 = uapi::SA_SIGINFO;
+pub const SA_UNSUPPORTED: u32 = uapi::SA_UNSUPPORTED;
+pub const SA_EXPOSE_TAGBITS: u32 = uapi::SA_EXPOSE_TAGBITS;
+/// Not in asm-generic (wasm32 has no restorer); the value other 32-bit ABIs use.
 pub const SA_RESTORER: u32 = 0x0400_0000;
-pub const SA_ONSTACK: u32 = 0x0800_0000;
-pub const SA_RESTART: u32 = 0x1000_0000;
-pub const SA_NODEFER: u32 = 0x4000_0000;
-pub const SA_RESETHAND: u32 = 0x8000_0000;
+pub const SA_ONSTACK: u32 = uapi::SA_ONSTACK;
+pub const SA_RESTART: u32 = uapi::SA_RESTART;
+pub const SA_NODEFER: u32 = uapi::SA_NODEFER;
+pub const SA_RESETHAND: u32 = uapi::SA_RESETHAND;
 pub const SA_KNOWN: u32 = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND;
 
 pub const SIG_DFL: u32 = 0;
@@ -150,48 +156,64 @@ impl SigInfo {
     pub fn kernel(signo: u32) -> SigInfo {
         SigInfo { signo, code: SI_KERNEL, ..Default::default() }
     }
-    /// The 128-byte guest `siginfo_t` (asm-generic, 32-bit).
+    /// The 128-byte guest `siginfo_t` (asm-generic, 32-bit): the generated
+    /// uapi variant for the union member this signal uses.
     pub fn encode(&self) -> [u8; 128] {
-        let mut b = [0u8; 128];
-        b[0..4].copy_from_slice(&self.signo.to_le_bytes());
-        b[4..8].copy_from_slice(&self.errno.to_le_bytes());
-        b[8..12].copy_from_slice(&self.code.to_le_bytes());
+        let (si_signo, si_errno, si_code) = (self.signo as i32, self.errno, self.code);
         match self.signo {
-            SIGCHLD => {
-                b[12..16].copy_from_slice(&self.pid.to_le_bytes());
-                b[16..20].copy_from_slice(&self.uid.to_le_bytes());
-                b[20..24].copy_from_slice(&self.status.to_le_bytes());
-            }
+            SIGCHLD => siginfo_bytes(&uapi::siginfo_sigchld {
+                si_signo,
+                si_errno,
+                si_code,
+                si_pid: self.pid,
+                si_uid: self.uid,
+                si_status: self.status,
+                ..FromZeros::new_zeroed()
+            }),
             SIGSEGV | SIGBUS | SIGILL | SIGFPE => {
-                b[12..16].copy_from_slice(&self.addr.to_le_bytes());
+                siginfo_bytes(&uapi::siginfo_sigfault { si_signo, si_errno, si_code, si_addr: self.addr, ..FromZeros::new_zeroed() })
             }
-            _ if self.code == SI_TIMER => {
-                b[12..16].copy_from_slice(&self.addr.to_le_bytes());
-                // si_overrun
-                b[16..20].copy_from_slice(&self.status.to_le_bytes());
-                b[20..24].copy_from_slice(&self.value.to_le_bytes());
-            }
-            _ => {
-                b[12..16].copy_from_slice(&self.pid.to_le_bytes());
-                b[16..20].copy_from_slice(&self.uid.to_le_bytes());
-                b[20..24].copy_from_slice(&self.value.to_le_bytes());
-            }
+            _ if self.code == SI_TIMER => siginfo_bytes(&uapi::siginfo_timer {
+                si_signo,
+                si_errno,
+                si_code,
+                si_tid: self.addr as i32,
+                si_overrun: self.status,
+                si_value: self.value,
+                ..FromZeros::new_zeroed()
+            }),
+            _ => siginfo_bytes(&uapi::siginfo_rt {
+                si_signo,
+                si_errno,
+                si_code,
+                si_pid: self.pid,
+                si_uid: self.uid,
+                si_value: self.value,
+                ..FromZeros::new_zeroed()
+            }),
         }
-        b
     }
-    pub fn decode(b: &[u8; 128]) -> SigInfo {
-        let w = |i: usize| i32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    /// What a guest-supplied `siginfo_t` (rt_sigqueueinfo) carries.
+    pub fn from_rt(s: &uapi::siginfo_rt) -> SigInfo {
         SigInfo {
-            signo: w(0) as u32,
-            errno: w(4),
-            code: w(8),
-            pid: w(12),
-            uid: w(16) as u32,
+            signo: s.si_signo as u32,
+            errno: s.si_errno,
+            code: s.si_code,
+            pid: s.si_pid,
+            uid: s.si_uid,
             status: 0,
             addr: 0,
-            value: w(20) as u32,
+            value: s.si_value,
         }
     }
+}
+
+/// The bytes of one 128-byte siginfo variant (each generated variant is
+/// asserted to be 128 bytes in uapi.rs).
+fn siginfo_bytes<T: IntoBytes + Immutable>(v: &T) -> [u8; 128] {
+    let mut b = [0u8; 128];
+    b.copy_from_slice(v.as_bytes());
+    b
 }
 
 /// Pending signals: one instance per standard signal, a queue per RT signal.
@@ -309,7 +331,7 @@ pub struct AltStack {
 pub const SS_ONSTACK: u32 = 1;
 pub const SS_DISABLE: u32 = 2;
 pub const SS_AUTODISARM: u32 = 1 << 31;
-pub const MINSIGSTKSZ: u32 = 2048;
+pub const MINSIGSTKSZ: u32 = uapi::MINSIGSTKSZ;
 
 /// `SIGHUP` style name, `SIGRT_3` for real-time signals.
 pub fn signal_name(sig: u32) -> String {
@@ -330,6 +352,27 @@ pub fn signal_name(sig: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn word(b: &[u8], off: usize) -> u32 {
+        u32::from_le_bytes(b[off..off + 4].try_into().unwrap())
+    }
+
+    /// Each siginfo variant puts its fields at the asm-generic 32-bit
+    /// offsets (signo @0, errno @4, code @8, union @12).
+    #[test]
+    fn siginfo_fields_at_linux_offsets() {
+        let chld = SigInfo { signo: SIGCHLD, code: CLD_STOPPED, pid: 42, uid: 7, status: 19, ..Default::default() }.encode();
+        assert_eq!([word(&chld, 0), word(&chld, 8), word(&chld, 12), word(&chld, 16), word(&chld, 20)], [SIGCHLD, CLD_STOPPED as u32, 42, 7, 19]);
+        let segv = SigInfo { signo: SIGSEGV, errno: 5, code: 1, addr: 0x1234, ..Default::default() }.encode();
+        assert_eq!([word(&segv, 4), word(&segv, 12), word(&segv, 16)], [5, 0x1234, 0]);
+        let timer = SigInfo { signo: SIGALRM, code: SI_TIMER, addr: 5, status: 2, value: 9, ..Default::default() }.encode();
+        assert_eq!([word(&timer, 8), word(&timer, 12), word(&timer, 16), word(&timer, 20)], [SI_TIMER as u32, 5, 2, 9]);
+        let rt = SigInfo { signo: SIGRTMIN, code: -1, pid: 3, uid: 4, value: 0xabc, ..Default::default() }.encode();
+        assert_eq!([word(&rt, 12), word(&rt, 16), word(&rt, 20)], [3, 4, 0xabc]);
+        assert!(rt[24..].iter().all(|&b| b == 0));
+        let back = SigInfo::from_rt(&zerocopy::FromBytes::read_from_bytes(&rt[..]).unwrap());
+        assert_eq!((back.signo, back.code, back.pid, back.uid, back.value), (SIGRTMIN, -1, 3, 4, 0xabc));
+    }
 
     #[test]
     fn pending_coalesces_standard_and_queues_rt() {

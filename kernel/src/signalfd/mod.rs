@@ -17,6 +17,9 @@
 use std::any::Any;
 use std::sync::{Arc, Mutex, Weak};
 
+use zerocopy::{FromZeros, IntoBytes};
+
+use crate::abi::uapi;
 use crate::error::{Errno, KResult};
 use crate::eventfd::{anon_ino, anon_stat};
 use crate::file::{poll_bits::*, FileOps, Stat};
@@ -26,7 +29,7 @@ use crate::wait::WaitQueue;
 use crate::Kernel;
 
 /// `sizeof(struct signalfd_siginfo)`.
-pub const SIGNALFD_SIGINFO_SIZE: usize = 128;
+pub const SIGNALFD_SIGINFO_SIZE: usize = std::mem::size_of::<uapi::signalfd_siginfo>();
 
 pub struct SignalFd {
     mask: Mutex<SigSet>,
@@ -79,30 +82,31 @@ impl SignalFd {
 /// The guest `struct signalfd_siginfo` for `info` (fields as Linux's
 /// signalfd_copyinfo fills them for each kind of signal).
 pub fn encode_siginfo(info: &SigInfo) -> [u8; SIGNALFD_SIGINFO_SIZE] {
-    let mut b = [0u8; SIGNALFD_SIGINFO_SIZE];
-    let put = |b: &mut [u8; SIGNALFD_SIGINFO_SIZE], off: usize, v: u32| b[off..off + 4].copy_from_slice(&v.to_le_bytes());
-    put(&mut b, 0, info.signo);
-    put(&mut b, 4, info.errno as u32);
-    put(&mut b, 8, info.code as u32);
+    let mut s = uapi::signalfd_siginfo::new_zeroed();
+    s.ssi_signo = info.signo;
+    s.ssi_errno = info.errno;
+    s.ssi_code = info.code;
     match info.signo {
-        SIGSEGV | SIGBUS | SIGILL | SIGFPE => b[72..80].copy_from_slice(&u64::from(info.addr).to_le_bytes()),
+        SIGSEGV | SIGBUS | SIGILL | SIGFPE => s.ssi_addr = u64::from(info.addr),
         SIGCHLD => {
-            put(&mut b, 12, info.pid as u32);
-            put(&mut b, 16, info.uid);
-            put(&mut b, 40, info.status as u32);
+            s.ssi_pid = info.pid as u32;
+            s.ssi_uid = info.uid;
+            s.ssi_status = info.status;
         }
         _ if info.code == SI_TIMER => {
-            put(&mut b, 24, info.addr); // ssi_tid: the timer id
-            put(&mut b, 44, info.value);
-            b[48..56].copy_from_slice(&u64::from(info.value).to_le_bytes());
+            s.ssi_tid = info.addr; // the timer id
+            s.ssi_int = info.value as i32;
+            s.ssi_ptr = u64::from(info.value);
         }
         _ => {
-            put(&mut b, 12, info.pid as u32);
-            put(&mut b, 16, info.uid);
-            put(&mut b, 44, info.value); // ssi_int (sigqueue's value)
-            b[48..56].copy_from_slice(&u64::from(info.value).to_le_bytes()); // ssi_ptr
+            s.ssi_pid = info.pid as u32;
+            s.ssi_uid = info.uid;
+            s.ssi_int = info.value as i32; // sigqueue's value
+            s.ssi_ptr = u64::from(info.value);
         }
     }
+    let mut b = [0u8; SIGNALFD_SIGINFO_SIZE];
+    b.copy_from_slice(s.as_bytes());
     b
 }
 

@@ -4,8 +4,12 @@
 //! some (kept per process, inherited by fork). Permission checks elsewhere
 //! still follow uid 0, not the dropped sets.
 
+use zerocopy::IntoBytes;
+
 use super::{Args, Ctx, SysResult};
+use crate::abi::uapi;
 use crate::cred::Creds;
+use crate::mem::UserPtr;
 use crate::error::{Errno, KResult};
 use crate::task::{lock, Process};
 
@@ -30,13 +34,13 @@ pub fn caps_of(creds: &Creds, proc: &Process) -> [u64; 3] {
 /// preferred version written back and EINVAL. Returns the number of
 /// 32-bit data sets (1 for v1, 2 for v2/v3) and the pid.
 fn header(ctx: &mut Ctx<'_>, hdr: u32) -> KResult<(usize, i32)> {
-    let version = ctx.read(crate::mem::UserPtr::<u32>::new(hdr))?;
-    let pid = ctx.read(crate::mem::UserPtr::<i32>::new(hdr).at(1)?)?;
-    let sets = match version {
+    let h = ctx.read(UserPtr::<uapi::__user_cap_header_struct>::new(hdr))?;
+    let pid = h.pid;
+    let sets = match h.version {
         LINUX_CAPABILITY_VERSION_1 => 1,
         LINUX_CAPABILITY_VERSION_2 | LINUX_CAPABILITY_VERSION_3 => 2,
         _ => {
-            ctx.write(crate::mem::UserPtr::<u32>::new(hdr), &LINUX_CAPABILITY_VERSION_3)?;
+            ctx.write(UserPtr::<u32>::new(hdr), &LINUX_CAPABILITY_VERSION_3)?;
             return Err(Errno::EINVAL);
         }
     };
@@ -63,13 +67,15 @@ pub fn sys_capget(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     let creds = lock(&proc.creds).clone();
     let caps = caps_of(&creds, &proc);
-    let mut out = Vec::new();
-    for s in 0..sets {
-        for c in caps {
-            out.extend_from_slice(&((c >> (32 * s)) as u32).to_le_bytes());
-        }
-    }
-    ctx.write_bytes(data, &out)?;
+    let [e, p, i] = caps;
+    let out: Vec<uapi::__user_cap_data_struct> = (0..sets)
+        .map(|s| uapi::__user_cap_data_struct {
+            effective: (e >> (32 * s)) as u32,
+            permitted: (p >> (32 * s)) as u32,
+            inheritable: (i >> (32 * s)) as u32,
+        })
+        .collect();
+    ctx.write_bytes(data, out.as_bytes())?;
     Ok(0.into())
 }
 
@@ -82,12 +88,11 @@ pub fn sys_capset(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     if pid != 0 && pid != ctx.pid() {
         return Err(Errno::EPERM);
     }
-    let raw = ctx.read_bytes(data, sets * 12)?;
     let mut new = [0u64; 3];
     for s in 0..sets {
-        for (k, n) in new.iter_mut().enumerate() {
-            let o = s * 12 + k * 4;
-            *n |= u64::from(u32::from_le_bytes([raw[o], raw[o + 1], raw[o + 2], raw[o + 3]])) << (32 * s);
+        let d = ctx.read(UserPtr::<uapi::__user_cap_data_struct>::new(data).at(s as u32)?)?;
+        for (n, v) in new.iter_mut().zip([d.effective, d.permitted, d.inheritable]) {
+            *n |= u64::from(v) << (32 * s);
         }
     }
     let [e, p, i] = new.map(|c| c & CAP_FULL);

@@ -1,7 +1,10 @@
 //! mkdirat, getdents64, getcwd, chdir, fchdir, chroot.
 
 use super::open::{fd_node, is_o_path, start_dir};
+use zerocopy::{FromZeros, IntoBytes};
+
 use super::{Args, Ctx, SysResult};
+use crate::abi::uapi;
 use crate::error::Errno;
 use crate::task::lock;
 use crate::vfs::ops::{check_chdir, Caller};
@@ -19,7 +22,7 @@ pub fn sys_mkdirat(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 }
 
 /// Size of the fixed part of `struct linux_dirent64` (before d_name).
-const DIRENT64_HEADER: usize = 19;
+const DIRENT64_HEADER: usize = uapi::DIRENT64_NAME_OFFSET as usize;
 
 /// getdents64(2): entries from the file position (a readdir cookie).
 pub fn sys_getdents64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
@@ -42,11 +45,15 @@ pub fn sys_getdents64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         let start = out.len();
         out.resize(start + reclen, 0);
         let rec = &mut out[start..];
-        rec[0..8].copy_from_slice(&e.ino.to_le_bytes());
-        rec[8..16].copy_from_slice(&next.to_le_bytes());
-        rec[16..18].copy_from_slice(&u16::try_from(reclen).unwrap_or(u16::MAX).to_le_bytes());
-        rec[18] = e.kind;
-        rec[19..19 + e.name.len()].copy_from_slice(&e.name);
+        let head = uapi::linux_dirent64 {
+            d_ino: e.ino,
+            d_off: next as i64,
+            d_reclen: u16::try_from(reclen).unwrap_or(u16::MAX),
+            d_type: e.kind,
+            ..FromZeros::new_zeroed()
+        };
+        rec[..DIRENT64_HEADER].copy_from_slice(&head.as_bytes()[..DIRENT64_HEADER]);
+        rec[DIRENT64_HEADER..DIRENT64_HEADER + e.name.len()].copy_from_slice(&e.name);
         *pos = next;
     }
     drop(pos);

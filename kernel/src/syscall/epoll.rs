@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::poll::{wait_ready, SigmaskSwap};
 use super::{Args, Ctx, SysResult};
+use crate::abi::uapi;
 use crate::api::HostClock;
 use crate::epoll::{
     wait_sources, Epoll, Event, EPOLLET, EPOLLEXCLUSIVE, EPOLLIN, EPOLLOUT, EPOLLWAKEUP,
@@ -23,9 +24,9 @@ pub const EPOLL_CTL_ADD: i32 = 1;
 pub const EPOLL_CTL_DEL: i32 = 2;
 pub const EPOLL_CTL_MOD: i32 = 3;
 /// `sizeof(struct epoll_event)` on wasm32.
-pub const EPOLL_EVENT_SIZE: u32 = 16;
-const _: () =
-    assert!(std::mem::size_of::<crate::abi::uapi::epoll_event>() == EPOLL_EVENT_SIZE as usize);
+pub const EPOLL_EVENT_SIZE: u32 = std::mem::size_of::<uapi::epoll_event>() as u32;
+const EV_EVENTS: u32 = std::mem::offset_of!(uapi::epoll_event, events) as u32;
+const EV_DATA: u32 = std::mem::offset_of!(uapi::epoll_event, data) as u32;
 /// Largest maxevents (INT_MAX / sizeof(struct epoll_event)).
 const EP_MAX_EVENTS: i32 = i32::MAX / EPOLL_EVENT_SIZE as i32;
 
@@ -43,11 +44,8 @@ pub fn sys_epoll_create1(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 }
 
 fn read_event(ctx: &Ctx<'_>, addr: u32) -> KResult<(u32, u64)> {
-    let events = ctx.read(UserPtr::<u32>::new(addr))?;
-    let data = ctx.read(UserPtr::<u64>::new(
-        addr.checked_add(8).ok_or(Errno::EFAULT)?,
-    ))?;
-    Ok((events, data))
+    let ev = ctx.read(UserPtr::<uapi::epoll_event>::new(addr))?;
+    Ok((ev.events, ev.data))
 }
 
 /// epoll_ctl(epfd, op, fd, event).
@@ -122,9 +120,10 @@ fn do_wait(
     })?;
     let evs: Vec<Event> = found.unwrap_or_default();
     for (i, e) in evs.iter().enumerate() {
+        // Field by field, like Linux's __put_user: the padding stays as it was.
         let addr = events_addr + i as u32 * EPOLL_EVENT_SIZE;
-        ctx.write(UserPtr::<u32>::new(addr), &e.events)?;
-        ctx.write(UserPtr::<u64>::new(addr + 8), &e.data)?;
+        ctx.write(UserPtr::<u32>::new(addr + EV_EVENTS), &e.events)?;
+        ctx.write(UserPtr::<u64>::new(addr + EV_DATA), &e.data)?;
     }
     Ok(evs.len() as u32)
 }

@@ -63,16 +63,14 @@ fn read_flock(ctx: &Ctx<'_>, addr: u32, wide: bool) -> KResult<uapi::flock64> {
         let raw = ctx.read_bytes(addr, std::mem::size_of::<uapi::flock64>())?;
         uapi::flock64::read_from_bytes(&raw).map_err(|_| Errno::EFAULT)
     } else {
-        let raw = ctx.read_bytes(addr, 16)?;
-        let i16_at = |o: usize| i16::from_le_bytes([raw[o], raw[o + 1]]);
-        let i32_at = |o: usize| i32::from_le_bytes([raw[o], raw[o + 1], raw[o + 2], raw[o + 3]]);
+        let fl = ctx.read(crate::mem::UserPtr::<uapi::flock>::new(addr))?;
         Ok(uapi::flock64 {
-            l_type: i16_at(0),
-            l_whence: i16_at(2),
+            l_type: fl.l_type,
+            l_whence: fl.l_whence,
             __bindgen_padding_0: [0; 4],
-            l_start: i64::from(i32_at(4)),
-            l_len: i64::from(i32_at(8)),
-            l_pid: i32_at(12),
+            l_start: i64::from(fl.l_start),
+            l_len: i64::from(fl.l_len),
+            l_pid: fl.l_pid,
             __bindgen_padding_1: [0; 4],
         })
     }
@@ -84,13 +82,8 @@ fn write_flock(ctx: &mut Ctx<'_>, addr: u32, wide: bool, fl: &uapi::flock64) -> 
     }
     let start = i32::try_from(fl.l_start).map_err(|_| Errno::EOVERFLOW)?;
     let len = i32::try_from(fl.l_len).map_err(|_| Errno::EOVERFLOW)?;
-    let mut raw = [0u8; 16];
-    raw[0..2].copy_from_slice(&fl.l_type.to_le_bytes());
-    raw[2..4].copy_from_slice(&fl.l_whence.to_le_bytes());
-    raw[4..8].copy_from_slice(&start.to_le_bytes());
-    raw[8..12].copy_from_slice(&len.to_le_bytes());
-    raw[12..16].copy_from_slice(&fl.l_pid.to_le_bytes());
-    ctx.write_bytes(addr, &raw)
+    let narrow = uapi::flock { l_type: fl.l_type, l_whence: fl.l_whence, l_start: start, l_len: len, l_pid: fl.l_pid };
+    ctx.write_bytes(addr, narrow.as_bytes())
 }
 
 /// `[start, end)` of a lock request relative to the file position/size.

@@ -5,6 +5,7 @@
 use std::sync::atomic::Ordering;
 
 use super::{Args, Ctx, SysResult};
+use crate::abi::uapi;
 use crate::api::HostClock;
 use crate::error::Errno;
 use crate::task::lock;
@@ -56,13 +57,15 @@ const TOTAL_RAM: u32 = 0xffff_f000;
 pub fn sys_sysinfo(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let up = ctx.now(HostClock::Monotonic).saturating_sub(ctx.kernel.boot_ns) / 1_000_000_000;
     let procs = lock(&ctx.kernel.procs).tasks.len();
-    let mut b = [0u8; 64];
-    b[0..4].copy_from_slice(&u32::try_from(up).unwrap_or(u32::MAX).to_le_bytes());
-    b[16..20].copy_from_slice(&TOTAL_RAM.to_le_bytes());
-    b[20..24].copy_from_slice(&(TOTAL_RAM / 2).to_le_bytes());
-    b[40..42].copy_from_slice(&u16::try_from(procs).unwrap_or(u16::MAX).to_le_bytes());
-    b[52..56].copy_from_slice(&1u32.to_le_bytes());
-    ctx.write_bytes(a.u32(0), &b)?;
+    let info = uapi::sysinfo {
+        uptime: u32::try_from(up).unwrap_or(u32::MAX) as i32,
+        totalram: TOTAL_RAM,
+        freeram: TOTAL_RAM / 2,
+        procs: u16::try_from(procs).unwrap_or(u16::MAX),
+        mem_unit: 1,
+        ..zerocopy::FromZeros::new_zeroed()
+    };
+    ctx.write_bytes(a.u32(0), zerocopy::IntoBytes::as_bytes(&info))?;
     Ok(0.into())
 }
 

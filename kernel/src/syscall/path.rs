@@ -201,9 +201,8 @@ pub fn sys_utimensat_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (atime, mtime) = if times_addr == 0 {
         (TimeSpec::Now, TimeSpec::Now)
     } else {
-        let raw = ctx.read_bytes(times_addr, 32)?;
-        let w = |i: usize| i64::from_le_bytes(raw[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
-        (decode_time(w(0), w(1))?, decode_time(w(2), w(3))?)
+        let [at, mt] = ctx.read(crate::mem::UserPtr::<[crate::abi::uapi::__kernel_timespec; 2]>::new(times_addr))?;
+        (decode_time(at.tv_sec, at.tv_nsec)?, decode_time(mt.tv_sec, mt.tv_nsec)?)
     };
     let fsx = ctx.fs()?;
     let creds = ctx.creds();

@@ -40,15 +40,4 @@ pub fn sys_pipe2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     Ok(0.into())
 }
 
-impl crate::mem::Plain for [u32; 2] {
-    const SIZE: usize = 8;
-    fn decode(b: &[u8]) -> Self {
-        [u32::decode(&b[0..4]), u32::decode(&b[4..8])]
-    }
-    fn encode(&self, b: &mut [u8]) {
-        self[0].encode(&mut b[0..4]);
-        self[1].encode(&mut b[4..8]);
-    }
-}
-
 pub use crate::pipe::fifo::{open_fifo, pipe_of_file};

@@ -13,6 +13,7 @@
 use std::sync::Arc;
 
 use super::{Args, Ctx, SysResult};
+use crate::abi::uapi;
 use crate::api::HostClock;
 use crate::epoll::wait_sources;
 use crate::error::{Errno, KResult};
@@ -82,7 +83,7 @@ impl SigmaskSwap {
         if size != SIGSET_SIZE {
             return Err(Errno::EINVAL);
         }
-        let mask = SigSet(ctx.read(UserPtr::<u64>::new(user_mask))?).blockable();
+        let mask = ctx.read(UserPtr::<SigSet>::new(user_mask))?.blockable();
         let old = {
             let mut ts = lock(&ctx.task.sig);
             std::mem::replace(&mut ts.mask, mask)
@@ -127,7 +128,8 @@ fn file_revents(file: &OpenFile, events: u32) -> u32 {
     file.ops.poll() & (events | POLLERR | POLLHUP)
 }
 
-const POLLFD_SIZE: u32 = 8;
+/// Where `revents` is in a guest `struct pollfd`.
+const POLLFD_REVENTS: u32 = std::mem::offset_of!(uapi::pollfd, revents) as u32;
 
 /// ppoll_time64(fds, nfds, tmo_p, sigmask, sigsetsize).
 pub fn sys_ppoll_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
@@ -154,9 +156,8 @@ fn do_poll(ctx: &mut Ctx<'_>, fds_addr: u32, nfds: u32, deadline: Option<u64>) -
     // (fd, events) of each entry; the files are looked up once.
     let mut entries = Vec::with_capacity(nfds as usize);
     for i in 0..nfds {
-        let p = UserPtr::<u32>::new(fds_addr).at(i * 2)?;
-        let fd = ctx.read(UserPtr::<i32>::new(p.addr))?;
-        let events = ctx.read(UserPtr::<u16>::new(p.addr + 4))?;
+        let pfd = ctx.read(UserPtr::<uapi::pollfd>::new(fds_addr).at(i)?)?;
+        let (fd, events) = (pfd.fd, pfd.events as u16);
         let file = if fd < 0 {
             None
         } else {
@@ -189,7 +190,7 @@ fn do_poll(ctx: &mut Ctx<'_>, fds_addr: u32, nfds: u32, deadline: Option<u64>) -
     })?;
     let revents = found.unwrap_or_else(|| vec![0; entries.len()]);
     for (i, r) in revents.iter().enumerate() {
-        let addr = fds_addr + i as u32 * POLLFD_SIZE + 6;
+        let addr = UserPtr::<uapi::pollfd>::new(fds_addr).at(i as u32)?.addr + POLLFD_REVENTS;
         ctx.write(UserPtr::<u16>::new(addr), &(*r as u16))?;
     }
     Ok(revents.iter().filter(|r| **r != 0).count() as u32)
@@ -215,10 +216,8 @@ pub fn sys_pselect6_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (mask, mask_size) = if sig == 0 {
         (0, 0)
     } else {
-        (
-            ctx.read(UserPtr::<u32>::new(sig))?,
-            ctx.read(UserPtr::<u32>::new(sig + 4))?,
-        )
+        let pack = ctx.read(UserPtr::<uapi::sigset_argpack>::new(sig))?;
+        (pack.ss, pack.ss_len)
     };
     let n = (n as u32).min(ctx.process().nofile_limit());
     let deadline = deadline_after(ctx, timeout);

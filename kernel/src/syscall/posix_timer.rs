@@ -23,13 +23,12 @@ pub struct ItimerSpec64 {
 }
 
 impl Plain for ItimerSpec64 {
-    const SIZE: usize = 32;
-    fn decode(b: &[u8]) -> Self {
-        ItimerSpec64 { interval: KTimespec::decode(&b[0..16]), value: KTimespec::decode(&b[16..32]) }
+    type Abi = crate::abi::uapi::__kernel_itimerspec;
+    fn from_abi(a: Self::Abi) -> Self {
+        ItimerSpec64 { interval: KTimespec::from_abi(a.it_interval), value: KTimespec::from_abi(a.it_value) }
     }
-    fn encode(&self, b: &mut [u8]) {
-        self.interval.encode(&mut b[0..16]);
-        self.value.encode(&mut b[16..32]);
+    fn to_abi(&self) -> Self::Abi {
+        Self::Abi { it_interval: self.interval.to_abi(), it_value: self.value.to_abi() }
     }
 }
 
@@ -45,14 +44,12 @@ pub fn sys_timer_create(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let mut t = PosixTimer { realtime, notify: SIGEV_SIGNAL, signo: SIGALRM, ..Default::default() };
     let mut value_given = false;
     if sevp != 0 {
-        // struct sigevent: sigev_value, sigev_signo, sigev_notify, _tid.
-        let b = ctx.read_bytes(sevp, 16)?;
-        let w = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        t.value = w(0);
+        let ev = ctx.read(crate::mem::UserPtr::<crate::abi::uapi::sigevent>::new(sevp))?;
+        t.value = ev.sigev_value;
         value_given = true;
-        t.signo = w(4);
-        t.notify = i32::from_ne_bytes(w(8).to_ne_bytes());
-        t.tid = i32::from_ne_bytes(w(12).to_ne_bytes());
+        t.signo = ev.sigev_signo as u32;
+        t.notify = ev.sigev_notify;
+        t.tid = ev.sigev_notify_thread_id;
         match t.notify {
             SIGEV_NONE => {}
             SIGEV_SIGNAL | SIGEV_THREAD_ID => {

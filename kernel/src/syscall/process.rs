@@ -3,6 +3,9 @@
 //! prlimit64, getrusage, times, set_tid_address.
 
 use super::{Args, Ctx, Ret, SysResult, AT_FDCWD};
+use zerocopy::{FromZeros, IntoBytes};
+
+use crate::abi::uapi;
 use crate::api::{ExitStatus, HostClock};
 use crate::cred::Creds;
 use crate::error::{Errno, KResult};
@@ -326,13 +329,12 @@ pub struct Rlimit64 {
     pub max: u64,
 }
 impl mem::Plain for Rlimit64 {
-    const SIZE: usize = 16;
-    fn decode(b: &[u8]) -> Self {
-        Rlimit64 { cur: u64::decode(&b[0..8]), max: u64::decode(&b[8..16]) }
+    type Abi = uapi::rlimit64;
+    fn from_abi(a: uapi::rlimit64) -> Self {
+        Rlimit64 { cur: a.rlim_cur, max: a.rlim_max }
     }
-    fn encode(&self, b: &mut [u8]) {
-        self.cur.encode(&mut b[0..8]);
-        self.max.encode(&mut b[8..16]);
+    fn to_abi(&self) -> uapi::rlimit64 {
+        uapi::rlimit64 { rlim_cur: self.cur, rlim_max: self.max }
     }
 }
 
@@ -378,21 +380,19 @@ pub fn sys_prlimit64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     Ok(0.into())
 }
 
-/// Size of `struct rusage` with 32-bit `long` and old timevals.
-pub const RUSAGE_SIZE: usize = 72;
-
-/// A guest `struct rusage` (kernel layout: old 32-bit timevals, then
-/// 32-bit longs starting with `ru_maxrss` in KiB); other counters are 0.
-fn rusage_bytes(utime_ns: u64, stime_ns: u64, maxrss_kb: u64) -> Vec<u8> {
-    let mut b = vec![0u8; RUSAGE_SIZE];
-    for (i, ns) in [utime_ns, stime_ns].into_iter().enumerate() {
-        let sec = i32::try_from(ns / 1_000_000_000).unwrap_or(i32::MAX);
-        let usec = i32::try_from((ns % 1_000_000_000) / 1000).unwrap_or(0);
-        b[i * 8..i * 8 + 4].copy_from_slice(&sec.to_le_bytes());
-        b[i * 8 + 4..i * 8 + 8].copy_from_slice(&usec.to_le_bytes());
+/// A guest `struct rusage` (uapi: old 32-bit timevals, 32-bit longs,
+/// `ru_maxrss` in KiB); the other counters are 0.
+fn rusage(utime_ns: u64, stime_ns: u64, maxrss_kb: u64) -> uapi::rusage {
+    let tv = |ns: u64| uapi::__kernel_old_timeval {
+        tv_sec: i32::try_from(ns / 1_000_000_000).unwrap_or(i32::MAX),
+        tv_usec: i32::try_from((ns % 1_000_000_000) / 1000).unwrap_or(0),
+    };
+    uapi::rusage {
+        ru_utime: tv(utime_ns),
+        ru_stime: tv(stime_ns),
+        ru_maxrss: u32::try_from(maxrss_kb).unwrap_or(u32::MAX) as i32,
+        ..FromZeros::new_zeroed()
     }
-    b[16..20].copy_from_slice(&u32::try_from(maxrss_kb).unwrap_or(u32::MAX).to_le_bytes());
-    b
 }
 
 pub const RUSAGE_SELF: i32 = 0;
@@ -421,7 +421,7 @@ pub fn sys_getrusage(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         RUSAGE_CHILDREN => usage_of(ctx, true),
         _ => return Err(Errno::EINVAL),
     };
-    ctx.write_bytes(a.u32(1), &rusage_bytes(u, s, rss))?;
+    ctx.write_bytes(a.u32(1), rusage(u, s, rss).as_bytes())?;
     Ok(0.into())
 }
 
@@ -435,11 +435,13 @@ pub fn sys_times(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     if a.u32(0) != 0 {
         let (u, s, _) = usage_of(ctx, false);
         let (cu, cs, _) = usage_of(ctx, true);
-        let mut b = [0u8; 16];
-        for (i, ns) in [u, s, cu, cs].into_iter().enumerate() {
-            b[i * 4..i * 4 + 4].copy_from_slice(&ticks(ns).to_le_bytes());
-        }
-        ctx.write_bytes(a.u32(0), &b)?;
+        let tms = uapi::tms {
+            tms_utime: ticks(u) as i32,
+            tms_stime: ticks(s) as i32,
+            tms_cutime: ticks(cu) as i32,
+            tms_cstime: ticks(cs) as i32,
+        };
+        ctx.write_bytes(a.u32(0), tms.as_bytes())?;
     }
     let up = ctx.now(HostClock::Monotonic).saturating_sub(ctx.kernel.boot_ns);
     Ok(Ret::Val(i32::try_from(ticks(up)).unwrap_or(i32::MAX)))
@@ -474,7 +476,7 @@ pub fn sys_waitid(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         ctx.write_bytes(a.u32(2), &info)?;
     }
     if a.u32(4) != 0 {
-        ctx.write_bytes(a.u32(4), &rusage_bytes(0, 0, 0))?;
+        ctx.write_bytes(a.u32(4), rusage(0, 0, 0).as_bytes())?;
     }
     Ok(0.into())
 }

@@ -5,11 +5,14 @@
 
 use std::sync::Arc;
 
+use zerocopy::IntoBytes;
+
 use super::{Args, Ctx, SysResult};
 use crate::api::HostClock;
 use crate::cred::Creds;
 use crate::error::{Errno, KResult};
-use crate::mem::{KTimespec, Plain};
+use crate::abi::uapi;
+use crate::mem::{KTimespec, Plain, UserPtr};
 use crate::signal::*;
 use crate::task::{lock, Pid, ProcState, Task};
 
@@ -35,12 +38,12 @@ fn may_signal(sender: &Creds, target: &Creds, sig: u32, same_session: bool) -> b
 }
 
 impl Plain for SigSet {
-    const SIZE: usize = 8;
-    fn decode(b: &[u8]) -> Self {
-        SigSet(u64::decode(b))
+    type Abi = uapi::sigset_t;
+    fn from_abi(a: uapi::sigset_t) -> Self {
+        SigSet(u64::from(a.sig[0]) | u64::from(a.sig[1]) << 32)
     }
-    fn encode(&self, b: &mut [u8]) {
-        self.0.encode(b)
+    fn to_abi(&self) -> uapi::sigset_t {
+        uapi::sigset_t { sig: [self.0 as u32, (self.0 >> 32) as u32] }
     }
 }
 
@@ -134,10 +137,7 @@ pub fn sys_tgkill(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 }
 
 fn read_user_info(ctx: &Ctx<'_>, addr: u32, sig: u32, target_pid: Pid) -> KResult<SigInfo> {
-    let raw = ctx.read_bytes(addr, 128)?;
-    let mut b = [0u8; 128];
-    b.copy_from_slice(&raw);
-    let mut info = SigInfo::decode(&b);
+    let mut info = SigInfo::from_rt(&ctx.read(UserPtr::<uapi::siginfo_rt>::new(addr))?);
     // Only the kernel may forge SI_USER/SI_KERNEL-style codes for others.
     if (info.code >= 0 || info.code == SI_TKILL) && target_pid != ctx.pid() {
         return Err(Errno::EPERM);
@@ -179,14 +179,12 @@ pub fn sys_rt_tgsigqueueinfo(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// `struct sigaction` of the asm-generic ABI without sa_restorer: handler,
 /// flags, 64-bit mask.
 impl Plain for SigAction {
-    const SIZE: usize = 16;
-    fn decode(b: &[u8]) -> Self {
-        SigAction { handler: u32::decode(&b[0..4]), flags: u32::decode(&b[4..8]), restorer: 0, mask: SigSet::decode(&b[8..16]) }
+    type Abi = uapi::sigaction;
+    fn from_abi(a: uapi::sigaction) -> Self {
+        SigAction { handler: a.sa_handler, flags: a.sa_flags, restorer: 0, mask: SigSet::from_abi(a.sa_mask) }
     }
-    fn encode(&self, b: &mut [u8]) {
-        self.handler.encode(&mut b[0..4]);
-        self.flags.encode(&mut b[4..8]);
-        self.mask.encode(&mut b[8..16]);
+    fn to_abi(&self) -> uapi::sigaction {
+        uapi::sigaction { sa_handler: self.handler, sa_flags: self.flags, sa_mask: self.mask.to_abi() }
     }
 }
 
@@ -226,9 +224,9 @@ pub fn sys_rt_sigaction(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     Ok(0.into())
 }
 
-pub const SIG_BLOCK: u32 = 0;
-pub const SIG_UNBLOCK: u32 = 1;
-pub const SIG_SETMASK: u32 = 2;
+pub const SIG_BLOCK: u32 = uapi::SIG_BLOCK;
+pub const SIG_UNBLOCK: u32 = uapi::SIG_UNBLOCK;
+pub const SIG_SETMASK: u32 = uapi::SIG_SETMASK;
 
 pub fn sys_rt_sigprocmask(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (how, set_ptr, old_ptr, size) = (a.u32(0), a.ptr::<SigSet>(1), a.ptr::<SigSet>(2), a.u32(3));
@@ -263,8 +261,8 @@ pub fn sys_rt_sigpending(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let ts = lock(&ctx.task.sig);
     let pending = SigSet((ts.pending.set.0 | shared.0) & ts.mask.0);
     drop(ts);
-    let bytes = pending.0.to_le_bytes();
-    ctx.write_bytes(a.u32(0), &bytes[..a.usize(1)])?;
+    let abi = pending.to_abi();
+    ctx.write_bytes(a.u32(0), &abi.as_bytes()[..a.usize(1)])?;
     Ok(0.into())
 }
 
@@ -334,14 +332,12 @@ pub fn sys_rt_sigtimedwait_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 }
 
 impl Plain for AltStack {
-    const SIZE: usize = 12;
-    fn decode(b: &[u8]) -> Self {
-        AltStack { sp: u32::decode(&b[0..4]), flags: u32::decode(&b[4..8]), size: u32::decode(&b[8..12]) }
+    type Abi = uapi::stack_t;
+    fn from_abi(a: uapi::stack_t) -> Self {
+        AltStack { sp: a.ss_sp, flags: a.ss_flags as u32, size: a.ss_size }
     }
-    fn encode(&self, b: &mut [u8]) {
-        self.sp.encode(&mut b[0..4]);
-        self.flags.encode(&mut b[4..8]);
-        self.size.encode(&mut b[8..12]);
+    fn to_abi(&self) -> uapi::stack_t {
+        uapi::stack_t { ss_sp: self.sp, ss_flags: self.flags as i32, ss_size: self.size }
     }
 }
 

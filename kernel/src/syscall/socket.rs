@@ -14,6 +14,9 @@ use std::sync::Arc;
 
 use super::open::start_dir;
 use super::{Args, Ctx, SysResult, AT_FDCWD};
+use zerocopy::{FromBytes, IntoBytes};
+
+use crate::abi::uapi;
 use crate::api::HostClock;
 use crate::cred::MAY_WRITE;
 use crate::error::{Errno, KResult};
@@ -28,11 +31,10 @@ use crate::vfs::S_IFSOCK;
 
 const SOCK_NONBLOCK: u32 = oflags::O_NONBLOCK;
 const SOCK_CLOEXEC: u32 = oflags::O_CLOEXEC;
-const _: () = assert!(std::mem::size_of::<crate::abi::uapi::msghdr>() == 28);
-const _: () = assert!(std::mem::size_of::<crate::abi::uapi::cmsghdr>() == CMSG_HDR);
-const _: () = assert!(std::mem::size_of::<crate::abi::uapi::sockaddr_un>() == 110);
-/// `sizeof(struct cmsghdr)` on wasm32.
-const CMSG_HDR: usize = 12;
+/// `sizeof(struct cmsghdr)` on wasm32 (the data follows at CMSG_ALIGN of it).
+const CMSG_HDR: usize = std::mem::size_of::<uapi::cmsghdr>();
+/// `sizeof(struct ucred)`.
+const UCRED_SIZE: usize = std::mem::size_of::<uapi::ucred>();
 
 fn cmsg_align(n: usize) -> usize {
     (n + 3) & !3
@@ -437,7 +439,7 @@ pub fn sys_recvfrom(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     .into())
 }
 
-/// `struct msghdr` on wasm32.
+/// What the kernel uses of a guest `struct msghdr` (the generated uapi type).
 struct MsgHdr {
     name: u32,
     namelen: u32,
@@ -448,15 +450,21 @@ struct MsgHdr {
 }
 
 fn read_msghdr(ctx: &Ctx<'_>, addr: u32) -> KResult<MsgHdr> {
-    let w = |i: u32| ctx.read(UserPtr::<u32>::new(addr).at(i)?);
+    let m = ctx.read(UserPtr::<uapi::msghdr>::new(addr))?;
     Ok(MsgHdr {
-        name: w(0)?,
-        namelen: w(1)?,
-        iov: w(2)?,
-        iovlen: w(3)?,
-        control: w(4)?,
-        controllen: w(5)?,
+        name: m.msg_name,
+        namelen: m.msg_namelen as u32,
+        iov: m.msg_iov,
+        iovlen: m.msg_iovlen,
+        control: m.msg_control,
+        controllen: m.msg_controllen,
     })
+}
+
+/// The `u32` field at byte offset `off` (an `offset_of!` of `uapi::msghdr`)
+/// of the guest msghdr at `msg`: recvmsg writes back single fields.
+fn msghdr_field(msg: u32, off: usize) -> KResult<UserPtr<u32>> {
+    msg.checked_add(off as u32).map(UserPtr::new).ok_or(Errno::EFAULT)
 }
 
 /// Parse SCM_RIGHTS / SCM_CREDENTIALS from a control buffer.
@@ -468,14 +476,8 @@ fn parse_control(ctx: &Ctx<'_>, m: &MsgHdr) -> KResult<Vec<Arc<OpenFile>>> {
     let buf = ctx.read_bytes(m.control, m.controllen as usize)?;
     let mut off = 0;
     while off + CMSG_HDR <= buf.len() {
-        let word = |i: usize| {
-            u32::from_le_bytes(
-                buf[off + i * 4..off + i * 4 + 4]
-                    .try_into()
-                    .expect("4 bytes"),
-            )
-        };
-        let (len, level, ty) = (word(0) as usize, word(1) as i32, word(2) as i32);
+        let (h, _) = uapi::cmsghdr::read_from_prefix(&buf[off..]).map_err(|_| Errno::EINVAL)?;
+        let (len, level, ty) = (h.cmsg_len as usize, h.cmsg_level, h.cmsg_type);
         if len < CMSG_HDR || off + len > buf.len() {
             return Err(Errno::EINVAL);
         }
@@ -483,7 +485,7 @@ fn parse_control(ctx: &Ctx<'_>, m: &MsgHdr) -> KResult<Vec<Arc<OpenFile>>> {
         match (level, ty) {
             (SOL_SOCKET, SCM_RIGHTS) => {
                 for c in data.chunks_exact(4) {
-                    let fd = i32::from_le_bytes(c.try_into().expect("4 bytes"));
+                    let fd = i32::read_from_bytes(c).map_err(|_| Errno::EINVAL)?;
                     fds.push(ctx.file(fd)?);
                 }
                 if fds.len() > SCM_MAX_FD {
@@ -491,17 +493,12 @@ fn parse_control(ctx: &Ctx<'_>, m: &MsgHdr) -> KResult<Vec<Arc<OpenFile>>> {
                 }
             }
             (SOL_SOCKET, SCM_CREDENTIALS) => {
-                if data.len() < 12 {
-                    return Err(Errno::EINVAL);
-                }
-                let w = |i: usize| {
-                    u32::from_le_bytes(data[i * 4..i * 4 + 4].try_into().expect("4 bytes"))
-                };
+                let (u, _) = uapi::ucred::read_from_prefix(data).map_err(|_| Errno::EINVAL)?;
                 let me = caller_cred(ctx);
                 let c = ctx.creds();
-                if (w(0) as i32 != me.pid
-                    || (w(1) != c.uid && w(1) != c.euid)
-                    || (w(2) != c.gid && w(2) != c.egid))
+                if (u.pid as i32 != me.pid
+                    || (u.uid != c.uid && u.uid != c.euid)
+                    || (u.gid != c.gid && u.gid != c.egid))
                     && c.euid != 0
                 {
                     return Err(Errno::EPERM);
@@ -561,9 +558,9 @@ pub fn sys_recvmsg(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         let bytes = r.from.encode();
         let n = bytes.len().min(m.namelen as usize);
         ctx.write_bytes(m.name, &bytes[..n])?;
-        ctx.write(UserPtr::<u32>::new(msg).at(1)?, &(bytes.len() as u32))?;
+        ctx.write(msghdr_field(msg, std::mem::offset_of!(uapi::msghdr, msg_namelen))?, &(bytes.len() as u32))?;
     } else {
-        ctx.write(UserPtr::<u32>::new(msg).at(1)?, &0)?;
+        ctx.write(msghdr_field(msg, std::mem::offset_of!(uapi::msghdr, msg_namelen))?, &0)?;
     }
     // Control messages: credentials (SO_PASSCRED), then descriptors.
     let mut ctl = Vec::new();
@@ -574,17 +571,14 @@ pub fn sys_recvmsg(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     };
     if sock.passcred() {
         let c = r.cred.unwrap_or_default();
-        if room >= ctl.len() + CMSG_HDR + 12 {
-            for w in [
-                24u32,
-                SOL_SOCKET as u32,
-                SCM_CREDENTIALS as u32,
-                c.pid as u32,
-                c.uid,
-                c.gid,
-            ] {
-                ctl.extend_from_slice(&w.to_le_bytes());
-            }
+        if room >= ctl.len() + CMSG_HDR + UCRED_SIZE {
+            let h = uapi::cmsghdr {
+                cmsg_len: (CMSG_HDR + UCRED_SIZE) as u32,
+                cmsg_level: SOL_SOCKET,
+                cmsg_type: SCM_CREDENTIALS,
+            };
+            ctl.extend_from_slice(h.as_bytes());
+            ctl.extend_from_slice(uapi::ucred { pid: c.pid as u32, uid: c.uid, gid: c.gid }.as_bytes());
         } else {
             out_flags |= MSG_CTRUNC;
         }
@@ -612,20 +606,17 @@ pub fn sys_recvmsg(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
                 }
             }
             let len = CMSG_HDR + 4 * fds.len();
-            for w in [len as u32, SOL_SOCKET as u32, SCM_RIGHTS as u32] {
-                ctl.extend_from_slice(&w.to_le_bytes());
-            }
-            for fd in fds {
-                ctl.extend_from_slice(&fd.to_le_bytes());
-            }
+            let h = uapi::cmsghdr { cmsg_len: len as u32, cmsg_level: SOL_SOCKET, cmsg_type: SCM_RIGHTS };
+            ctl.extend_from_slice(h.as_bytes());
+            ctl.extend_from_slice(fds.as_bytes());
             ctl.resize(cmsg_align(ctl.len()).min(room), 0);
         }
     }
     if !ctl.is_empty() {
         ctx.write_bytes(m.control, &ctl)?;
     }
-    ctx.write(UserPtr::<u32>::new(msg).at(5)?, &(ctl.len() as u32))?;
-    ctx.write(UserPtr::<u32>::new(msg).at(6)?, &out_flags)?;
+    ctx.write(msghdr_field(msg, std::mem::offset_of!(uapi::msghdr, msg_controllen))?, &(ctl.len() as u32))?;
+    ctx.write(msghdr_field(msg, std::mem::offset_of!(uapi::msghdr, msg_flags))?, &out_flags)?;
     Ok(if flags & MSG_TRUNC != 0 && sock.ty != SOCK_STREAM {
         r.full
     } else {
@@ -644,15 +635,11 @@ pub fn sys_shutdown(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// SO_*TIMEO_NEW) or the old 8-byte `timeval`.
 fn timeo_ns(val: &[u8], new: bool) -> KResult<u64> {
     let (sec, usec) = if new {
-        (
-            i64::from_le_bytes(val[0..8].try_into().expect("8")),
-            i64::from_le_bytes(val[8..16].try_into().expect("8")),
-        )
+        let (t, _) = uapi::__kernel_sock_timeval::read_from_prefix(val).map_err(|_| Errno::EINVAL)?;
+        (t.tv_sec, t.tv_usec)
     } else {
-        (
-            i64::from(i32::from_le_bytes(val[0..4].try_into().expect("4"))),
-            i64::from(i32::from_le_bytes(val[4..8].try_into().expect("4"))),
-        )
+        let (t, _) = uapi::__kernel_old_timeval::read_from_prefix(val).map_err(|_| Errno::EINVAL)?;
+        (i64::from(t.tv_sec), i64::from(t.tv_usec))
     };
     if !(0..1_000_000).contains(&usec) {
         return Err(Errno::EDOM);
@@ -672,8 +659,9 @@ pub fn sys_setsockopt(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         return Err(Errno::EOPNOTSUPP);
     }
     let need = match name {
-        SO_RCVTIMEO_NEW | SO_SNDTIMEO_NEW => 16,
-        SO_LINGER | SO_RCVTIMEO_OLD | SO_SNDTIMEO_OLD => 8,
+        SO_RCVTIMEO_NEW | SO_SNDTIMEO_NEW => std::mem::size_of::<uapi::__kernel_sock_timeval>(),
+        SO_RCVTIMEO_OLD | SO_SNDTIMEO_OLD => std::mem::size_of::<uapi::__kernel_old_timeval>(),
+        SO_LINGER => std::mem::size_of::<uapi::linger>(),
         _ => 4,
     };
     if (len as usize) < need {
@@ -723,9 +711,9 @@ pub fn sys_getsockopt(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             .map_or(0, |v| u64::from_le_bytes(v[..8].try_into().expect("8")));
         let (s, us) = (ns / 1_000_000_000, (ns % 1_000_000_000) / 1000);
         if new {
-            [(s as i64).to_le_bytes(), (us as i64).to_le_bytes()].concat()
+            uapi::__kernel_sock_timeval { tv_sec: s as i64, tv_usec: us as i64 }.as_bytes().to_vec()
         } else {
-            [(s as i32).to_le_bytes(), (us as i32).to_le_bytes()].concat()
+            uapi::__kernel_old_timeval { tv_sec: s as i32, tv_usec: us as i32 }.as_bytes().to_vec()
         }
     };
     let value: Vec<u8> = match name {
@@ -743,12 +731,7 @@ pub fn sys_getsockopt(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
                 uid: 65534,
                 gid: 65534,
             });
-            [
-                c.pid.to_le_bytes(),
-                c.uid.to_le_bytes(),
-                c.gid.to_le_bytes(),
-            ]
-            .concat()
+            uapi::ucred { pid: c.pid as u32, uid: c.uid, gid: c.gid }.as_bytes().to_vec()
         }
         SO_RCVTIMEO_NEW | SO_RCVTIMEO_OLD => timeo(SO_RCVTIMEO_NEW, name == SO_RCVTIMEO_NEW),
         SO_SNDTIMEO_NEW | SO_SNDTIMEO_OLD => timeo(SO_SNDTIMEO_NEW, name == SO_SNDTIMEO_NEW),
@@ -765,8 +748,9 @@ pub fn sys_getsockopt(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     Ok(0.into())
 }
 
-/// `struct mmsghdr`: a 28-byte msghdr then `msg_len`.
-const MMSGHDR_SIZE: u32 = 32;
+/// `struct mmsghdr`: a msghdr then `msg_len`.
+const MMSGHDR_SIZE: u32 = std::mem::size_of::<uapi::mmsghdr>() as u32;
+const MMSG_LEN: u32 = std::mem::offset_of!(uapi::mmsghdr, msg_len) as u32;
 /// `UIO_MAXIOV`: most messages per call.
 const UIO_MAXIOV: u32 = 1024;
 const MSG_WAITFORONE: u32 = 0x10000;
@@ -782,7 +766,7 @@ pub fn sys_sendmmsg(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         let entry = vec.checked_add(done * MMSGHDR_SIZE).ok_or(Errno::EFAULT)?;
         let r = sys_sendmsg(ctx, Args([a.u32(0), entry, flags, 0, 0, 0]));
         match r {
-            Ok(super::Ret::Val(n)) => ctx.write(UserPtr::<i32>::new(entry + 28), &n)?,
+            Ok(super::Ret::Val(n)) => ctx.write(UserPtr::<i32>::new(entry.checked_add(MMSG_LEN).ok_or(Errno::EFAULT)?), &n)?,
             Ok(_) => break,
             Err(e) if done == 0 => return Err(e),
             Err(_) => break,
@@ -808,7 +792,7 @@ pub fn sys_recvmmsg_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         let entry = vec.checked_add(done * MMSGHDR_SIZE).ok_or(Errno::EFAULT)?;
         let r = sys_recvmsg(ctx, Args([a.u32(0), entry, f, 0, 0, 0]));
         match r {
-            Ok(super::Ret::Val(n)) => ctx.write(UserPtr::<i32>::new(entry + 28), &n)?,
+            Ok(super::Ret::Val(n)) => ctx.write(UserPtr::<i32>::new(entry.checked_add(MMSG_LEN).ok_or(Errno::EFAULT)?), &n)?,
             Ok(_) => break,
             Err(e) if done == 0 => return Err(e),
             Err(_) => break,

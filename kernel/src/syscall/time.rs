@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::{Args, Ctx, SysResult};
 use crate::api::HostClock;
 use crate::error::{Errno, KResult};
+use crate::abi::uapi;
 use crate::mem::{KTimespec, OldTimeval, Plain};
 use crate::signal::{SigInfo, SIGALRM, SIGPROF, SIGVTALRM};
 use crate::task::{lock, Pid};
@@ -120,13 +121,14 @@ pub struct ItimerVal {
 }
 
 impl Plain for ItimerVal {
-    const SIZE: usize = 16;
-    fn decode(b: &[u8]) -> Self {
-        ItimerVal { interval: OldTimeval::decode(&b[0..8]), value: OldTimeval::decode(&b[8..16]) }
+    type Abi = uapi::itimerval;
+    fn from_abi(a: uapi::itimerval) -> Self {
+        let tv = |t: uapi::timeval| OldTimeval { sec: t.tv_sec, usec: t.tv_usec };
+        ItimerVal { interval: tv(a.it_interval), value: tv(a.it_value) }
     }
-    fn encode(&self, b: &mut [u8]) {
-        self.interval.encode(&mut b[0..8]);
-        self.value.encode(&mut b[8..16]);
+    fn to_abi(&self) -> uapi::itimerval {
+        let tv = |t: OldTimeval| uapi::timeval { tv_sec: t.sec, tv_usec: t.usec };
+        uapi::itimerval { it_interval: tv(self.interval), it_value: tv(self.value) }
     }
 }
 

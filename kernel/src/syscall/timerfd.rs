@@ -24,20 +24,13 @@ pub struct ITimerSpec {
     pub value: KTimespec,
 }
 
-const _: () =
-    assert!(std::mem::size_of::<crate::abi::uapi::__kernel_itimerspec>() == ITimerSpec::SIZE);
-
 impl Plain for ITimerSpec {
-    const SIZE: usize = 32;
-    fn decode(b: &[u8]) -> Self {
-        ITimerSpec {
-            interval: KTimespec::decode(&b[0..16]),
-            value: KTimespec::decode(&b[16..32]),
-        }
+    type Abi = crate::abi::uapi::__kernel_itimerspec;
+    fn from_abi(a: Self::Abi) -> Self {
+        ITimerSpec { interval: KTimespec::from_abi(a.it_interval), value: KTimespec::from_abi(a.it_value) }
     }
-    fn encode(&self, b: &mut [u8]) {
-        self.interval.encode(&mut b[0..16]);
-        self.value.encode(&mut b[16..32]);
+    fn to_abi(&self) -> Self::Abi {
+        Self::Abi { it_interval: self.interval.to_abi(), it_value: self.value.to_abi() }
     }
 }
 

@@ -205,52 +205,52 @@ pub fn err(e: i32) -> i32 {
     -e
 }
 
-// ---- errnos, negated as a syscall returns them ----
+// ---- errnos, negated as a syscall returns them (from the kernel's one errno definition) ----
 
-pub const EPERM: i32 = -1;
-pub const ENOENT: i32 = -2;
-pub const ESRCH: i32 = -3;
-pub const EINTR: i32 = -4;
-pub const EIO: i32 = -5;
-pub const ENXIO: i32 = -6;
-pub const E2BIG: i32 = -7;
-pub const ENOEXEC: i32 = -8;
-pub const EBADF: i32 = -9;
-pub const ECHILD: i32 = -10;
-pub const EAGAIN: i32 = -11;
-pub const ENOMEM: i32 = -12;
-pub const EACCES: i32 = -13;
-pub const EFAULT: i32 = -14;
-pub const EBUSY: i32 = -16;
-pub const EEXIST: i32 = -17;
-pub const EXDEV: i32 = -18;
-pub const ENODEV: i32 = -19;
-pub const ENOTDIR: i32 = -20;
-pub const EISDIR: i32 = -21;
-pub const EINVAL: i32 = -22;
-pub const EMFILE: i32 = -24;
-pub const ENOTTY: i32 = -25;
-pub const EFBIG: i32 = -27;
-pub const ESPIPE: i32 = -29;
-pub const EROFS: i32 = -30;
-pub const EPIPE: i32 = -32;
-pub const ERANGE: i32 = -34;
-pub const ENAMETOOLONG: i32 = -36;
-pub const ENOSYS: i32 = -38;
-pub const ENOTEMPTY: i32 = -39;
-pub const ELOOP: i32 = -40;
-pub const ENODATA: i32 = -61;
-pub const ENOTSOCK: i32 = -88;
-pub const ENOPROTOOPT: i32 = -92;
-pub const EPROTONOSUPPORT: i32 = -93;
-pub const ESOCKTNOSUPPORT: i32 = -94;
-pub const EOPNOTSUPP: i32 = -95;
-pub const EAFNOSUPPORT: i32 = -97;
-pub const EADDRINUSE: i32 = -98;
-pub const EISCONN: i32 = -106;
-pub const ENOTCONN: i32 = -107;
-pub const ETIMEDOUT: i32 = -110;
-pub const ECONNREFUSED: i32 = -111;
+pub const EPERM: i32 = wasmlinux_kernel::error::Errno::EPERM.to_ret();
+pub const ENOENT: i32 = wasmlinux_kernel::error::Errno::ENOENT.to_ret();
+pub const ESRCH: i32 = wasmlinux_kernel::error::Errno::ESRCH.to_ret();
+pub const EINTR: i32 = wasmlinux_kernel::error::Errno::EINTR.to_ret();
+pub const EIO: i32 = wasmlinux_kernel::error::Errno::EIO.to_ret();
+pub const ENXIO: i32 = wasmlinux_kernel::error::Errno::ENXIO.to_ret();
+pub const E2BIG: i32 = wasmlinux_kernel::error::Errno::E2BIG.to_ret();
+pub const ENOEXEC: i32 = wasmlinux_kernel::error::Errno::ENOEXEC.to_ret();
+pub const EBADF: i32 = wasmlinux_kernel::error::Errno::EBADF.to_ret();
+pub const ECHILD: i32 = wasmlinux_kernel::error::Errno::ECHILD.to_ret();
+pub const EAGAIN: i32 = wasmlinux_kernel::error::Errno::EAGAIN.to_ret();
+pub const ENOMEM: i32 = wasmlinux_kernel::error::Errno::ENOMEM.to_ret();
+pub const EACCES: i32 = wasmlinux_kernel::error::Errno::EACCES.to_ret();
+pub const EFAULT: i32 = wasmlinux_kernel::error::Errno::EFAULT.to_ret();
+pub const EBUSY: i32 = wasmlinux_kernel::error::Errno::EBUSY.to_ret();
+pub const EEXIST: i32 = wasmlinux_kernel::error::Errno::EEXIST.to_ret();
+pub const EXDEV: i32 = wasmlinux_kernel::error::Errno::EXDEV.to_ret();
+pub const ENODEV: i32 = wasmlinux_kernel::error::Errno::ENODEV.to_ret();
+pub const ENOTDIR: i32 = wasmlinux_kernel::error::Errno::ENOTDIR.to_ret();
+pub const EISDIR: i32 = wasmlinux_kernel::error::Errno::EISDIR.to_ret();
+pub const EINVAL: i32 = wasmlinux_kernel::error::Errno::EINVAL.to_ret();
+pub const EMFILE: i32 = wasmlinux_kernel::error::Errno::EMFILE.to_ret();
+pub const ENOTTY: i32 = wasmlinux_kernel::error::Errno::ENOTTY.to_ret();
+pub const EFBIG: i32 = wasmlinux_kernel::error::Errno::EFBIG.to_ret();
+pub const ESPIPE: i32 = wasmlinux_kernel::error::Errno::ESPIPE.to_ret();
+pub const EROFS: i32 = wasmlinux_kernel::error::Errno::EROFS.to_ret();
+pub const EPIPE: i32 = wasmlinux_kernel::error::Errno::EPIPE.to_ret();
+pub const ERANGE: i32 = wasmlinux_kernel::error::Errno::ERANGE.to_ret();
+pub const ENAMETOOLONG: i32 = wasmlinux_kernel::error::Errno::ENAMETOOLONG.to_ret();
+pub const ENOSYS: i32 = wasmlinux_kernel::error::Errno::ENOSYS.to_ret();
+pub const ENOTEMPTY: i32 = wasmlinux_kernel::error::Errno::ENOTEMPTY.to_ret();
+pub const ELOOP: i32 = wasmlinux_kernel::error::Errno::ELOOP.to_ret();
+pub const ENODATA: i32 = wasmlinux_kernel::error::Errno::ENODATA.to_ret();
+pub const ENOTSOCK: i32 = wasmlinux_kernel::error::Errno::ENOTSOCK.to_ret();
+pub const ENOPROTOOPT: i32 = wasmlinux_kernel::error::Errno::ENOPROTOOPT.to_ret();
+pub const EPROTONOSUPPORT: i32 = wasmlinux_kernel::error::Errno::EPROTONOSUPPORT.to_ret();
+pub const ESOCKTNOSUPPORT: i32 = wasmlinux_kernel::error::Errno::ESOCKTNOSUPPORT.to_ret();
+pub const EOPNOTSUPP: i32 = wasmlinux_kernel::error::Errno::EOPNOTSUPP.to_ret();
+pub const EAFNOSUPPORT: i32 = wasmlinux_kernel::error::Errno::EAFNOSUPPORT.to_ret();
+pub const EADDRINUSE: i32 = wasmlinux_kernel::error::Errno::EADDRINUSE.to_ret();
+pub const EISCONN: i32 = wasmlinux_kernel::error::Errno::EISCONN.to_ret();
+pub const ENOTCONN: i32 = wasmlinux_kernel::error::Errno::ENOTCONN.to_ret();
+pub const ETIMEDOUT: i32 = wasmlinux_kernel::error::Errno::ETIMEDOUT.to_ret();
+pub const ECONNREFUSED: i32 = wasmlinux_kernel::error::Errno::ECONNREFUSED.to_ret();
 
 // ---- flags and numbers ----
 

@@ -27,6 +27,7 @@
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/sysinfo.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/epoll.h>
@@ -202,4 +203,19 @@ CHECK(size_linger, sizeof(struct linger))
 CHECK(off_linger_l_linger, offsetof(struct linger, l_linger))
 CHECK(size_ucred, sizeof(struct ucred))
 CHECK(off_ucred_gid, offsetof(struct ucred, gid))
+/* signalfd(2) records */
+CHECK(size_signalfd_siginfo, sizeof(struct signalfd_siginfo))
+CHECK(off_signalfd_siginfo_ssi_status, offsetof(struct signalfd_siginfo, ssi_status))
+CHECK(off_signalfd_siginfo_ssi_int, offsetof(struct signalfd_siginfo, ssi_int))
+CHECK(off_signalfd_siginfo_ssi_ptr, offsetof(struct signalfd_siginfo, ssi_ptr))
+CHECK(off_signalfd_siginfo_ssi_addr, offsetof(struct signalfd_siginfo, ssi_addr))
+/* timer_create(2) */
+CHECK(size_sigevent, sizeof(struct sigevent))
+CHECK(off_sigevent_sigev_signo, offsetof(struct sigevent, sigev_signo))
+CHECK(off_sigevent_sigev_notify, offsetof(struct sigevent, sigev_notify))
+CHECK(off_sigevent_sigev_notify_thread_id, offsetof(struct sigevent, sigev_notify_thread_id))
+/* sysinfo(2) (musl reserves 256 more bytes after the kernel's 64) */
+CHECK(off_sysinfo_totalram, offsetof(struct sysinfo, totalram))
+CHECK(off_sysinfo_procs, offsetof(struct sysinfo, procs))
+CHECK(off_sysinfo_mem_unit, offsetof(struct sysinfo, mem_unit))
 END

@@ -40,6 +40,9 @@
 #include <linux/sched.h>
 #include <linux/sched/types.h>
 #include <linux/openat2.h>
+#include <linux/errno.h>
+#include <linux/signalfd.h>
+#include <linux/capability.h>
 
 typedef __u32 wasmlinux_uptr; /* a guest (wasm32) pointer */
 
@@ -109,6 +112,23 @@ struct wasmlinux_siginfo_sigsys {  /* SIGSYS (seccomp) */
 	int si_syscall;
 	unsigned int si_arch;
 	__u32 _pad[26];
+};
+
+/* sigevent_t (asm-generic/siginfo.h, 64 bytes) with its union flattened to the members the
+ * kernel reads: timer_create(2) and mq_notify(2) take it. */
+struct wasmlinux_sigevent {
+	__u32 sigev_value;               /* union sigval: int or pointer, 32 bits on wasm32 */
+	int sigev_signo;
+	int sigev_notify;
+	int sigev_notify_thread_id;      /* _sigev_un._tid (SIGEV_THREAD_ID) */
+	__u32 _pad[12];
+};
+_Static_assert(sizeof(struct wasmlinux_sigevent) == 64, "sigevent: SIGEV_MAX_SIZE");
+
+/* pselect6(2)'s sixth argument: the kernel's sigset_argpack (not exported to uapi). */
+struct wasmlinux_sigset_argpack {
+	wasmlinux_uptr ss;
+	__kernel_size_t ss_len;
 };
 
 /* Sockets: what libc's <sys/socket.h> and <netinet/in.h> define, 32-bit layout. */
