@@ -43,11 +43,8 @@ const KEY_FILE: &str = "key";
 
 /// The entry header for `payload` of module `module_key`.
 fn header(key: &[u8; 32], fingerprint: &str, module_key: &[u8; 32], payload: &[u8]) -> [u8; HEADER] {
-    let mac = blake3::Hasher::new_keyed(key)
-        .update(fingerprint.as_bytes())
-        .update(module_key)
-        .update(payload)
-        .finalize();
+    let mac =
+        blake3::Hasher::new_keyed(key).update(fingerprint.as_bytes()).update(module_key).update(payload).finalize();
     let mut h = [0u8; HEADER];
     h[..4].copy_from_slice(MAGIC);
     h[4..12].copy_from_slice(&(payload.len() as u64).to_le_bytes());
@@ -167,9 +164,7 @@ pub fn default_dir() -> Option<PathBuf> {
     if let Some(x) = std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(x).join("wasmlinux"));
     }
-    std::env::var_os("HOME")
-        .filter(|v| !v.is_empty())
-        .map(|h| PathBuf::from(h).join(".cache/wasmlinux"))
+    std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".cache/wasmlinux"))
 }
 
 impl ModuleCache {
@@ -190,12 +185,7 @@ impl ModuleCache {
                 None
             }
         });
-        Arc::new(ModuleCache {
-            engine: engine.clone(),
-            dir,
-            fingerprint,
-            mem: Mutex::new(HashMap::new()),
-        })
+        Arc::new(ModuleCache { engine: engine.clone(), dir, fingerprint, mem: Mutex::new(HashMap::new()) })
     }
 
     /// The compiled module for `bytes`, from memory, disk, or a fresh compile.
@@ -205,19 +195,12 @@ impl ModuleCache {
 
     /// [`ModuleCache::get`] when the caller already has `key` =
     /// sha256(`bytes`) (hashing a large module is not free).
-    pub fn get_keyed(
-        &self,
-        bytes: &[u8],
-        key: [u8; 32],
-    ) -> wasmtime::Result<(Module, CacheSource)> {
+    pub fn get_keyed(&self, bytes: &[u8], key: [u8; 32]) -> wasmtime::Result<(Module, CacheSource)> {
         if let Some(m) = lock(&self.mem).get(&key) {
             return Ok((m.clone(), CacheSource::Memory));
         }
         let t0 = Instant::now();
-        let path = self
-            .dir
-            .as_ref()
-            .map(|(d, _)| d.join(format!("{}-{}.cwasm", hex(&key), self.fingerprint)));
+        let path = self.dir.as_ref().map(|(d, _)| d.join(format!("{}-{}.cwasm", hex(&key), self.fingerprint)));
         let (module, source) = match path.as_ref().and_then(|p| self.load(p, &key)) {
             Some(m) => (m, CacheSource::Disk),
             None => {
@@ -230,12 +213,7 @@ impl ModuleCache {
                 (m, CacheSource::Compiled)
             }
         };
-        tracing::debug!(
-            "module {} {:?} in {:?}",
-            hex(&key[..8]),
-            source,
-            t0.elapsed()
-        );
+        tracing::debug!("module {} {:?} in {:?}", hex(&key[..8]), source, t0.elapsed());
         lock(&self.mem).insert(key, module.clone());
         Ok((module, source))
     }
@@ -264,15 +242,9 @@ impl ModuleCache {
     fn store(&self, path: &PathBuf, module_key: &[u8; 32], module: &Module) -> std::io::Result<()> {
         let Some((_, mac_key)) = self.dir.as_ref() else { return Ok(()) };
         let payload = module.serialize().map_err(std::io::Error::other)?;
-        let dir = path
-            .parent()
-            .ok_or_else(|| std::io::Error::other("no parent"))?;
+        let dir = path.parent().ok_or_else(|| std::io::Error::other("no parent"))?;
         std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(
-            ".tmp-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
+        let tmp = dir.join(format!(".tmp-{}-{:?}", std::process::id(), std::thread::current().id()));
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&header(mac_key, &self.fingerprint, module_key, &payload))?;
         f.write_all(&payload)?;

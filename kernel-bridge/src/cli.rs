@@ -12,8 +12,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use wasmlinux_kernel::{
-    ConsoleKind, ExecImage, ExitStatus, HostMount, InitSpec, Kernel, KernelConfig, RootFs, Tid,
-    TrapSignal,
+    ConsoleKind, ExecImage, ExitStatus, HostMount, InitSpec, Kernel, KernelConfig, RootFs, Tid, TrapSignal,
 };
 
 use wasmlinux_kernel::error::Errno;
@@ -23,11 +22,7 @@ use crate::host::{ConsoleSink, Host};
 use crate::runtime::{PrepareError, Runtime, RuntimeConfig, TaskEnd, TaskStart};
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "wasmlinux",
-    version,
-    about = "Run Linux userland programs compiled to WebAssembly"
-)]
+#[command(name = "wasmlinux", version, about = "Run Linux userland programs compiled to WebAssembly")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -96,11 +91,7 @@ fn parse_mount(s: &str) -> Result<HostMount, String> {
     if host.is_empty() || !guest.starts_with('/') {
         return Err("expected HOST:GUEST[:ro] with an absolute GUEST path".into());
     }
-    Ok(HostMount {
-        host_path: PathBuf::from(host),
-        guest_path: guest.to_string(),
-        read_only,
-    })
+    Ok(HostMount { host_path: PathBuf::from(host), guest_path: guest.to_string(), read_only })
 }
 
 fn parse_env(s: &str) -> Result<(String, String), String> {
@@ -130,10 +121,8 @@ fn default_root() -> RootFs {
 }
 
 fn build_env(extra: &[(String, String)]) -> Vec<(String, String)> {
-    let mut env: Vec<(String, String)> = vec![
-        ("PATH".into(), "/bin:/usr/bin:/sbin:/usr/sbin".into()),
-        ("HOME".into(), "/root".into()),
-    ];
+    let mut env: Vec<(String, String)> =
+        vec![("PATH".into(), "/bin:/usr/bin:/sbin:/usr/sbin".into()), ("HOME".into(), "/root".into())];
     if let Ok(term) = std::env::var("TERM") {
         env.push(("TERM".into(), term));
     }
@@ -160,11 +149,7 @@ fn resolve_program(
     let candidates: Vec<String> = if prog.contains('/') {
         vec![prog.to_string()]
     } else {
-        guest_path
-            .split(':')
-            .filter(|d| !d.is_empty())
-            .map(|d| format!("{}/{prog}", d.trim_end_matches('/')))
-            .collect()
+        guest_path.split(':').filter(|d| !d.is_empty()).map(|d| format!("{}/{prog}", d.trim_end_matches('/'))).collect()
     };
     for cand in &candidates {
         match kernel.resolve_exec(tid, cand, argv.to_vec(), envp.to_vec()) {
@@ -181,12 +166,7 @@ fn resolve_program(
             if !bytes.starts_with(b"\0asm") {
                 return Err(Fail(format!("{prog}: not a wasm module"), 126));
             }
-            Ok(ExecImage {
-                path: prog.to_string(),
-                module: Arc::new(bytes),
-                argv: argv.to_vec(),
-                envp: envp.to_vec(),
-            })
+            Ok(ExecImage { path: prog.to_string(), module: Arc::new(bytes), argv: argv.to_vec(), envp: envp.to_vec() })
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => match denied {
             Some(msg) => Err(Fail(msg, 126)),
@@ -205,8 +185,7 @@ fn open_strace(target: &std::path::Path) -> Result<StraceSink, Fail> {
             let _ = writeln!(std::io::stderr().lock(), "{line}");
         }));
     }
-    let file = std::fs::File::create(target)
-        .map_err(|e| Fail(format!("--strace {}: {e}", target.display()), 1))?;
+    let file = std::fs::File::create(target).map_err(|e| Fail(format!("--strace {}: {e}", target.display()), 1))?;
     let file = std::sync::Mutex::new(std::io::LineWriter::new(file));
     Ok(Box::new(move |line: &str| {
         let _ = writeln!(crate::host::lock(&file), "{line}");
@@ -224,25 +203,14 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
     let argv: Vec<Vec<u8>> = words.by_ref().collect();
     let prog = args.command[0].to_string_lossy().into_owned();
     let env = build_env(&args.env);
-    let envp: Vec<Vec<u8>> = env
-        .iter()
-        .map(|(k, v)| format!("{k}={v}").into_bytes())
-        .collect();
-    let guest_path = env
-        .iter()
-        .find(|(k, _)| k == "PATH")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let envp: Vec<Vec<u8>> = env.iter().map(|(k, v)| format!("{k}={v}").into_bytes()).collect();
+    let guest_path = env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone()).unwrap_or_default();
 
     let tty = console::stdin_tty_size();
     let stdio = console::claim_stdio(tty.is_some());
     let config = KernelConfig {
         hostname: args.hostname.clone(),
-        root: args
-            .root
-            .clone()
-            .map(RootFs::CopyOf)
-            .unwrap_or_else(default_root),
+        root: args.root.clone().map(RootFs::CopyOf).unwrap_or_else(default_root),
         mounts: args.mounts.clone(),
         console: match tty {
             Some((rows, cols)) => ConsoleKind::Tty { rows, cols },
@@ -276,16 +244,8 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
     if let Some(target) = &args.strace {
         kernel.set_strace(Some(open_strace(target)?));
     }
-    let spec = InitSpec {
-        argv: argv.clone(),
-        envp: envp.clone(),
-        cwd: args.cwd.clone(),
-        uid: args.uid,
-        gid: args.gid,
-    };
-    let tid = kernel
-        .spawn_init(spec)
-        .map_err(|e| Fail(format!("cannot create the first process: {}", e.name()), 1))?;
+    let spec = InitSpec { argv: argv.clone(), envp: envp.clone(), cwd: args.cwd.clone(), uid: args.uid, gid: args.gid };
+    let tid = kernel.spawn_init(spec).map_err(|e| Fail(format!("cannot create the first process: {}", e.name()), 1))?;
     let image = resolve_program(&kernel, tid, &prog, &argv, &envp, &guest_path)?;
 
     let mut rt_config = RuntimeConfig::default();
@@ -293,8 +253,7 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
     if cache_exposed_by.is_some() {
         rt_config.cache_dir = crate::runtime::CacheDir::Off;
     }
-    let rt = Runtime::new(kernel.clone(), host.clone(), rt_config)
-        .map_err(|e| Fail(format!("wasmtime: {e:#}"), 1))?;
+    let rt = Runtime::new(kernel.clone(), host.clone(), rt_config).map_err(|e| Fail(format!("wasmtime: {e:#}"), 1))?;
     if let Err(e) = rt.prepare(&image.module) {
         let code = match e {
             PrepareError::NotWasm | PrepareError::Compile(_) | PrepareError::NotProgram(_) => 126,
@@ -312,10 +271,7 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
 
     console::install_panic_hook();
     let raw = match tty {
-        Some(_) => Some(
-            console::RawMode::enable()
-                .map_err(|e| Fail(format!("cannot set up the terminal: {e}"), 1))?,
-        ),
+        Some(_) => Some(console::RawMode::enable().map_err(|e| Fail(format!("cannot set up the terminal: {e}"), 1))?),
         None => None,
     };
     console::start_signal_thread(kernel.clone(), tty.is_some());
@@ -341,10 +297,7 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
             Ok(InitMsg::Status(s)) => s,
             _ => fallback_status(end),
         },
-        Err(_) => ExitStatus::Signaled {
-            signo: 9,
-            core: false,
-        },
+        Err(_) => ExitStatus::Signaled { signo: 9, core: false },
     };
     drop(raw);
     console::restore();
@@ -359,10 +312,7 @@ fn fallback_status(end: TaskEnd) -> ExitStatus {
     };
     match end {
         TaskEnd::Exited(code) => ExitStatus::Exited(code.unwrap_or(0)),
-        TaskEnd::Trapped(s) => ExitStatus::Signaled {
-            signo: signo(s),
-            core: false,
-        },
+        TaskEnd::Trapped(s) => ExitStatus::Signaled { signo: signo(s), core: false },
         TaskEnd::Aborted(st) => st,
     }
 }

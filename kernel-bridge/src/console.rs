@@ -111,13 +111,7 @@ pub fn install_panic_hook() {
 /// the main thread before any other thread starts (the mask is inherited).
 fn host_signals() -> SigSet {
     let mut set = SigSet::empty();
-    for s in [
-        Signal::SIGTERM,
-        Signal::SIGHUP,
-        Signal::SIGINT,
-        Signal::SIGQUIT,
-        Signal::SIGWINCH,
-    ] {
+    for s in [Signal::SIGTERM, Signal::SIGHUP, Signal::SIGINT, Signal::SIGQUIT, Signal::SIGWINCH] {
         set.add(s);
     }
     set
@@ -131,43 +125,37 @@ pub fn block_host_signals() -> nix::Result<()> {
 /// console; termination signals restore the terminal and exit 128+sig.
 pub fn start_signal_thread(kernel: Arc<Kernel>, tty: bool) {
     let set = host_signals();
-    let _ = std::thread::Builder::new()
-        .name("host-signals".into())
-        .stack_size(128 << 10)
-        .spawn(move || loop {
-            let Ok(sig) = set.wait() else { continue };
-            match sig {
-                Signal::SIGWINCH => {
-                    if tty {
-                        if let Some((rows, cols)) = stdin_tty_size() {
-                            kernel.console_resize(rows, cols);
-                        }
+    let _ = std::thread::Builder::new().name("host-signals".into()).stack_size(128 << 10).spawn(move || loop {
+        let Ok(sig) = set.wait() else { continue };
+        match sig {
+            Signal::SIGWINCH => {
+                if tty {
+                    if let Some((rows, cols)) = stdin_tty_size() {
+                        kernel.console_resize(rows, cols);
                     }
                 }
-                other => {
-                    restore();
-                    std::process::exit(128 + other as i32);
-                }
             }
-        });
+            other => {
+                restore();
+                std::process::exit(128 + other as i32);
+            }
+        }
+    });
 }
 
 /// Feed host stdin to the kernel console until end of file.
 pub fn start_stdin_thread(kernel: Arc<Kernel>) {
-    let _ = std::thread::Builder::new()
-        .name("stdin".into())
-        .stack_size(128 << 10)
-        .spawn(move || {
-            let mut buf = [0u8; 4096];
-            let mut stdin = std::io::stdin().lock();
-            loop {
-                match stdin.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => kernel.console_input(&buf[..n]),
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(_) => break,
-                }
+    let _ = std::thread::Builder::new().name("stdin".into()).stack_size(128 << 10).spawn(move || {
+        let mut buf = [0u8; 4096];
+        let mut stdin = std::io::stdin().lock();
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => kernel.console_input(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
             }
-            kernel.console_eof();
-        });
+        }
+        kernel.console_eof();
+    });
 }

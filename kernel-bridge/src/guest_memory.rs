@@ -44,15 +44,11 @@ impl<T: 'static> GuestMemory for WasmMemory<'_, T> {
     }
 
     fn read(&self, addr: u32, buf: &mut [u8]) -> Result<(), Errno> {
-        self.memory
-            .read(&self.cx, addr as usize, buf)
-            .map_err(|_| EFAULT)
+        self.memory.read(&self.cx, addr as usize, buf).map_err(|_| EFAULT)
     }
 
     fn write(&mut self, addr: u32, data: &[u8]) -> Result<(), Errno> {
-        self.memory
-            .write(&mut self.cx, addr as usize, data)
-            .map_err(|_| EFAULT)
+        self.memory.write(&mut self.cx, addr as usize, data).map_err(|_| EFAULT)
     }
 
     fn fill(&mut self, addr: u32, len: u32, byte: u8) -> Result<(), Errno> {
@@ -71,9 +67,6 @@ impl<T: 'static> GuestMemory for WasmMemory<'_, T> {
         if want_pages <= have_pages {
             return Ok(());
         }
-        self.memory
-            .grow(&mut self.cx, want_pages - have_pages)
-            .map(|_| ())
-            .map_err(|_| ENOMEM)
+        self.memory.grow(&mut self.cx, want_pages - have_pages).map(|_| ()).map_err(|_| ENOMEM)
     }
 }

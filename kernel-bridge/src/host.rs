@@ -41,12 +41,7 @@ pub enum ConsoleSink {
 
 impl Host {
     pub fn new(sink: ConsoleSink) -> Arc<Host> {
-        Arc::new(Host {
-            start: Instant::now(),
-            parkers: Mutex::new(HashMap::new()),
-            exit_hook: Mutex::new(None),
-            sink,
-        })
+        Arc::new(Host { start: Instant::now(), parkers: Mutex::new(HashMap::new()), exit_hook: Mutex::new(None), sink })
     }
 
     /// Called from `process_exited` (the CLI learns init's status this way).
@@ -109,9 +104,7 @@ impl HostOps for Host {
             HostClock::Monotonic => {
                 clock_ns(nix::time::ClockId::CLOCK_MONOTONIC).unwrap_or_else(|| self.monotonic_ns())
             }
-            HostClock::ProcessCpu => {
-                clock_ns(nix::time::ClockId::CLOCK_PROCESS_CPUTIME_ID).unwrap_or(0)
-            }
+            HostClock::ProcessCpu => clock_ns(nix::time::ClockId::CLOCK_PROCESS_CPUTIME_ID).unwrap_or(0),
         }
     }
 

@@ -9,25 +9,13 @@
 use std::ops::Range;
 
 use wasmlinux_kernel::{
-    Errno, ExecImage, ExitStatus, GuestMemory, Kernel, SignalAction, SignalDelivery,
-    SyscallOutcome, Tid, TrapSignal,
+    Errno, ExecImage, ExitStatus, GuestMemory, Kernel, SignalAction, SignalDelivery, SyscallOutcome, Tid, TrapSignal,
 };
 
 /// Errors are plain errno numbers (positive) here.
 pub trait Sys: Send + Sync {
-    fn syscall(
-        &self,
-        tid: Tid,
-        nr: u32,
-        args: [u32; 6],
-        mem: &mut dyn GuestMemory,
-    ) -> SyscallOutcome;
-    fn exec_start(
-        &self,
-        tid: Tid,
-        mem: &mut dyn GuestMemory,
-        image: &ExecImage,
-    ) -> Result<u32, Errno>;
+    fn syscall(&self, tid: Tid, nr: u32, args: [u32; 6], mem: &mut dyn GuestMemory) -> SyscallOutcome;
+    fn exec_start(&self, tid: Tid, mem: &mut dyn GuestMemory, image: &ExecImage) -> Result<u32, Errno>;
     fn fork(&self, parent: Tid, flags: u32) -> Result<Tid, Errno>;
     fn map_anonymous(&self, tid: Tid, mem: &mut dyn GuestMemory, len: u32) -> Result<u32, Errno>;
     fn signal_pending(&self, tid: Tid) -> bool;
@@ -48,21 +36,10 @@ pub trait Sys: Send + Sync {
 }
 
 impl Sys for Kernel {
-    fn syscall(
-        &self,
-        tid: Tid,
-        nr: u32,
-        args: [u32; 6],
-        mem: &mut dyn GuestMemory,
-    ) -> SyscallOutcome {
+    fn syscall(&self, tid: Tid, nr: u32, args: [u32; 6], mem: &mut dyn GuestMemory) -> SyscallOutcome {
         Kernel::syscall(self, tid, nr, args, mem)
     }
-    fn exec_start(
-        &self,
-        tid: Tid,
-        mem: &mut dyn GuestMemory,
-        image: &ExecImage,
-    ) -> Result<u32, Errno> {
+    fn exec_start(&self, tid: Tid, mem: &mut dyn GuestMemory, image: &ExecImage) -> Result<u32, Errno> {
         Kernel::exec_start(self, tid, mem, image).map_err(|e| e.code())
     }
     fn fork(&self, parent: Tid, flags: u32) -> Result<Tid, Errno> {

@@ -5,9 +5,7 @@ use std::process::{Command, Stdio};
 
 fn wasmlinux() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_wasmlinux"));
-    c.env("WASMLINUX_CACHE_DIR", "off")
-        .env_remove("WASMLINUX_ROOT")
-        .stdin(Stdio::null());
+    c.env("WASMLINUX_CACHE_DIR", "off").env_remove("WASMLINUX_ROOT").stdin(Stdio::null());
     c
 }
 
@@ -81,10 +79,8 @@ fn exit_code_and_args_pass_through() {
 
 #[test]
 fn trap_is_128_plus_signal() {
-    let p = wat::parse_str(
-        r#"(module (memory (export "memory") 1) (func (export "_start") (param i32) unreachable))"#,
-    )
-    .unwrap();
+    let p = wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start") (param i32) unreachable))"#)
+        .unwrap();
     let p = tmp("ill.wasm", &p);
     let (code, _, err) = run(&["run", &p]);
     assert_eq!(code, 128 + 4, "{err}");
@@ -128,21 +124,12 @@ fn no_preempt_runs_a_compute_loop() {
 #[ignore]
 fn many_children_blocked_on_a_pipe() {
     use std::io::{BufRead, BufReader};
-    let n: usize = std::env::var("WASMLINUX_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
+    let n: usize = std::env::var("WASMLINUX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let cc = root.join("build/sysroot/bin/wasmlinux-cc");
     let src = root.join("kernel-bridge/tests/c/pipe_many.c");
     let out = std::env::temp_dir().join(format!("wasmlinux-pipe-many-{}.wasm", std::process::id()));
-    let st = Command::new(&cc)
-        .arg("-O2")
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .unwrap();
+    let st = Command::new(&cc).arg("-O2").arg(&src).arg("-o").arg(&out).status().unwrap();
     assert!(st.success());
     let t0 = std::time::Instant::now();
     let mut child = wasmlinux()

@@ -70,10 +70,7 @@ fn trap_handler_siglongjmps_out() {
     let Some(p) = build("trap_handler") else { return };
     let (code, out) = run(&p, &[]);
     assert_eq!(code, 0, "{out}");
-    assert_eq!(
-        out,
-        "child: signal 8\nhandled 8 twice, mask restored\nreturning handler: signal 8\n"
-    );
+    assert_eq!(out, "child: signal 8\nhandled 8 twice, mask restored\nreturning handler: signal 8\n");
 }
 
 #[test]
@@ -140,19 +137,13 @@ fn fork_bomb_under_a_task_limit_is_eagain() {
             .stdin(Stdio::null())
             .output()
             .unwrap();
-        let (stdout, stderr) = (
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr),
-        );
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert_eq!(out.status.code(), Some(0), "{mode}: {stdout}{stderr}");
         let mut lines = stdout.lines();
         assert_eq!(lines.next(), Some(first), "{mode}: {stdout}");
         let reaped = lines.next().unwrap_or_default();
         let n: Vec<&str> = reaped.split(' ').collect();
-        assert!(
-            n.len() == 4 && n[0] == "reaped" && n[1] == n[3] && n[1] != "0",
-            "{mode}: {stdout}"
-        );
+        assert!(n.len() == 4 && n[0] == "reaped" && n[1] == n[3] && n[1] != "0", "{mode}: {stdout}");
         // One warning for the refusals; nothing went wrong in the host.
         assert_eq!(stderr.matches("fork: EAGAIN at 16 live tasks").count(), 1, "{stderr}");
         assert!(!stderr.contains("panicked") && !stderr.contains("internal error"), "{stderr}");

@@ -18,36 +18,24 @@ struct Env {
 fn env() -> Env {
     let host = Host::new(ConsoleSink::Buffer(Default::default()));
     let mock = Mock::new(host.clone());
-    let cfg = RuntimeConfig {
-        cache_dir: CacheDir::Off,
-        ..Default::default()
-    };
+    let cfg = RuntimeConfig { cache_dir: CacheDir::Off, ..Default::default() };
     let rt = Runtime::new(mock.clone(), host, cfg).unwrap();
     Env { mock, rt }
 }
 
 fn image(bytes: Vec<u8>) -> Box<ExecImage> {
-    Box::new(ExecImage {
-        path: "/test".into(),
-        module: Arc::new(bytes),
-        argv: vec![b"test".to_vec()],
-        envp: vec![],
-    })
+    Box::new(ExecImage { path: "/test".into(), module: Arc::new(bytes), argv: vec![b"test".to_vec()], envp: vec![] })
 }
 
 impl Env {
     fn start(&self, bytes: Vec<u8>) -> i32 {
         let tid = self.mock.new_task(0);
-        self.rt
-            .spawn_task(tid, TaskStart::Exec(image(bytes)))
-            .unwrap();
+        self.rt.spawn_task(tid, TaskStart::Exec(image(bytes))).unwrap();
         tid
     }
     fn run(&self, bytes: Vec<u8>) -> ExitStatus {
         let tid = self.start(bytes);
-        self.mock
-            .wait_status(tid, Duration::from_secs(20))
-            .expect("process did not finish")
+        self.mock.wait_status(tid, Duration::from_secs(20)).expect("process did not finish")
     }
 }
 
@@ -70,10 +58,7 @@ fn hello_and_exit_code() {
 #[test]
 fn returning_from_start_is_exit_0() {
     let e = env();
-    assert_eq!(
-        e.run(program(r#"(func (export "_start") (param i32))"#)),
-        ExitStatus::Exited(0)
-    );
+    assert_eq!(e.run(program(r#"(func (export "_start") (param i32))"#)), ExitStatus::Exited(0));
 }
 
 #[test]
@@ -100,22 +85,10 @@ fn traps_become_signals() {
     let e = env();
     let cases = [
         (r#"(func (export "_start") (param i32) unreachable)"#, 4),
-        (
-            r#"(func (export "_start") (param i32) (drop (i32.div_u (i32.const 1) (i32.const 0))))"#,
-            8,
-        ),
-        (
-            r#"(func (export "_start") (param i32) (drop (i32.load (i32.const -4))))"#,
-            11,
-        ),
-        (
-            r#"(func $f (export "_start") (param i32) (call $f (i32.add (local.get 0) (i32.const 1))))"#,
-            11,
-        ),
-        (
-            r#"(func (export "_start") (param i32) (call_indirect (type $handler) (i32.const 0) (i32.const 7)))"#,
-            4,
-        ),
+        (r#"(func (export "_start") (param i32) (drop (i32.div_u (i32.const 1) (i32.const 0))))"#, 8),
+        (r#"(func (export "_start") (param i32) (drop (i32.load (i32.const -4))))"#, 11),
+        (r#"(func $f (export "_start") (param i32) (call $f (i32.add (local.get 0) (i32.const 1))))"#, 11),
+        (r#"(func (export "_start") (param i32) (call_indirect (type $handler) (i32.const 0) (i32.const 7)))"#, 4),
     ];
     for (body, sig) in cases {
         assert_eq!(e.run(program(body)), signaled(sig), "{body}");
@@ -185,10 +158,7 @@ fn restart_delivers_then_reissues() {
     )));
     std::thread::sleep(Duration::from_millis(50));
     e.mock.kill(tid, 10);
-    assert_eq!(
-        e.mock.wait_status(tid, Duration::from_secs(10)),
-        Some(ExitStatus::Exited(177))
-    );
+    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(10)), Some(ExitStatus::Exited(177)));
 }
 
 const SPIN_UNTIL_FLAG: &str = r#"
@@ -205,25 +175,17 @@ fn busy_loop_gets_async_signal_handler() {
     std::thread::sleep(Duration::from_millis(100));
     let t0 = Instant::now();
     e.mock.kill(tid, 14);
-    assert_eq!(
-        e.mock.wait_status(tid, Duration::from_secs(10)),
-        Some(ExitStatus::Exited(42))
-    );
+    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(10)), Some(ExitStatus::Exited(42)));
     eprintln!("async handler latency: {:?}", t0.elapsed());
 }
 
 #[test]
 fn busy_loop_dies_of_sigkill() {
     let e = env();
-    let tid = e.start(program(
-        r#"(func (export "_start") (param i32) (loop $l (br $l)))"#,
-    ));
+    let tid = e.start(program(r#"(func (export "_start") (param i32) (loop $l (br $l)))"#));
     std::thread::sleep(Duration::from_millis(50));
     e.mock.kill(tid, 9);
-    assert_eq!(
-        e.mock.wait_status(tid, Duration::from_secs(10)),
-        Some(signaled(9))
-    );
+    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(10)), Some(signaled(9)));
 }
 
 /// A hand-written asyncify protocol (what binaryen generates, reduced to a
@@ -265,10 +227,7 @@ const FORKER: &str = r#"
 #[test]
 fn fork_via_asyncify() {
     let e = env();
-    assert_eq!(
-        e.run(program(&format!("{EXIT_WITH} {FORKER}"))),
-        ExitStatus::Exited(13)
-    );
+    assert_eq!(e.run(program(&format!("{EXIT_WITH} {FORKER}"))), ExitStatus::Exited(13));
     assert_eq!(e.mock.output(), "child\nparent\n");
 }
 
@@ -278,25 +237,13 @@ fn fork_via_asyncify() {
 fn fork_over_the_task_limit_is_eagain() {
     let host = Host::new(ConsoleSink::Buffer(Default::default()));
     let mock = Mock::new(host.clone());
-    let cfg = RuntimeConfig {
-        cache_dir: CacheDir::Off,
-        max_processes: Some(1),
-        ..Default::default()
-    };
-    let e = Env {
-        rt: Runtime::new(mock.clone(), host, cfg).unwrap(),
-        mock,
-    };
+    let cfg = RuntimeConfig { cache_dir: CacheDir::Off, max_processes: Some(1), ..Default::default() };
+    let e = Env { rt: Runtime::new(mock.clone(), host, cfg).unwrap(), mock };
     // The parent exits with -r when fork returns r < 0.
-    let forker = FORKER.replace(
-        "(then (call $exit (i32.const 60)))",
-        "(then (call $exit (i32.sub (i32.const 0) (local.get $r))))",
-    );
+    let forker = FORKER
+        .replace("(then (call $exit (i32.const 60)))", "(then (call $exit (i32.sub (i32.const 0) (local.get $r))))");
     assert_ne!(forker, FORKER);
-    assert_eq!(
-        e.run(program(&format!("{EXIT_WITH} {forker}"))),
-        ExitStatus::Exited(11)
-    );
+    assert_eq!(e.run(program(&format!("{EXIT_WITH} {forker}"))), ExitStatus::Exited(11));
     assert_eq!(e.mock.output(), "");
     assert_eq!(e.mock.task_count(), 1, "no child task in the kernel");
 }
@@ -321,10 +268,7 @@ fn panic_in_a_task_kills_it_with_sigkill() {
     assert_eq!(forker.matches("997").count(), 1);
     assert!(forker.contains("(call $exit (i32.load (i32.const 6000)))"));
     let parent = e.start(program(&format!("{EXIT_WITH} {forker}")));
-    let status = e
-        .mock
-        .wait_status(parent, Duration::from_secs(20))
-        .expect("the parent is hung");
+    let status = e.mock.wait_status(parent, Duration::from_secs(20)).expect("the parent is hung");
     assert_eq!(status, ExitStatus::Exited(9));
     assert_eq!(e.mock.status(parent + 1), Some(signaled(9)), "the child");
     let t0 = Instant::now();
@@ -411,10 +355,7 @@ fn longjmp_out_of_async_handler() {
     e.mock.kill(tid, 14);
     std::thread::sleep(Duration::from_millis(200));
     e.mock.kill(tid, 14);
-    assert_eq!(
-        e.mock.wait_status(tid, Duration::from_secs(10)),
-        Some(ExitStatus::Exited(0))
-    );
+    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(10)), Some(ExitStatus::Exited(0)));
 }
 
 /// A trap inside an invoke_* (setjmp context) with a SIGFPE handler: the
@@ -487,10 +428,7 @@ fn unknown_import_is_rejected_at_prepare() {
 #[test]
 #[ignore]
 fn many_blocked_processes() {
-    let n: usize = std::env::var("WASMLINUX_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
+    let n: usize = std::env::var("WASMLINUX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let e = env();
     // WASMLINUX_BENCH_WASM: a real program that blocks in read(0, ...) and
     // then exits 0 (e.g. built with wasmlinux-cc); default: a tiny WAT one.
@@ -535,10 +473,7 @@ fn many_blocked_processes() {
     let t1 = Instant::now();
     e.mock.release_readers();
     for tid in tids {
-        assert_eq!(
-            e.mock.wait_status(tid, Duration::from_secs(60)),
-            Some(ExitStatus::Exited(0))
-        );
+        assert_eq!(e.mock.wait_status(tid, Duration::from_secs(60)), Some(ExitStatus::Exited(0)));
     }
     while e.rt.live_tasks() > 0 {
         std::thread::sleep(Duration::from_millis(5));
@@ -552,29 +487,16 @@ fn rss_kib() -> i64 {
 
 fn vm_kib(key: &str) -> i64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap();
-    s.lines()
-        .find(|l| l.starts_with(key))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .unwrap()
-        .parse()
-        .unwrap()
+    s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).unwrap().parse().unwrap()
 }
 
 fn maps() -> i64 {
-    std::fs::read_to_string("/proc/self/maps")
-        .unwrap()
-        .lines()
-        .count() as i64
+    std::fs::read_to_string("/proc/self/maps").unwrap().lines().count() as i64
 }
 
 fn threads() -> i64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap();
-    s.lines()
-        .find(|l| l.starts_with("Threads:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .unwrap()
-        .parse()
-        .unwrap()
+    s.lines().find(|l| l.starts_with("Threads:")).and_then(|l| l.split_whitespace().nth(1)).unwrap().parse().unwrap()
 }
 
 /// Baseline for the threads-vs-async figures: N bare host threads with the
@@ -582,10 +504,7 @@ fn threads() -> i64 {
 #[test]
 #[ignore]
 fn bare_parked_threads_baseline() {
-    let n: usize = std::env::var("WASMLINUX_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
+    let n: usize = std::env::var("WASMLINUX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let stack = RuntimeConfig::default().thread_stack;
     let (rss0, maps0) = (rss_kib(), maps());
     let t0 = Instant::now();
@@ -626,19 +545,9 @@ fn compile_c(name: &str) -> Option<Vec<u8>> {
 
 fn compile_c_with(name: &str, flags: &[&str]) -> Option<Vec<u8>> {
     let cc = common::wasmlinux_cc()?;
-    let out = std::env::temp_dir().join(format!(
-        "wasmlinux-bridge-test-{}-{name}.wasm",
-        std::process::id()
-    ));
+    let out = std::env::temp_dir().join(format!("wasmlinux-bridge-test-{}-{name}.wasm", std::process::id()));
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/c/{name}.c"));
-    let st = std::process::Command::new(&cc)
-        .arg("-O2")
-        .args(flags)
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .unwrap();
+    let st = std::process::Command::new(&cc).arg("-O2").args(flags).arg(&src).arg("-o").arg(&out).status().unwrap();
     assert!(st.success(), "wasmlinux-cc failed for {name}");
     let bytes = std::fs::read(&out).unwrap();
     let _ = std::fs::remove_file(&out);
@@ -653,17 +562,9 @@ fn c_fork_inside_setjmp() {
         return;
     };
     let e = env();
-    assert_eq!(
-        e.run(p),
-        ExitStatus::Exited(0),
-        "output: {}",
-        e.mock.output()
-    );
+    assert_eq!(e.run(p), ExitStatus::Exited(0), "output: {}", e.mock.output());
     let out = e.mock.output();
-    assert!(
-        out.contains("child\nchild longjmp\n") && out.ends_with("parent ok\n"),
-        "{out}"
-    );
+    assert!(out.contains("child\nchild longjmp\n") && out.ends_with("parent ok\n"), "{out}");
 }
 
 /// N forked children blocked in read(): RSS and time per fork.
@@ -671,10 +572,7 @@ fn c_fork_inside_setjmp() {
 #[test]
 #[ignore]
 fn many_forked_processes() {
-    let n: usize = std::env::var("WASMLINUX_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
+    let n: usize = std::env::var("WASMLINUX_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let Some(p) = compile_c_with("fork_many", &[&format!("-DN={n}")]) else {
         return;
     };
@@ -699,10 +597,5 @@ fn many_forked_processes() {
         threads()
     );
     e.mock.release_readers();
-    assert_eq!(
-        e.mock.wait_status(tid, Duration::from_secs(120)),
-        Some(ExitStatus::Exited(0)),
-        "{}",
-        e.mock.output()
-    );
+    assert_eq!(e.mock.wait_status(tid, Duration::from_secs(120)), Some(ExitStatus::Exited(0)), "{}", e.mock.output());
 }

@@ -13,7 +13,10 @@ use crate::file::{oflags, OpenFile};
 use crate::mm::Mm;
 use crate::signal::SigSet;
 use crate::syscall::{self, Args, Ctx, Ret};
-use crate::task::{default_rlimits, lock, ExecInfo, Process, FdTable, ItimerReal, ProcEntry, ProcSignals, ProcState, ProcTable, Task, TaskSignals};
+use crate::task::{
+    default_rlimits, lock, ExecInfo, FdTable, ItimerReal, ProcEntry, ProcSignals, ProcState, ProcTable, Process, Task,
+    TaskSignals,
+};
 use crate::tty::{Console, ConsoleFile};
 use crate::vfs::MountNamespace;
 use crate::wait::WaitQueue;
@@ -68,7 +71,11 @@ impl Kernel {
         let boot_ns = host.now_ns(HostClock::Monotonic);
         let hostname = config.hostname.as_bytes().to_vec();
         let procfs = crate::fs::procfs::ProcFs::new();
-        let ns = crate::fs::boot::build_namespace(&config, &host, Some(&|| procfs.clone() as Arc<dyn crate::vfs::FileSystem>))?;
+        let ns = crate::fs::boot::build_namespace(
+            &config,
+            &host,
+            Some(&|| procfs.clone() as Arc<dyn crate::vfs::FileSystem>),
+        )?;
         crate::tty::devpts::mount_dev_pts(&ns, &console)?;
         let timers = crate::task::timer::Timers::new(host.clone());
         let kernel = Arc::new_cyclic(|self_ref| Kernel {
@@ -169,7 +176,8 @@ impl Kernel {
         }
         let (proc, task) = self.new_process(1, Creds::new(spec.uid, spec.gid), fds);
         *lock(&proc.comm) = spec.argv.first().map(|a| crate::task::comm_of(a)).unwrap_or_default();
-        *lock(&proc.exec) = ExecInfo { path: spec.argv.first().cloned().unwrap_or_default(), argv: spec.argv, envp: spec.envp };
+        *lock(&proc.exec) =
+            ExecInfo { path: spec.argv.first().cloned().unwrap_or_default(), argv: spec.argv, envp: spec.envp };
         {
             let creds = lock(&proc.creds).clone();
             let mut fs = lock(&proc.fs);
@@ -323,7 +331,13 @@ impl Kernel {
     /// to an image for task `tid`, following `#!` (ENOEXEC when neither
     /// wasm nor script, EACCES when not executable). Used to start the first
     /// program from a guest path.
-    pub fn resolve_exec(&self, tid: Tid, path: &str, argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>) -> Result<ExecImage, Errno> {
+    pub fn resolve_exec(
+        &self,
+        tid: Tid,
+        path: &str,
+        argv: Vec<Vec<u8>>,
+        envp: Vec<Vec<u8>>,
+    ) -> Result<ExecImage, Errno> {
         self.resolve_exec_impl(tid, path, argv, envp)
     }
 
@@ -426,7 +440,9 @@ impl Kernel {
         let mut ranges: Vec<std::ops::Range<u64>> = {
             let mm = lock(&task.process.mm);
             let heap_end = crate::mm::page_up(mm.brk as u64).min(crate::mm::TASK_SIZE);
-            std::iter::once(0..heap_end).chain(mm.vmas.iter().map(|(&s, v)| s as u64..s as u64 + v.len as u64)).collect()
+            std::iter::once(0..heap_end)
+                .chain(mm.vmas.iter().map(|(&s, v)| s as u64..s as u64 + v.len as u64))
+                .collect()
         };
         ranges.sort_by_key(|r| r.start);
         let mut out: Vec<std::ops::Range<u64>> = Vec::with_capacity(ranges.len());

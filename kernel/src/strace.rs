@@ -7,7 +7,14 @@ use crate::syscall::{self, Arg};
 use crate::task::Task;
 use crate::Kernel;
 
-pub(crate) fn format_call(_k: &Kernel, task: &Task, nr: u32, args: [u32; 6], mem: &dyn GuestMemory, out: &SyscallOutcome) -> String {
+pub(crate) fn format_call(
+    _k: &Kernel,
+    task: &Task,
+    nr: u32,
+    args: [u32; 6],
+    mem: &dyn GuestMemory,
+    out: &SyscallOutcome,
+) -> String {
     let mut s = format!("[pid {}] ", task.tid);
     match syscall::lookup(nr) {
         Some(row) => {
@@ -15,7 +22,9 @@ pub(crate) fn format_call(_k: &Kernel, task: &Task, nr: u32, args: [u32; 6], mem
             s.push('(');
             let mut i = 0;
             let mut first = true;
-            let creat = row.args.iter().zip(args_positions(row.args)).any(|(a, p)| *a == Arg::OFlags && p < 6 && (args[p] & 0o100 != 0 || args[p] & 0o20200000 == 0o20200000));
+            let creat = row.args.iter().zip(args_positions(row.args)).any(|(a, p)| {
+                *a == Arg::OFlags && p < 6 && (args[p] & 0o100 != 0 || args[p] & 0o20200000 == 0o20200000)
+            });
             for (k, a) in row.args.iter().enumerate() {
                 if i >= 6 {
                     break;
@@ -34,7 +43,10 @@ pub(crate) fn format_call(_k: &Kernel, task: &Task, nr: u32, args: [u32; 6], mem
             }
             s.push(')');
         }
-        None => s.push_str(&format!("syscall_{nr}({:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {:#x})", args[0], args[1], args[2], args[3], args[4], args[5])),
+        None => s.push_str(&format!(
+            "syscall_{nr}({:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {:#x})",
+            args[0], args[1], args[2], args[3], args[4], args[5]
+        )),
     }
     s.push_str(&format_outcome(out));
     s
@@ -143,16 +155,38 @@ fn open_flags(v: u32) -> String {
 
 fn clock_name(v: i32) -> String {
     const N: [&str; 12] = [
-        "CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID", "CLOCK_THREAD_CPUTIME_ID", "CLOCK_MONOTONIC_RAW", "CLOCK_REALTIME_COARSE",
-        "CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME", "CLOCK_REALTIME_ALARM", "CLOCK_BOOTTIME_ALARM", "10", "CLOCK_TAI",
+        "CLOCK_REALTIME",
+        "CLOCK_MONOTONIC",
+        "CLOCK_PROCESS_CPUTIME_ID",
+        "CLOCK_THREAD_CPUTIME_ID",
+        "CLOCK_MONOTONIC_RAW",
+        "CLOCK_REALTIME_COARSE",
+        "CLOCK_MONOTONIC_COARSE",
+        "CLOCK_BOOTTIME",
+        "CLOCK_REALTIME_ALARM",
+        "CLOCK_BOOTTIME_ALARM",
+        "10",
+        "CLOCK_TAI",
     ];
     usize::try_from(v).ok().and_then(|i| N.get(i)).map(|s| s.to_string()).unwrap_or_else(|| v.to_string())
 }
 
 fn futex_op(v: u32) -> String {
     const N: [&str; 14] = [
-        "FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP", "FUTEX_LOCK_PI", "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI",
-        "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI", "FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2",
+        "FUTEX_WAIT",
+        "FUTEX_WAKE",
+        "FUTEX_FD",
+        "FUTEX_REQUEUE",
+        "FUTEX_CMP_REQUEUE",
+        "FUTEX_WAKE_OP",
+        "FUTEX_LOCK_PI",
+        "FUTEX_UNLOCK_PI",
+        "FUTEX_TRYLOCK_PI",
+        "FUTEX_WAIT_BITSET",
+        "FUTEX_WAKE_BITSET",
+        "FUTEX_WAIT_REQUEUE_PI",
+        "FUTEX_CMP_REQUEUE_PI",
+        "FUTEX_LOCK_PI2",
     ];
     let mut s = N.get((v & 127) as usize).map(|s| s.to_string()).unwrap_or_else(|| (v & 127).to_string());
     if v & 128 != 0 {
@@ -253,7 +287,10 @@ fn format_arg(a: Arg, w: &[u32], next: Option<u32>, mem: &dyn GuestMemory) -> St
         Arg::Mode => format!("0{v:o}"),
         Arg::OFlags => open_flags(v),
         Arg::Sig => crate::signal::signal_name(v),
-        Arg::SigHow => ["SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"].get(v as usize).map(|s| s.to_string()).unwrap_or_else(|| v.to_string()),
+        Arg::SigHow => ["SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"]
+            .get(v as usize)
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| v.to_string()),
         Arg::Clock => clock_name(sv),
         Arg::FutexOp => futex_op(v),
         Arg::Prot => flags(v, &[(1, "PROT_READ"), (2, "PROT_WRITE"), (4, "PROT_EXEC")], "PROT_NONE"),
@@ -264,16 +301,60 @@ fn format_arg(a: Arg, w: &[u32], next: Option<u32>, mem: &dyn GuestMemory) -> St
                 3 => "MAP_SHARED_VALIDATE",
                 _ => "0",
             };
-            let rest = flags(v & !0xf, &[(0x10, "MAP_FIXED"), (0x20, "MAP_ANONYMOUS"), (0x100, "MAP_GROWSDOWN"), (0x4000, "MAP_NORESERVE"), (0x8000, "MAP_POPULATE"), (0x20000, "MAP_STACK"), (0x100000, "MAP_FIXED_NOREPLACE")], "");
-            if rest.is_empty() { kind.to_string() } else { format!("{kind}|{rest}") }
+            let rest = flags(
+                v & !0xf,
+                &[
+                    (0x10, "MAP_FIXED"),
+                    (0x20, "MAP_ANONYMOUS"),
+                    (0x100, "MAP_GROWSDOWN"),
+                    (0x4000, "MAP_NORESERVE"),
+                    (0x8000, "MAP_POPULATE"),
+                    (0x20000, "MAP_STACK"),
+                    (0x100000, "MAP_FIXED_NOREPLACE"),
+                ],
+                "",
+            );
+            if rest.is_empty() {
+                kind.to_string()
+            } else {
+                format!("{kind}|{rest}")
+            }
         }
-        Arg::Whence => ["SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA", "SEEK_HOLE"].get(v as usize).map(|s| s.to_string()).unwrap_or_else(|| v.to_string()),
-        Arg::AtFlags => flags(v, &[(0x100, "AT_SYMLINK_NOFOLLOW"), (0x200, "AT_REMOVEDIR"), (0x400, "AT_SYMLINK_FOLLOW"), (0x800, "AT_NO_AUTOMOUNT"), (0x1000, "AT_EMPTY_PATH")], "0"),
+        Arg::Whence => ["SEEK_SET", "SEEK_CUR", "SEEK_END", "SEEK_DATA", "SEEK_HOLE"]
+            .get(v as usize)
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| v.to_string()),
+        Arg::AtFlags => flags(
+            v,
+            &[
+                (0x100, "AT_SYMLINK_NOFOLLOW"),
+                (0x200, "AT_REMOVEDIR"),
+                (0x400, "AT_SYMLINK_FOLLOW"),
+                (0x800, "AT_NO_AUTOMOUNT"),
+                (0x1000, "AT_EMPTY_PATH"),
+            ],
+            "0",
+        ),
         Arg::Fcntl => fcntl_cmd(v),
         Arg::Ioctl => ioctl_name(v),
         Arg::Clone => {
             let sig = v & 0xff;
-            let rest = flags(v & !0xff, &[(0x100, "CLONE_VM"), (0x200, "CLONE_FS"), (0x400, "CLONE_FILES"), (0x800, "CLONE_SIGHAND"), (0x4000, "CLONE_VFORK"), (0x10000, "CLONE_THREAD"), (0x80000, "CLONE_SETTLS"), (0x100000, "CLONE_PARENT_SETTID"), (0x200000, "CLONE_CHILD_CLEARTID"), (0x1000000, "CLONE_CHILD_SETTID")], "");
+            let rest = flags(
+                v & !0xff,
+                &[
+                    (0x100, "CLONE_VM"),
+                    (0x200, "CLONE_FS"),
+                    (0x400, "CLONE_FILES"),
+                    (0x800, "CLONE_SIGHAND"),
+                    (0x4000, "CLONE_VFORK"),
+                    (0x10000, "CLONE_THREAD"),
+                    (0x80000, "CLONE_SETTLS"),
+                    (0x100000, "CLONE_PARENT_SETTID"),
+                    (0x200000, "CLONE_CHILD_CLEARTID"),
+                    (0x1000000, "CLONE_CHILD_SETTID"),
+                ],
+                "",
+            );
             match (rest.is_empty(), sig) {
                 (true, 0) => "0".into(),
                 (true, s) => crate::signal::signal_name(s),

@@ -48,7 +48,9 @@ fn asserted_rows(src: &str) -> BTreeSet<String> {
         }
         let Some(close) = matching(b, brace) else { continue };
         let arms = &s[brace..close];
-        if !assertion_spans(arms).is_empty() || word_positions(arms, "panic").iter().any(|&p| arms[p..].starts_with("panic!")) {
+        if !assertion_spans(arms).is_empty()
+            || word_positions(arms, "panic").iter().any(|&p| arms[p..].starts_with("panic!"))
+        {
             found.extend(names);
         }
     }
@@ -83,7 +85,10 @@ fn code_only(src: &str) -> String {
                 }
             }
             out.push(' ');
-        } else if c[i] == 'r' && (c.get(i + 1) == Some(&'"') || c.get(i + 1) == Some(&'#')) && (i == 0 || !is_ident(c[i - 1])) {
+        } else if c[i] == 'r'
+            && (c.get(i + 1) == Some(&'"') || c.get(i + 1) == Some(&'#'))
+            && (i == 0 || !is_ident(c[i - 1]))
+        {
             // raw string r"..." / r#"..."#
             let mut j = i + 1;
             let mut hashes = 0;

@@ -15,25 +15,14 @@ fn epoll_ctl_errors() {
     let ev = eventfd(&mut e, 0, 0);
     assert_eq!(epoll_ctl(&mut e, ep, EPOLL_CTL_ADD, 99, EPOLLIN, 0), EBADF);
     assert_eq!(epoll_ctl(&mut e, 99, EPOLL_CTL_ADD, ev, EPOLLIN, 0), EBADF);
-    assert_eq!(
-        epoll_ctl(&mut e, ev, EPOLL_CTL_ADD, ev, EPOLLIN, 0),
-        EINVAL,
-        "not an epoll fd"
-    );
-    assert_eq!(
-        epoll_ctl(&mut e, ep, EPOLL_CTL_ADD, ep, EPOLLIN, 0),
-        EINVAL,
-        "itself"
-    );
+    assert_eq!(epoll_ctl(&mut e, ev, EPOLL_CTL_ADD, ev, EPOLLIN, 0), EINVAL, "not an epoll fd");
+    assert_eq!(epoll_ctl(&mut e, ep, EPOLL_CTL_ADD, ep, EPOLLIN, 0), EINVAL, "itself");
     assert_eq!(epoll_ctl(&mut e, ep, EPOLL_CTL_MOD, ev, EPOLLIN, 0), ENOENT);
     assert_eq!(epoll_ctl(&mut e, ep, EPOLL_CTL_DEL, ev, 0, 0), ENOENT);
     assert_eq!(epoll_ctl(&mut e, ep, EPOLL_CTL_ADD, ev, EPOLLIN, 1), 0);
     assert_eq!(epoll_ctl(&mut e, ep, EPOLL_CTL_ADD, ev, EPOLLIN, 1), EEXIST);
     assert_eq!(epoll_ctl(&mut e, ep, 7, ev, EPOLLIN, 1), EINVAL);
-    assert_eq!(
-        e.call(nr::epoll_ctl, &[ep, EPOLL_CTL_MOD, ev, 0x10]),
-        EFAULT
-    );
+    assert_eq!(e.call(nr::epoll_ctl, &[ep, EPOLL_CTL_MOD, ev, 0x10]), EFAULT);
     // Regular files cannot be watched.
     let path = e.cstr(0x2000, "/tmp/f");
     let f = e.call(nr::openat, &[-100i32 as u32, path, 0o102, 0o644]) as u32;
@@ -47,10 +36,7 @@ fn epoll_ctl_errors() {
     assert_eq!(e.call(nr::epoll_pwait, &[ep, 0x10, 1, 0, 0, 8]), EFAULT);
     assert_eq!(e.call(nr::epoll_pwait, &[ev, 0x6000, 1, 0, 0, 8]), EINVAL);
     assert_eq!(e.call(nr::epoll_pwait, &[99, 0x6000, 1, 0, 0, 8]), EBADF);
-    assert_eq!(
-        e.call(nr::epoll_pwait, &[ep, 0x6000, 1, 0, 0x4900, 4]),
-        EINVAL
-    );
+    assert_eq!(e.call(nr::epoll_pwait, &[ep, 0x6000, 1, 0, 0x4900, 4]), EINVAL);
 }
 
 #[test]
@@ -60,25 +46,9 @@ fn epoll_level_edge_oneshot_and_data() {
     let lt = eventfd(&mut e, 0, O_NONBLOCK);
     let et = eventfd(&mut e, 0, O_NONBLOCK);
     let os = eventfd(&mut e, 0, O_NONBLOCK);
-    assert_eq!(
-        epoll_ctl(
-            &mut e,
-            ep,
-            EPOLL_CTL_ADD,
-            lt,
-            EPOLLIN,
-            0x1122_3344_5566_7788
-        ),
-        0
-    );
-    assert_eq!(
-        epoll_ctl(&mut e, ep, EPOLL_CTL_ADD, et, EPOLLIN | EPOLLET, 2),
-        0
-    );
-    assert_eq!(
-        epoll_ctl(&mut e, ep, EPOLL_CTL_ADD, os, EPOLLIN | EPOLLONESHOT, 3),
-        0
-    );
+    assert_eq!(epoll_ctl(&mut e, ep, EPOLL_CTL_ADD, lt, EPOLLIN, 0x1122_3344_5566_7788), 0);
+    assert_eq!(epoll_ctl(&mut e, ep, EPOLL_CTL_ADD, et, EPOLLIN | EPOLLET, 2), 0);
+    assert_eq!(epoll_ctl(&mut e, ep, EPOLL_CTL_ADD, os, EPOLLIN | EPOLLONESHOT, 3), 0);
     assert_eq!(epoll_wait(&mut e, ep, 8, 0).0, 0);
     for fd in [lt, et, os] {
         assert_eq!(write_u64(&mut e, fd, 1), 8);
@@ -92,10 +62,7 @@ fn epoll_level_edge_oneshot_and_data() {
     assert_eq!((n, evs), (1, vec![(EPOLLIN, 0x1122_3344_5566_7788)]));
     // A new event re-arms the edge; MOD re-arms the one-shot.
     assert_eq!(write_u64(&mut e, et, 1), 8);
-    assert_eq!(
-        epoll_ctl(&mut e, ep, EPOLL_CTL_MOD, os, EPOLLIN | EPOLLOUT, 33),
-        0
-    );
+    assert_eq!(epoll_ctl(&mut e, ep, EPOLL_CTL_MOD, os, EPOLLIN | EPOLLOUT, 33), 0);
     let (n, evs) = epoll_wait(&mut e, ep, 8, 0);
     assert_eq!(n, 3);
     assert!(evs.contains(&(EPOLLIN, 2)) && evs.contains(&(EPOLLIN | EPOLLOUT, 33)));
@@ -156,16 +123,7 @@ fn epoll_wait_sees_fds_added_while_blocked() {
         std::thread::sleep(Duration::from_millis(20));
         cmem.write(0x5000, &EPOLLIN.to_le_bytes()).unwrap();
         cmem.write(0x5008, &9u64.to_le_bytes()).unwrap();
-        assert_eq!(
-            csc(
-                &k,
-                child,
-                &mut cmem,
-                nr::epoll_ctl,
-                &[ep, EPOLL_CTL_ADD, ev, 0x5000]
-            ),
-            0
-        );
+        assert_eq!(csc(&k, child, &mut cmem, nr::epoll_ctl, &[ep, EPOLL_CTL_ADD, ev, 0x5000]), 0);
         std::thread::sleep(Duration::from_millis(20));
         cmem.write(0x3100, &1u64.to_le_bytes()).unwrap();
         csc(&k, child, &mut cmem, nr::write, &[ev, 0x3100, 8])

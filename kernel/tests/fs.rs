@@ -79,7 +79,9 @@ fn syncfs_and_openat2() {
     assert_eq!(e.call(nr::syncfs, &[f as u32]), 0);
     assert_eq!(e.call(nr::syncfs, &[99]), EBADF);
     // openat2 with struct open_how { flags, mode, resolve } (24 bytes).
-    let how = |flags: u64, mode: u64, resolve: u64| -> Vec<u8> { [flags, mode, resolve].iter().flat_map(|x| x.to_le_bytes()).collect() };
+    let how = |flags: u64, mode: u64, resolve: u64| -> Vec<u8> {
+        [flags, mode, resolve].iter().flat_map(|x| x.to_le_bytes()).collect()
+    };
     e.put(OFF, &how(O_RDWR as u64, 0, 0));
     e.cstr(P1, "/f");
     let g = e.call(nr::openat2, &[AT_FDCWD, P1, OFF, 24]);

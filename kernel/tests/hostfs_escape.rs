@@ -148,7 +148,8 @@ fn escapes_fail_and_nothing_outside_changes() {
     fails(env.lookup("/rel_out", true).and_then(|h| ops::chown(&cr, &h, Some(0), Some(0))), "chown via symlink");
     fails(env.lookup("/dir_out/secret", true).and_then(|h| ops::truncate(&cr, &h, 0)), "truncate via symlink");
     fails(
-        env.lookup("/abs_out", true).and_then(|h| ops::utimes(&cr, &h, ops::TimeSpec::Now, ops::TimeSpec::Now, Timespec::default())),
+        env.lookup("/abs_out", true)
+            .and_then(|h| ops::utimes(&cr, &h, ops::TimeSpec::Now, ops::TimeSpec::Now, Timespec::default())),
         "utimes via symlink",
     );
     // 22: chmod the symlink itself (no follow) must not reach the target.
@@ -156,7 +157,10 @@ fn escapes_fail_and_nothing_outside_changes() {
     // 23: O_PATH open of the root, then `..` from it.
     let (ph, _) = c.open(&cwd, b"/", O_PATH | O_DIRECTORY, 0, &no_devs_fn).unwrap();
     fails(c.lookup(&ph, b"../outside/secret", true).map(drop), "O_PATH root then ..");
-    fails(c.lookup(&ph, b"..", true).map(|h| assert!(h.same(&ctx.root))).and(Err(Errno::ENOENT)), "O_PATH .. stays at root");
+    fails(
+        c.lookup(&ph, b"..", true).map(|h| assert!(h.same(&ctx.root))).and(Err(Errno::ENOENT)),
+        "O_PATH .. stays at root",
+    );
     // 25-27: raw inode API misuse: multi-component or dot names.
     let root_inode = ctx.root.inode.clone();
     fails(root_inode.lookup(b"..").map(drop), "inode lookup ..");

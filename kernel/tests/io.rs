@@ -2,9 +2,9 @@
 //! restart or EINTR after a signal, vectored and positional I/O, RLIMIT_FSIZE, copy_file_range.
 mod common;
 use common::*;
+use std::time::Duration;
 use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::*;
-use std::time::Duration;
 
 fn put_i64(e: &mut Env, addr: u32, v: i64) {
     e.put(addr, &v.to_le_bytes());

@@ -20,10 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("open files and the VFS core (path walk, mounts, inodes, file locks)", &["file", "vfs"]),
     ("address-space map", &["mm"]),
     ("tasks, processes and signals", &["task", "signal"]),
-    (
-        "subsystems",
-        &["futex", "pipe", "fs", "tty", "net", "epoll", "eventfd", "signalfd", "timerfd"],
-    ),
+    ("subsystems", &["futex", "pipe", "fs", "tty", "net", "epoll", "eventfd", "signalfd", "timerfd"]),
     ("syscall layer: decode, validate, call a subsystem, copy out", &["syscall"]),
     ("entry: Kernel::syscall and strace", &["kernel_impl", "strace"]),
 ];
@@ -277,7 +274,9 @@ fn check(files: &[(String, String)], layers: &[(&str, &[&str])]) -> Vec<String> 
     for (rel, src) in files {
         let Some(me) = module_of(rel) else { continue };
         let Some(&my_rank) = rank.get(&me) else {
-            errors.push(format!("kernel/src/{rel}: module `{me}` is in no layer (add it to LAYERS and docs/ARCHITECTURE.md)"));
+            errors.push(format!(
+                "kernel/src/{rel}: module `{me}` is in no layer (add it to LAYERS and docs/ARCHITECTURE.md)"
+            ));
             continue;
         };
         for (line, target) in references(rel, src) {
@@ -285,7 +284,9 @@ fn check(files: &[(String, String)], layers: &[(&str, &[&str])]) -> Vec<String> 
                 continue;
             }
             if target == "syscall" && !SYSCALL_USERS.contains(&me.as_str()) {
-                errors.push(format!("kernel/src/{rel}:{line}: `{me}` imports `crate::syscall` (only {SYSCALL_USERS:?} may)"));
+                errors.push(format!(
+                    "kernel/src/{rel}:{line}: `{me}` imports `crate::syscall` (only {SYSCALL_USERS:?} may)"
+                ));
                 continue;
             }
             let Some(&their_rank) = rank.get(&target) else { continue };
@@ -388,7 +389,10 @@ fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
 #[test]
 fn checker_finds_upward_imports_and_names_file_and_line() {
     let bad = files(&[
-        ("task/exec.rs", "//! doc: crate::syscall is mentioned here\nuse crate::mm::Mm;\nuse crate::syscall::{Ctx, AT_FDCWD};\n"),
+        (
+            "task/exec.rs",
+            "//! doc: crate::syscall is mentioned here\nuse crate::mm::Mm;\nuse crate::syscall::{Ctx, AT_FDCWD};\n",
+        ),
         ("file.rs", "fn drop() {\n    let s = \"crate::syscall\";\n    crate::syscall::lock::on_last_close(x);\n}\n"),
         ("vfs/ops.rs", "use crate::{error::Errno, tty::open};\n"),
         ("pipe/fifo.rs", "use super::super::syscall::Ctx;\nuse super::Pipe;\n"),
@@ -424,7 +428,8 @@ fn checker_finds_upward_imports_and_names_file_and_line() {
 
 #[test]
 fn checker_cycle_detection_sees_a_cycle() {
-    let cyclic = files(&[("syscall/mod.rs", "use crate::task::Task;\n"), ("task/exec.rs", "use crate::syscall::Ctx;\n")]);
+    let cyclic =
+        files(&[("syscall/mod.rs", "use crate::task::Task;\n"), ("task/exec.rs", "use crate::syscall::Ctx;\n")]);
     let modules: BTreeSet<String> = ["syscall", "task"].iter().map(|s| s.to_string()).collect();
     let g = graph(&cyclic, &modules);
     assert!(reachable(&g, "syscall").contains("syscall"));

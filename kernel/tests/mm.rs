@@ -12,7 +12,12 @@ const MAP_PRIVATE_ANON: u32 = 0x22;
 /// Env whose memory looks like a started program (brk after the image).
 fn started() -> Env {
     let mut e = Env::new();
-    let img = ExecImage { path: "/bin/x".into(), module: std::sync::Arc::new(b"\0asm".to_vec()), argv: vec![b"x".to_vec(), b"-v".to_vec()], envp: vec![b"A=1".to_vec()] };
+    let img = ExecImage {
+        path: "/bin/x".into(),
+        module: std::sync::Arc::new(b"\0asm".to_vec()),
+        argv: vec![b"x".to_vec(), b"-v".to_vec()],
+        envp: vec![b"A=1".to_vec()],
+    };
     let block = e.k.exec_start(1, &mut e.mem, &img).unwrap();
     assert_eq!(e.u32_at(block), 2, "argc");
     let argv0 = e.u32_at(block + 4);
@@ -29,7 +34,12 @@ fn started() -> Env {
 fn mmap_of_unmappable_files_is_enodev_and_huge_lengths_enomem() {
     let mut e = Env::new();
     // Lay out the address space like a started program (brk, mmap base).
-    let img = ExecImage { path: "/bin/x".into(), module: std::sync::Arc::new(b"\0asm".to_vec()), argv: vec![b"x".to_vec()], envp: vec![] };
+    let img = ExecImage {
+        path: "/bin/x".into(),
+        module: std::sync::Arc::new(b"\0asm".to_vec()),
+        argv: vec![b"x".to_vec()],
+        envp: vec![],
+    };
     e.k.exec_start(1, &mut e.mem, &img).unwrap();
     const PROT_READ: u32 = 1;
     const MAP_PRIVATE: u32 = 2;
@@ -43,7 +53,11 @@ fn mmap_of_unmappable_files_is_enodev_and_huge_lengths_enomem() {
     // Lengths that cannot fit the 4 GiB address space (musl malloc(SIZE_MAX - 8192)).
     assert_eq!(e.call(nr::mmap2, &[0, 0xffff_e013, 3, MAP_PRIVATE | MAP_ANON, u32::MAX, 0]), ENOMEM);
     assert_eq!(e.call(nr::mmap2, &[0, 0xffff_ffff, 3, MAP_PRIVATE | MAP_ANON, u32::MAX, 0]), ENOMEM);
-    assert_eq!(e.call(nr::mmap2, &[0, 0xfc00_0000, 3, MAP_PRIVATE | MAP_ANON, u32::MAX, 0]), ENOMEM, "above the mmap base");
+    assert_eq!(
+        e.call(nr::mmap2, &[0, 0xfc00_0000, 3, MAP_PRIVATE | MAP_ANON, u32::MAX, 0]),
+        ENOMEM,
+        "above the mmap base"
+    );
     let b0 = e.call(nr::brk, &[0]) as u32;
     assert_eq!(e.call(nr::brk, &[0xffff_f000]) as u32, b0, "brk that cannot fit: unchanged");
 }

@@ -49,7 +49,8 @@ fn host_mount_and_copied_root_are_visible() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("hello.txt"), b"from the host").unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
-    let mounts = vec![HostMount { host_path: dir.path().to_path_buf(), guest_path: "/mnt/host".into(), read_only: true }];
+    let mounts =
+        vec![HostMount { host_path: dir.path().to_path_buf(), guest_path: "/mnt/host".into(), read_only: true }];
     let mut e = env_with(KernelConfig { mounts, ..Default::default() });
     let fd = open(&mut e, "/mnt/host/hello.txt", 0, 0);
     assert!(fd >= 0, "{fd}");
@@ -62,7 +63,11 @@ fn host_mount_and_copied_root_are_visible() {
     assert_eq!(read_all(&mut e, fd), b"from the host");
     e.put(SCRATCH + 0x100, b"guest");
     assert_eq!(e.call(nr::pwrite64, &[fd as u32, SCRATCH + 0x100, 5, 0, 0]), 5);
-    assert_eq!(std::fs::read(dir.path().join("hello.txt")).unwrap(), b"from the host", "a copy: the host file is untouched");
+    assert_eq!(
+        std::fs::read(dir.path().join("hello.txt")).unwrap(),
+        b"from the host",
+        "a copy: the host file is untouched"
+    );
     assert!(open(&mut e, "/dev/null", 0, 0) >= 0);
 }
 

@@ -2,10 +2,10 @@
 //! blocking reader, pipe size) and FIFOs across two tasks.
 mod common;
 use common::*;
+use std::sync::Arc;
 use std::time::Duration;
 use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::*;
-use std::sync::Arc;
 
 #[test]
 fn pipe_read_write_eof_epipe() {

@@ -13,15 +13,7 @@ fn ppoll_readiness_nval_and_timeouts() {
     let mut e = Env::new();
     let (r, w) = pipe(&mut e, 0);
     let ts = timespec(&mut e, 0x4800, 0);
-    let p = pollfds(
-        &mut e,
-        &[
-            (r as i32, POLLIN),
-            (w as i32, POLLOUT),
-            (-1, POLLIN),
-            (77, POLLIN),
-        ],
-    );
+    let p = pollfds(&mut e, &[(r as i32, POLLIN), (w as i32, POLLOUT), (-1, POLLIN), (77, POLLIN)]);
     // Writable end, the bad fd (POLLNVAL) count; the negative fd is skipped.
     assert_eq!(e.call(nr::ppoll_time64, &[p, 4, ts, 0, 0]), 2);
     assert_eq!(revents(&e, 0), 0);
@@ -32,11 +24,7 @@ fn ppoll_readiness_nval_and_timeouts() {
     assert_eq!(e.call(nr::write, &[w, 0x3100, 1]), 1);
     let p = pollfds(&mut e, &[(r as i32, POLLIN | POLLOUT)]);
     assert_eq!(e.call(nr::ppoll_time64, &[p, 1, ts, 0, 0]), 1);
-    assert_eq!(
-        revents(&e, 0),
-        POLLIN,
-        "POLLOUT not reported for a read end"
-    );
+    assert_eq!(revents(&e, 0), POLLIN, "POLLOUT not reported for a read end");
     // Writer gone: POLLHUP even when not asked for.
     assert_eq!(e.call(nr::close, &[w]), 0);
     let p = pollfds(&mut e, &[(r as i32, 0)]);
@@ -57,11 +45,7 @@ fn ppoll_readiness_nval_and_timeouts() {
     e.put(bad + 8, &2_000_000_000i64.to_le_bytes());
     assert_eq!(e.call(nr::ppoll_time64, &[p, 1, bad, 0, 0]), EINVAL);
     let ts = timespec(&mut e, 0x4800, 0);
-    assert_eq!(
-        e.call(nr::ppoll_time64, &[p, 1, ts, 0x4900, 4]),
-        EINVAL,
-        "sigsetsize"
-    );
+    assert_eq!(e.call(nr::ppoll_time64, &[p, 1, ts, 0x4900, 4]), EINVAL, "sigsetsize");
 }
 
 #[test]
@@ -97,10 +81,7 @@ fn ppoll_interrupted_by_signal_from_other_task() {
     let p = pollfds(&mut e, &[(ev as i32, POLLIN)]);
     let ts = timespec(&mut e, 0x4800, 5_000_000_000);
     assert_eq!(e.call(nr::ppoll_time64, &[p, 1, ts, 0, 0]), EINTR);
-    assert!(
-        timespec_at(&e, ts) < 5_000_000_000 && timespec_at(&e, ts) > 1_000_000_000,
-        "remaining time written back"
-    );
+    assert!(timespec_at(&e, ts) < 5_000_000_000 && timespec_at(&e, ts) > 1_000_000_000, "remaining time written back");
     assert_eq!(t.join().unwrap(), 0);
 }
 
@@ -153,10 +134,7 @@ fn pselect6_sets_ebadf_and_timeout() {
     // A closed fd in a set: EBADF.
     let rd = set(&mut e, 0x4400, &[r, 9]);
     assert_eq!(e.call(nr::pselect6_time64, &[10, rd, 0, 0, ts, 0]), EBADF);
-    assert_eq!(
-        e.call(nr::pselect6_time64, &[u32::MAX, 0, 0, 0, ts, 0]),
-        EINVAL
-    );
+    assert_eq!(e.call(nr::pselect6_time64, &[u32::MAX, 0, 0, 0, ts, 0]), EINVAL);
     // Timeout: 0 ready, sets cleared, remaining time updated.
     let ev = eventfd(&mut e, 0, 0);
     let rd = set(&mut e, 0x4400, &[ev]);
@@ -169,8 +147,5 @@ fn pselect6_sets_ebadf_and_timeout() {
     // The sigmask argument: {ptr, size}; a wrong size is EINVAL.
     e.put(0x4a00, &0x4900u32.to_le_bytes());
     e.put(0x4a04, &4u32.to_le_bytes());
-    assert_eq!(
-        e.call(nr::pselect6_time64, &[ev + 1, rd, 0, 0, ts, 0x4a00]),
-        EINVAL
-    );
+    assert_eq!(e.call(nr::pselect6_time64, &[ev + 1, rd, 0, 0, ts, 0x4a00]), EINVAL);
 }

@@ -3,9 +3,9 @@
 //! rusage/times.
 mod common;
 use common::*;
+use std::time::Duration;
 use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::*;
-use std::time::Duration;
 
 fn create(e: &mut Env, path: &str, data: &[u8], mode: u32) {
     e.cstr(0x6000, path);
@@ -35,7 +35,14 @@ fn execve_wasm_and_scripts() {
     e.cstr(0x6100, "script");
     e.cstr(0x6110, "a");
     e.cstr(0x6120, "K=V");
-    e.put(0x6200, &[0x10, 0x61, 0, 0, 0x10, 0x61, 0, 0, 0, 0, 0, 0].iter().enumerate().map(|(i, b)| if i == 0 { 0x00 } else { *b }).collect::<Vec<u8>>());
+    e.put(
+        0x6200,
+        &[0x10, 0x61, 0, 0, 0x10, 0x61, 0, 0, 0, 0, 0, 0]
+            .iter()
+            .enumerate()
+            .map(|(i, b)| if i == 0 { 0x00 } else { *b })
+            .collect::<Vec<u8>>(),
+    );
     let argv = [0x6100u32, 0x6110, 0].iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
     e.put(0x6200, &argv);
     let envp = [0x6120u32, 0].iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();

@@ -51,7 +51,11 @@ fn syscall_nr() -> impl Strategy<Value = u32> {
 }
 
 fn call() -> impl Strategy<Value = Call> {
-    (0usize..4, syscall_nr(), [arg(), arg(), arg(), arg(), arg(), arg()]).prop_map(|(who, nr, args)| Call { who, nr, args })
+    (0usize..4, syscall_nr(), [arg(), arg(), arg(), arg(), arg(), arg()]).prop_map(|(who, nr, args)| Call {
+        who,
+        nr,
+        args,
+    })
 }
 
 struct Watch {
@@ -153,7 +157,8 @@ fn zz_random_syscalls_count() {
     // Runs after the property in the same binary when tests are serial;
     // with parallel tests it only checks the property ran at all.
     let t0 = Instant::now();
-    let calls: Vec<Call> = (0..500u32).map(|i| Call { who: (i % 4) as usize, nr: i % 300, args: [i, 0x1000 + i, 3, 0, 0, 0] }).collect();
+    let calls: Vec<Call> =
+        (0..500u32).map(|i| Call { who: (i % 4) as usize, nr: i % 300, args: [i, 0x1000 + i, 3, 0, 0, 0] }).collect();
     run_case(&calls);
     assert!(t0.elapsed() < Duration::from_secs(30));
 }

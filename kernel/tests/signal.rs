@@ -74,7 +74,10 @@ fn sigaction_mask_pending_and_delivery_frame() {
         u32::from_le_bytes(w)
     };
     assert_eq!(d.ucontext_ptr, d.siginfo_ptr + 128);
-    assert_eq!((word(&m, d.ucontext_ptr + 8), word(&m, d.ucontext_ptr + 16), word(&m, d.ucontext_ptr + 148)), (0, 0, 0x9003));
+    assert_eq!(
+        (word(&m, d.ucontext_ptr + 8), word(&m, d.ucontext_ptr + 16), word(&m, d.ucontext_ptr + 148)),
+        (0, 0, 0x9003)
+    );
     // During the handler SIGUSR1 and sa_mask (SIGUSR2) are blocked; SA_RESETHAND reset the action.
     e.mem = m.clone();
     assert_eq!(e.call(nr::rt_sigprocmask, &[0, 0, 0x5300, 8]), 0);

@@ -3,9 +3,9 @@
 //! sendmmsg/recvmmsg.
 mod common;
 use common::*;
+use std::time::Duration;
 use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::*;
-use std::time::Duration;
 
 const AF_UNIX: u32 = 1;
 const AF_INET: u32 = 2;
@@ -107,19 +107,10 @@ fn socket_argument_errors() {
     let mut e = Env::new();
     assert_eq!(e.call(nr::socket, &[AF_INET, SOCK_STREAM, 0]), EAFNOSUPPORT);
     assert_eq!(e.call(nr::socket, &[10, SOCK_STREAM, 0]), EAFNOSUPPORT);
-    assert_eq!(
-        e.call(nr::socket, &[AF_UNIX, SOCK_STREAM | 0x100, 0]),
-        EINVAL
-    );
+    assert_eq!(e.call(nr::socket, &[AF_UNIX, SOCK_STREAM | 0x100, 0]), EINVAL);
     assert_eq!(e.call(nr::socket, &[AF_UNIX, 4, 0]), ESOCKTNOSUPPORT);
-    assert_eq!(
-        e.call(nr::socket, &[AF_UNIX, SOCK_STREAM, 6]),
-        EPROTONOSUPPORT
-    );
-    assert_eq!(
-        e.call(nr::socketpair, &[AF_UNIX, SOCK_STREAM, 0, 0x10]),
-        EFAULT
-    );
+    assert_eq!(e.call(nr::socket, &[AF_UNIX, SOCK_STREAM, 6]), EPROTONOSUPPORT);
+    assert_eq!(e.call(nr::socketpair, &[AF_UNIX, SOCK_STREAM, 0, 0x10]), EFAULT);
     let (r, _w) = {
         assert_eq!(e.call(nr::pipe2, &[0x3000, 0]), 0);
         (e.u32_at(0x3000), e.u32_at(0x3004))
@@ -138,11 +129,7 @@ fn socketpair_stream_shutdown_epipe_and_options() {
     let (a, b) = pair(&mut e, SOCK_STREAM | SOCK_NONBLOCK);
     assert_eq!(recv(&mut e, a, 10, 0), Err(EAGAIN));
     assert_eq!(send(&mut e, a, b"hello", 0), 5);
-    assert_eq!(
-        e.call(nr::write, &[a, 0x3100, 3]),
-        3,
-        "write(2) on a socket"
-    );
+    assert_eq!(e.call(nr::write, &[a, 0x3100, 3]), 3, "write(2) on a socket");
     assert_eq!(recv(&mut e, b, 3, MSG_PEEK), Ok(b"hel".to_vec()));
     assert_eq!(recv(&mut e, b, 100, 0), Ok(b"hellohel".to_vec()));
     assert_eq!(e.call(nr::read, &[b, 0x3200, 10]), EAGAIN);
@@ -154,47 +141,21 @@ fn socketpair_stream_shutdown_epipe_and_options() {
     assert_eq!(e.call(nr::shutdown, &[a, 3]), EINVAL);
     // Options.
     e.put(0x3400, &4i32.to_le_bytes());
-    assert_eq!(
-        e.call(nr::getsockopt, &[a, SOL_SOCKET, 3, 0x3300, 0x3400]),
-        0
-    );
+    assert_eq!(e.call(nr::getsockopt, &[a, SOL_SOCKET, 3, 0x3300, 0x3400]), 0);
     assert_eq!(e.u32_at(0x3300), SOCK_STREAM);
-    assert_eq!(
-        e.call(nr::getsockopt, &[a, SOL_SOCKET, 4, 0x3300, 0x3400]),
-        0
-    );
+    assert_eq!(e.call(nr::getsockopt, &[a, SOL_SOCKET, 4, 0x3300, 0x3400]), 0);
     assert_eq!(e.u32_at(0x3300), 0, "SO_ERROR");
     e.put(0x3300, &10000i32.to_le_bytes());
     assert_eq!(e.call(nr::setsockopt, &[a, SOL_SOCKET, 8, 0x3300, 4]), 0);
-    assert_eq!(
-        e.call(nr::getsockopt, &[a, SOL_SOCKET, 8, 0x3300, 0x3400]),
-        0
-    );
+    assert_eq!(e.call(nr::getsockopt, &[a, SOL_SOCKET, 8, 0x3300, 0x3400]), 0);
     assert_eq!(e.u32_at(0x3300), 20000, "SO_RCVBUF doubles");
     e.put(0x3300, &1i32.to_le_bytes());
-    assert_eq!(
-        e.call(nr::setsockopt, &[a, SOL_SOCKET, 2, 0x3300, 4]),
-        0,
-        "SO_REUSEADDR"
-    );
-    assert_eq!(
-        e.call(nr::setsockopt, &[a, SOL_SOCKET, 2, 0x3300, 2]),
-        EINVAL
-    );
-    assert_eq!(
-        e.call(nr::setsockopt, &[a, SOL_SOCKET, 999, 0x3300, 4]),
-        ENOPROTOOPT
-    );
+    assert_eq!(e.call(nr::setsockopt, &[a, SOL_SOCKET, 2, 0x3300, 4]), 0, "SO_REUSEADDR");
+    assert_eq!(e.call(nr::setsockopt, &[a, SOL_SOCKET, 2, 0x3300, 2]), EINVAL);
+    assert_eq!(e.call(nr::setsockopt, &[a, SOL_SOCKET, 999, 0x3300, 4]), ENOPROTOOPT);
     e.put(0x3400, &12i32.to_le_bytes());
-    assert_eq!(
-        e.call(nr::getsockopt, &[a, SOL_SOCKET, 17, 0x3300, 0x3400]),
-        0,
-        "SO_PEERCRED"
-    );
-    assert_eq!(
-        e.get(0x3300, 12),
-        [1u32.to_le_bytes(), 0u32.to_le_bytes(), 0u32.to_le_bytes()].concat()
-    );
+    assert_eq!(e.call(nr::getsockopt, &[a, SOL_SOCKET, 17, 0x3300, 0x3400]), 0, "SO_PEERCRED");
+    assert_eq!(e.get(0x3300, 12), [1u32.to_le_bytes(), 0u32.to_le_bytes(), 0u32.to_le_bytes()].concat());
     // Closing b: a sees HUP; sending raises SIGPIPE.
     assert_eq!(e.call(nr::close, &[b]), 0);
     assert_eq!(send(&mut e, a, b"x", 0), EPIPE);
@@ -209,11 +170,7 @@ fn bind_listen_connect_accept_by_path() {
     assert_eq!(e.call(nr::listen, &[srv, 5]), EINVAL, "not bound");
     assert_eq!(e.call(nr::bind, &[srv, 0x2000, 1]), EINVAL);
     assert_eq!(e.call(nr::bind, &[srv, 0x2000, len]), 0);
-    assert_eq!(
-        e.call(nr::bind, &[srv, 0x2000, len]),
-        EINVAL,
-        "already bound"
-    );
+    assert_eq!(e.call(nr::bind, &[srv, 0x2000, len]), EINVAL, "already bound");
     let other = sock(&mut e, SOCK_STREAM);
     assert_eq!(e.call(nr::bind, &[other, 0x2000, len]), EADDRINUSE);
     // The socket inode exists.
@@ -265,21 +222,14 @@ fn blocking_accept_and_recv_woken_by_other_task() {
     let k = e.k.clone();
     let t = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(30));
-        assert_eq!(
-            csc(&k, child, &mut cmem, nr::connect, &[cli, 0x2000, len]),
-            0
-        );
+        assert_eq!(csc(&k, child, &mut cmem, nr::connect, &[cli, 0x2000, len]), 0);
         std::thread::sleep(Duration::from_millis(30));
         cmem.write(0x3100, b"ping").unwrap();
         csc(&k, child, &mut cmem, nr::sendto, &[cli, 0x3100, 4, 0, 0, 0])
     });
     let conn = e.call(nr::accept, &[srv, 0, 0]) as u32;
     assert!(conn > 0);
-    assert_eq!(
-        recv(&mut e, conn, 10, 0),
-        Ok(b"ping".to_vec()),
-        "blocking recv"
-    );
+    assert_eq!(recv(&mut e, conn, 10, 0), Ok(b"ping".to_vec()), "blocking recv");
     assert_eq!(t.join().unwrap(), 4);
     // Abstract name in use; getsockname shows the leading NUL.
     let s2 = sock(&mut e, SOCK_STREAM);
@@ -305,10 +255,7 @@ fn datagram_and_seqpacket_boundaries() {
     assert_eq!(e.call(nr::sendto, &[a, 0x3100, 5, 0, 0x2100, lb]), 5);
     // Truncation: MSG_TRUNC returns the real length; the rest is dropped.
     e.put(0x2400, &110i32.to_le_bytes());
-    assert_eq!(
-        e.call(nr::recvfrom, &[b, 0x3200, 4, MSG_TRUNC, 0x2300, 0x2400]),
-        13
-    );
+    assert_eq!(e.call(nr::recvfrom, &[b, 0x3200, 4, MSG_TRUNC, 0x2300, 0x2400]), 13);
     assert_eq!(e.get(0x3200, 4), b"firs");
     assert_eq!(e.u32_at(0x2400), la);
     assert_eq!(e.get(0x2302, 7), b"/tmp/a\0");
@@ -331,11 +278,7 @@ fn datagram_and_seqpacket_boundaries() {
     assert_eq!(recv(&mut e, y, 100, 0), Ok(b"one".to_vec()));
     assert_eq!(recv(&mut e, y, 100, 0), Ok(b"two!".to_vec()));
     assert_eq!(e.call(nr::close, &[x]), 0);
-    assert_eq!(
-        recv(&mut e, y, 100, 0),
-        Ok(vec![]),
-        "EOF after the peer closed"
-    );
+    assert_eq!(recv(&mut e, y, 100, 0), Ok(vec![]), "EOF after the peer closed");
 }
 
 #[test]
@@ -346,53 +289,28 @@ fn scm_rights_passes_a_descriptor() {
     let (pr, pw) = (e.u32_at(0x3000), e.u32_at(0x3004));
     // msghdr at 0x4000: iov at 0x4100 -> "m", control at 0x4200.
     e.put(0x4300, b"m");
-    e.put(
-        0x4100,
-        &[0x4300u32.to_le_bytes(), 1u32.to_le_bytes()].concat(),
-    );
-    let cmsg = [16u32, 1, 1, pr]
-        .iter()
-        .flat_map(|w| w.to_le_bytes())
-        .collect::<Vec<u8>>();
+    e.put(0x4100, &[0x4300u32.to_le_bytes(), 1u32.to_le_bytes()].concat());
+    let cmsg = [16u32, 1, 1, pr].iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<u8>>();
     e.put(0x4200, &cmsg);
-    let hdr = [0u32, 0, 0x4100, 1, 0x4200, 16, 0]
-        .iter()
-        .flat_map(|w| w.to_le_bytes())
-        .collect::<Vec<u8>>();
+    let hdr = [0u32, 0, 0x4100, 1, 0x4200, 16, 0].iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<u8>>();
     e.put(0x4000, &hdr);
     assert_eq!(e.call(nr::sendmsg, &[a, 0x4000, 0]), 1);
-    assert_eq!(
-        e.call(nr::close, &[pr]),
-        0,
-        "the in-flight copy keeps the pipe open"
-    );
+    assert_eq!(e.call(nr::close, &[pr]), 0, "the in-flight copy keeps the pipe open");
     // Receive into a fresh msghdr.
-    e.put(
-        0x4500,
-        &[0x4600u32.to_le_bytes(), 8u32.to_le_bytes()].concat(),
-    );
-    let hdr = [0u32, 0, 0x4500, 1, 0x4700, 64, 0]
-        .iter()
-        .flat_map(|w| w.to_le_bytes())
-        .collect::<Vec<u8>>();
+    e.put(0x4500, &[0x4600u32.to_le_bytes(), 8u32.to_le_bytes()].concat());
+    let hdr = [0u32, 0, 0x4500, 1, 0x4700, 64, 0].iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<u8>>();
     e.put(0x4400, &hdr);
     assert_eq!(e.call(nr::recvmsg, &[b, 0x4400, 0]), 1);
     assert_eq!(e.get(0x4600, 1), b"m");
     assert_eq!(e.u32_at(0x4400 + 20), 16, "msg_controllen");
-    assert_eq!(
-        (e.u32_at(0x4700), e.u32_at(0x4704), e.u32_at(0x4708)),
-        (16, 1, 1)
-    );
+    assert_eq!((e.u32_at(0x4700), e.u32_at(0x4704), e.u32_at(0x4708)), (16, 1, 1));
     let newfd = e.u32_at(0x470c);
     e.put(0x3100, b"via");
     assert_eq!(e.call(nr::write, &[pw, 0x3100, 3]), 3);
     assert_eq!(e.call(nr::read, &[newfd, 0x3200, 10]), 3);
     assert_eq!(e.get(0x3200, 3), b"via");
     // A bad fd in SCM_RIGHTS: EBADF.
-    let bad = [16u32, 1, 1, 77]
-        .iter()
-        .flat_map(|w| w.to_le_bytes())
-        .collect::<Vec<u8>>();
+    let bad = [16u32, 1, 1, 77].iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<u8>>();
     e.put(0x4200, &bad);
     assert_eq!(e.call(nr::sendmsg, &[a, 0x4000, 0]), EBADF);
 }

@@ -19,8 +19,19 @@ fn render() -> String {
     ));
     out.push_str("| nr | name | level | handler | notes |\n|---:|---|---|---|---|\n");
     for r in TABLE {
-        let handler = if r.handler_path == "enosys" { "—".to_string() } else { format!("`syscall::{}`", r.handler_path.replace(' ', "")) };
-        out.push_str(&format!("| {} | `{}` | {} | {} | {} |\n", r.nr, r.name, r.support.label(), handler, r.support.note().replace('|', "\\|")));
+        let handler = if r.handler_path == "enosys" {
+            "—".to_string()
+        } else {
+            format!("`syscall::{}`", r.handler_path.replace(' ', ""))
+        };
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} |\n",
+            r.nr,
+            r.name,
+            r.support.label(),
+            handler,
+            r.support.note().replace('|', "\\|")
+        ));
     }
     out
 }
@@ -34,5 +45,8 @@ fn syscalls_doc_is_fresh() {
         return;
     }
     let have = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(have == want, "docs/syscalls.md is stale: run UPDATE_SYSCALLS_DOC=1 cargo test -p wasmlinux-kernel --test syscalls_doc");
+    assert!(
+        have == want,
+        "docs/syscalls.md is stale: run UPDATE_SYSCALLS_DOC=1 cargo test -p wasmlinux-kernel --test syscalls_doc"
+    );
 }

@@ -23,18 +23,36 @@ fn cpu_itimers_count_time_outside_syscalls() {
     assert_eq!(sigaction_as(&k, 1, &mut m, SIGVTALRM, 0x40), 0);
     assert_eq!(sigaction_as(&k, 1, &mut m, SIGPROF, 0x40), 0);
     e.mem = m;
-    assert_eq!({ let it = itimerval(&mut e, ARG, 0, 1000); e.call(nr::setitimer, &[3, it, 0]) }, EINVAL);
+    assert_eq!(
+        {
+            let it = itimerval(&mut e, ARG, 0, 1000);
+            e.call(nr::setitimer, &[3, it, 0])
+        },
+        EINVAL
+    );
     e.put(ARG, &[0u32, 0, 0, 1_000_000].map(u32::to_le_bytes).concat());
     assert_eq!(e.call(nr::setitimer, &[1, ARG, 0]), EINVAL, "tv_usec out of range");
     // Blocked in a syscall the virtual timer does not advance.
-    assert_eq!({ let it = itimerval(&mut e, ARG, 0, 2_000_000); e.call(nr::setitimer, &[1, it, 0]) }, 0);
+    assert_eq!(
+        {
+            let it = itimerval(&mut e, ARG, 0, 2_000_000);
+            e.call(nr::setitimer, &[1, it, 0])
+        },
+        0
+    );
     e.put(BUF, &[0u64.to_le_bytes(), 100_000_000u64.to_le_bytes()].concat());
     assert_eq!(e.call(nr::clock_nanosleep_time64, &[1, 0, BUF, 0]), 0);
     assert_eq!(e.call(nr::getitimer, &[1, ARG + 64]), 0);
     let left = timeval_us(&e, ARG + 64 + 8);
     assert!(left > 1_950_000 && left <= 2_000_000, "virtual left {left}");
     // Running guest code (no syscall for 60 ms) expires a 20 ms periodic timer.
-    assert_eq!({ let it = itimerval(&mut e, ARG, 20_000, 20_000); e.call(nr::setitimer, &[1, it, ARG + 64]) }, 0);
+    assert_eq!(
+        {
+            let it = itimerval(&mut e, ARG, 20_000, 20_000);
+            e.call(nr::setitimer, &[1, it, ARG + 64])
+        },
+        0
+    );
     assert!(timeval_us(&e, ARG + 64 + 8) > 1_900_000, "old value returned");
     std::thread::sleep(Duration::from_millis(60));
     assert!(k.signal_pending(1), "SIGVTALRM pending while busy");
@@ -42,11 +60,23 @@ fn cpu_itimers_count_time_outside_syscalls() {
     assert_eq!(e.call(nr::getitimer, &[1, ARG + 64]), 0);
     assert_eq!(timeval_us(&e, ARG + 64), 20_000, "interval");
     assert!(timeval_us(&e, ARG + 64 + 8) <= 20_000);
-    assert_eq!({ let it = itimerval(&mut e, ARG, 0, 0); e.call(nr::setitimer, &[1, it, 0]) }, 0);
+    assert_eq!(
+        {
+            let it = itimerval(&mut e, ARG, 0, 0);
+            e.call(nr::setitimer, &[1, it, 0])
+        },
+        0
+    );
     assert_eq!(e.call(nr::getitimer, &[1, ARG + 64]), 0);
     assert_eq!(timeval_us(&e, ARG + 64 + 8), 0, "disarmed");
     // ITIMER_PROF fires too.
-    assert_eq!({ let it = itimerval(&mut e, ARG, 0, 10_000); e.call(nr::setitimer, &[2, it, 0]) }, 0);
+    assert_eq!(
+        {
+            let it = itimerval(&mut e, ARG, 0, 10_000);
+            e.call(nr::setitimer, &[2, it, 0])
+        },
+        0
+    );
     std::thread::sleep(Duration::from_millis(40));
     assert_eq!(delivered(&k, &mut e.mem), Some(SIGPROF));
 }

@@ -8,28 +8,16 @@ use wasmlinux_kernel::syscall::nr;
 #[test]
 fn timerfd_create_settime_gettime_errors() {
     let mut e = Env::new();
-    assert_eq!(
-        e.call(nr::timerfd_create, &[2, 0]),
-        EINVAL,
-        "CLOCK_PROCESS_CPUTIME_ID"
-    );
+    assert_eq!(e.call(nr::timerfd_create, &[2, 0]), EINVAL, "CLOCK_PROCESS_CPUTIME_ID");
     assert_eq!(e.call(nr::timerfd_create, &[1, 1]), EINVAL, "flags");
     let t = e.call(nr::timerfd_create, &[1, O_NONBLOCK]) as u32;
     assert_eq!(read_u64(&mut e, t), Err(EAGAIN));
     assert_eq!(e.call(nr::read, &[t, 0x3100, 4]), EINVAL);
     let ev = eventfd(&mut e, 0, 0);
     let its = itimerspec(&mut e, 0x7000, 0, 50_000_000);
-    assert_eq!(
-        e.call(nr::timerfd_settime64, &[ev, 0, its, 0]),
-        EINVAL,
-        "not a timerfd"
-    );
+    assert_eq!(e.call(nr::timerfd_settime64, &[ev, 0, its, 0]), EINVAL, "not a timerfd");
     assert_eq!(e.call(nr::timerfd_settime64, &[99, 0, its, 0]), EBADF);
-    assert_eq!(
-        e.call(nr::timerfd_settime64, &[t, 4, its, 0]),
-        EINVAL,
-        "flags"
-    );
+    assert_eq!(e.call(nr::timerfd_settime64, &[t, 4, its, 0]), EINVAL, "flags");
     assert_eq!(e.call(nr::timerfd_settime64, &[t, 0, 0x10, 0]), EFAULT);
     let bad = itimerspec(&mut e, 0x7100, 0, 0);
     e.put(bad + 24, &1_000_000_000i64.to_le_bytes());
@@ -55,11 +43,7 @@ fn timerfd_blocking_read_interval_counts_and_abstime() {
     let its = itimerspec(&mut e, 0x7000, 10_000_000, 30_000_000);
     let t0 = Instant::now();
     assert_eq!(e.call(nr::timerfd_settime64, &[t, 0, its, 0]), 0);
-    assert_eq!(
-        read_u64(&mut e, t),
-        Ok(1),
-        "blocking read wakes at the first expiry"
-    );
+    assert_eq!(read_u64(&mut e, t), Ok(1), "blocking read wakes at the first expiry");
     assert!(t0.elapsed() >= Duration::from_millis(30));
     std::thread::sleep(Duration::from_millis(55));
     let n = read_u64(&mut e, t).unwrap();

@@ -49,26 +49,13 @@ struct TtyEnv {
 impl TtyEnv {
     fn new() -> TtyEnv {
         let host = FakeHost::new();
-        let config = KernelConfig {
-            console: ConsoleKind::Tty { rows: 24, cols: 80 },
-            ..Default::default()
-        };
+        let config = KernelConfig { console: ConsoleKind::Tty { rows: 24, cols: 80 }, ..Default::default() };
         let k = Kernel::new(config, host.clone()).unwrap();
         let tid = k
-            .spawn_init(InitSpec {
-                argv: vec![b"/bin/sh".to_vec()],
-                envp: vec![],
-                cwd: "/".into(),
-                uid: 0,
-                gid: 0,
-            })
+            .spawn_init(InitSpec { argv: vec![b"/bin/sh".to_vec()], envp: vec![], cwd: "/".into(), uid: 0, gid: 0 })
             .unwrap();
         assert_eq!(tid, 1);
-        TtyEnv {
-            k,
-            host,
-            mem: VecMemory::new(1 << 20),
-        }
+        TtyEnv { k, host, mem: VecMemory::new(1 << 20) }
     }
     fn sc(&mut self, tid: Tid, nr: u32, args: &[u32]) -> SyscallOutcome {
         let mut a = [0u32; 6];
@@ -93,11 +80,7 @@ impl TtyEnv {
     }
     fn write(&mut self, tid: Tid, fd: i32, data: &[u8]) -> i32 {
         self.mem.write(BUF + 0x1000, data).unwrap();
-        self.call(
-            tid,
-            nr::write,
-            &[fd as u32, BUF + 0x1000, data.len() as u32],
-        )
+        self.call(tid, nr::write, &[fd as u32, BUF + 0x1000, data.len() as u32])
     }
     fn get(&self, addr: u32, len: usize) -> Vec<u8> {
         let mut b = vec![0; len];
@@ -122,14 +105,7 @@ impl TtyEnv {
     }
     fn mknod_chr(&mut self, path: &str, major: u32, minor: u32) {
         let p = self.path(0x8000, path);
-        assert_eq!(
-            self.call(
-                1,
-                nr::mknodat,
-                &[AT_FDCWD, p, S_IFCHR | 0o666, (major << 8) | minor]
-            ),
-            0
-        );
+        assert_eq!(self.call(1, nr::mknodat, &[AT_FDCWD, p, S_IFCHR | 0o666, (major << 8) | minor]), 0);
     }
     /// Change termios of `fd` with `f` (TCGETS, edit, TCSETS).
     fn termios(&mut self, tid: Tid, fd: i32, f: impl FnOnce(&mut [u8])) {
@@ -158,10 +134,7 @@ fn canonical_line_editing_with_exact_echo() {
     e.clear_stdout();
     // KILL (^U) with ECHOKE erases the line visually; WERASE (^W) a word.
     e.k.console_input(b"abc\x15one two\x17x\n");
-    assert_eq!(
-        e.stdout(),
-        b"abc\x08 \x08\x08 \x08\x08 \x08one two\x08 \x08\x08 \x08\x08 \x08x\r\n"
-    );
+    assert_eq!(e.stdout(), b"abc\x08 \x08\x08 \x08\x08 \x08one two\x08 \x08\x08 \x08\x08 \x08x\r\n");
     assert_eq!(e.read(1, 0, 100).unwrap(), b"one x\n");
     // EOF (^D) on an empty line reads as end of file; a line ended by
     // ^D has no delimiter.
@@ -236,10 +209,7 @@ fn background_read_gets_sigttin_and_write_with_tostop_sigttou() {
     let child = e.fork(1);
     assert_eq!(e.call(child, nr::setpgid, &[0, 0]), 0);
     // init stays in the foreground; the child's group is in the background.
-    assert!(matches!(
-        e.sc(child, nr::read, &[0, BUF, 10]),
-        SyscallOutcome::Restart
-    ));
+    assert!(matches!(e.sc(child, nr::read, &[0, BUF, 10]), SyscallOutcome::Restart));
     assert!(e.k.signal_pending(child));
     // Writes are allowed without TOSTOP.
     let child2 = e.fork(1);
@@ -247,10 +217,7 @@ fn background_read_gets_sigttin_and_write_with_tostop_sigttou() {
     assert_eq!(e.write(child2, 1, b"bg\n"), 3);
     e.termios(1, 0, |t| set_lflag(t, 0, TOSTOP));
     e.mem.write(BUF, b"x").unwrap();
-    assert!(matches!(
-        e.sc(child2, nr::write, &[1, BUF, 1]),
-        SyscallOutcome::Restart
-    ));
+    assert!(matches!(e.sc(child2, nr::write, &[1, BUF, 1]), SyscallOutcome::Restart));
     assert!(e.k.signal_pending(child2));
     // A foreground write is fine.
     assert_eq!(e.write(1, 1, b"fg"), 2);
@@ -289,10 +256,7 @@ fn tiocspgrp_and_tiocgsid_rules() {
     let bg = e.fork(1);
     assert_eq!(e.call(bg, nr::setpgid, &[0, 0]), 0);
     e.put_u32(INT, bg as u32);
-    assert!(matches!(
-        e.sc(bg, nr::ioctl, &[0, TIOCSPGRP, INT]),
-        SyscallOutcome::Restart
-    ));
+    assert!(matches!(e.sc(bg, nr::ioctl, &[0, TIOCSPGRP, INT]), SyscallOutcome::Restart));
     assert!(e.k.signal_pending(bg));
     // Unknown request on a tty: ENOTTY; /dev/tty of a process without a
     // controlling terminal: ENXIO.
@@ -333,10 +297,7 @@ fn non_canonical_vmin_vtime() {
     let t0 = Instant::now();
     assert_eq!(e.read(1, 0, 10).unwrap(), b"");
     let waited = t0.elapsed();
-    assert!(
-        waited >= Duration::from_millis(90) && waited < Duration::from_secs(2),
-        "{waited:?}"
-    );
+    assert!(waited >= Duration::from_millis(90) && waited < Duration::from_secs(2), "{waited:?}");
     // VMIN 3, VTIME 0: wait for three bytes, fed from another thread.
     e.termios(1, 0, |t| {
         t[17 + VMIN] = 3;
@@ -389,10 +350,7 @@ fn non_terminals_are_enotty() {
     let fd = e.open(1, "/file", O_RDWR | O_CREAT);
     assert!(fd >= 0, "{fd}");
     assert_eq!(e.call(1, nr::ioctl, &[fd as u32, TCGETS, TERMIOS]), ENOTTY);
-    assert_eq!(
-        e.call(1, nr::ioctl, &[fd as u32, TIOCGWINSZ, TERMIOS]),
-        ENOTTY
-    );
+    assert_eq!(e.call(1, nr::ioctl, &[fd as u32, TIOCGWINSZ, TERMIOS]), ENOTTY);
     // A pipe console (host stdin not a terminal) is no tty either.
     let mut p = Env::new();
     assert_eq!(p.call(nr::ioctl, &[0, TCGETS, TERMIOS]), ENOTTY);
@@ -527,9 +485,5 @@ fn dev_ptmx_and_dev_pts_through_devfs_and_devpts() {
     assert_eq!(e.write(1, t, b"tty\n"), 4);
     assert_eq!(e.host.stdout_string(), "tty\r\n");
     assert_eq!(e.call(1, nr::close, &[m as u32]), 0);
-    assert_eq!(
-        e.open(1, &pts, O_RDWR | O_NOCTTY),
-        -2,
-        "gone from devpts after the master closed"
-    );
+    assert_eq!(e.open(1, &pts, O_RDWR | O_NOCTTY), -2, "gone from devpts after the master closed");
 }

@@ -145,7 +145,10 @@ fn sticky_tmp() {
     let f = c.open(&ctx.cwd, b"/tmp/alice", O_CREAT | O_WRONLY, 0o666, &no_devs_fn).unwrap();
     drop(f);
     assert_eq!(Caller::new(&ctx, &bob).unlink(&ctx.cwd, b"/tmp/alice").err(), Some(Errno::EPERM));
-    assert_eq!(Caller::new(&ctx, &bob).rename(&ctx.cwd, b"/tmp/alice", &ctx.cwd, b"/tmp/bob", 0).err(), Some(Errno::EPERM));
+    assert_eq!(
+        Caller::new(&ctx, &bob).rename(&ctx.cwd, b"/tmp/alice", &ctx.cwd, b"/tmp/bob", 0).err(),
+        Some(Errno::EPERM)
+    );
     Caller::new(&ctx, &a).unlink(&ctx.cwd, b"/tmp/alice").unwrap();
 }
 
@@ -429,7 +432,10 @@ fn mknod_rules_and_exec_open() {
     assert_eq!(c.mknod(&cwd, b"/d", S_IFDIR | 0o755, 0).err(), Some(Errno::EPERM));
     assert_eq!(c.mknod(&cwd, b"/bad", 0o170000 | 0o755, 0).err(), Some(Errno::EINVAL));
     mkdir(&ctx, &r, "/home", 0o777).unwrap();
-    assert_eq!(Caller::new(&ctx, &a).mknod(&cwd, b"/home/null", S_IFCHR | 0o666, makedev(1, 3)).err(), Some(Errno::EPERM));
+    assert_eq!(
+        Caller::new(&ctx, &a).mknod(&cwd, b"/home/null", S_IFCHR | 0o666, makedev(1, 3)).err(),
+        Some(Errno::EPERM)
+    );
     c.mknod(&cwd, b"/tty", S_IFCHR | 0o666, makedev(5, 0)).unwrap();
     let (_, o) = c.open(&cwd, b"/tty", O_RDWR, 0, &no_devs_fn).unwrap();
     assert!(matches!(o, Opened::Tty(d) if d == makedev(5, 0)));

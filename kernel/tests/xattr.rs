@@ -92,7 +92,11 @@ fn limits_and_namespaces() {
     assert_eq!(e.call(nr::symlinkat, &[PATH, AT_FDCWD, PATH + 0x100]), 0);
     assert_eq!(set(&mut e, nr::lsetxattr, PATH + 0x100, "user.x", b"v", 0), EPERM);
     assert_eq!(get(&mut e, nr::lgetxattr, PATH + 0x100, "user.x", 10), Err(ENODATA));
-    assert_eq!(set(&mut e, nr::lsetxattr, PATH + 0x100, "trusted.x", b"v", 0), 0, "root may set trusted.* on a symlink");
+    assert_eq!(
+        set(&mut e, nr::lsetxattr, PATH + 0x100, "trusted.x", b"v", 0),
+        0,
+        "root may set trusted.* on a symlink"
+    );
     // setxattr follows the link to /f.
     assert_eq!(set(&mut e, nr::setxattr, PATH + 0x100, "user.via", b"L", 0), 0);
     e.cstr(PATH, "/f");

@@ -5,10 +5,7 @@ use std::process::Command;
 
 #[test]
 fn committed_uapi_rs_is_fresh() {
-    let status = Command::new(env!("CARGO_BIN_EXE_gen-abi"))
-        .arg("--check")
-        .status()
-        .expect("run gen-abi");
+    let status = Command::new(env!("CARGO_BIN_EXE_gen-abi")).arg("--check").status().expect("run gen-abi");
     assert!(
         status.success(),
         "kernel/src/abi/uapi.rs is stale or gen-abi failed; run \

@@ -37,17 +37,7 @@ const NOT_STANDALONE: &[&str] = &[
     "sound/sfnt_info.h",
 ];
 
-const DIRS: &[&str] = &[
-    "linux",
-    "asm",
-    "asm-generic",
-    "misc",
-    "mtd",
-    "rdma",
-    "sound",
-    "video",
-    "xen",
-];
+const DIRS: &[&str] = &["linux", "asm", "asm-generic", "misc", "mtd", "rdma", "sound", "video", "xen"];
 
 fn headers(include: &Path, dir: &str, out: &mut Vec<String>) {
     let Ok(rd) = std::fs::read_dir(include.join(dir)) else {
@@ -67,11 +57,7 @@ fn headers(include: &Path, dir: &str, out: &mut Vec<String>) {
 fn compiles(include: &Path, header: &str) -> bool {
     use std::io::Write;
     let mut child = Command::new("clang-16")
-        .args([
-            "--target=wasm32-unknown-unknown",
-            "-nostdinc",
-            "-fsyntax-only",
-        ])
+        .args(["--target=wasm32-unknown-unknown", "-nostdinc", "-fsyntax-only"])
         .arg("-isystem")
         .arg(include)
         .arg("-isystem")
@@ -82,12 +68,7 @@ fn compiles(include: &Path, header: &str) -> bool {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("clang-16 must be installed");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("#include <{header}>\nint wl_dummy;\n").as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("#include <{header}>\nint wl_dummy;\n").as_bytes()).unwrap();
     child.wait().unwrap().success()
 }
 
@@ -107,45 +88,20 @@ fn exported_headers_compile_with_musl() {
     }
     all.sort();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let chunks: Vec<Vec<String>> = all
-        .chunks(all.len().div_ceil(threads))
-        .map(|c| c.to_vec())
-        .collect();
+    let chunks: Vec<Vec<String>> = all.chunks(all.len().div_ceil(threads)).map(|c| c.to_vec()).collect();
     let failed: Vec<String> = std::thread::scope(|s| {
         let hs: Vec<_> = chunks
             .iter()
             .map(|chunk| {
                 let include = &include;
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .filter(|h| !compiles(include, h))
-                        .cloned()
-                        .collect::<Vec<_>>()
-                })
+                s.spawn(move || chunk.iter().filter(|h| !compiles(include, h)).cloned().collect::<Vec<_>>())
             })
             .collect();
         hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
     });
-    let unexpected: Vec<&String> = failed
-        .iter()
-        .filter(|h| !NOT_STANDALONE.contains(&h.as_str()))
-        .collect();
-    let now_ok: Vec<&&str> = NOT_STANDALONE
-        .iter()
-        .filter(|h| !failed.iter().any(|f| f == *h))
-        .collect();
-    eprintln!(
-        "{} exported headers, {} compile standalone for wasm32 with musl",
-        all.len(),
-        all.len() - failed.len()
-    );
-    assert!(
-        unexpected.is_empty(),
-        "headers that do not compile: {unexpected:?}"
-    );
-    assert!(
-        now_ok.is_empty(),
-        "compile now, remove from NOT_STANDALONE: {now_ok:?}"
-    );
+    let unexpected: Vec<&String> = failed.iter().filter(|h| !NOT_STANDALONE.contains(&h.as_str())).collect();
+    let now_ok: Vec<&&str> = NOT_STANDALONE.iter().filter(|h| !failed.iter().any(|f| f == *h)).collect();
+    eprintln!("{} exported headers, {} compile standalone for wasm32 with musl", all.len(), all.len() - failed.len());
+    assert!(unexpected.is_empty(), "headers that do not compile: {unexpected:?}");
+    assert!(now_ok.is_empty(), "compile now, remove from NOT_STANDALONE: {now_ok:?}");
 }

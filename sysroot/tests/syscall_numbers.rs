@@ -56,12 +56,7 @@ fn clang(args: &[&str], stdin: &str) -> String {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("clang-16 must be installed");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
@@ -73,10 +68,7 @@ fn clang(args: &[&str], stdin: &str) -> String {
 
 /// `__NR_*` numbers visible after `#include <header>`: name -> number, plus aliases
 /// (name -> target name) for `#define __NR_a __NR_b`.
-fn numbers(
-    include_args: &[&str],
-    header: &str,
-) -> (BTreeMap<String, u32>, BTreeMap<String, String>) {
+fn numbers(include_args: &[&str], header: &str) -> (BTreeMap<String, u32>, BTreeMap<String, String>) {
     let src = format!("#include \"{header}\"\n");
     let mut args: Vec<&str> = include_args.to_vec();
     args.extend(["-dM", "-E", "-x", "c", "-"]);
@@ -126,11 +118,7 @@ fn numbers(
             .unwrap_or_else(|| panic!("cannot parse IR line {line}"));
         map.insert(name.to_string(), value);
     }
-    assert_eq!(
-        map.len(),
-        names.len(),
-        "some __NR_ values were not read back"
-    );
+    assert_eq!(map.len(), names.len(), "some __NR_ values were not read back");
     (map, aliases)
 }
 
@@ -157,10 +145,8 @@ fn uapi_numbers() -> (BTreeMap<u32, String>, u32) {
     let include = include_dir();
     let inc = format!("-I{}", include.display());
     let (map, _aliases) = numbers(&[&inc], "asm/unistd.h");
-    let nr_syscalls = clang(
-        &[&inc, "-E", "-P", "-x", "c", "-"],
-        "#include <asm/unistd.h>\nWL_NR_SYSCALLS __NR_syscalls\n",
-    );
+    let nr_syscalls =
+        clang(&[&inc, "-E", "-P", "-x", "c", "-"], "#include <asm/unistd.h>\nWL_NR_SYSCALLS __NR_syscalls\n");
     let nr_syscalls: u32 = nr_syscalls
         .lines()
         .find_map(|l| l.strip_prefix("WL_NR_SYSCALLS "))
@@ -190,14 +176,8 @@ fn kernel_numbers() -> BTreeMap<u32, String> {
 /// Fails on disagreements not in `KNOWN`; `mine` says which `KNOWN` entries this check can
 /// produce, and those must still occur.
 fn report(problems: &[String], mine: impl Fn(&str) -> bool) {
-    let new: Vec<&String> = problems
-        .iter()
-        .filter(|p| !KNOWN.contains(&p.as_str()))
-        .collect();
-    let fixed: Vec<&&str> = KNOWN
-        .iter()
-        .filter(|k| mine(k) && !problems.iter().any(|p| p == *k))
-        .collect();
+    let new: Vec<&String> = problems.iter().filter(|p| !KNOWN.contains(&p.as_str())).collect();
+    let fixed: Vec<&&str> = KNOWN.iter().filter(|k| mine(k) && !problems.iter().any(|p| p == *k)).collect();
     for p in problems.iter().filter(|p| KNOWN.contains(&p.as_str())) {
         eprintln!("known disagreement: {p}");
     }
@@ -205,15 +185,9 @@ fn report(problems: &[String], mine: impl Fn(&str) -> bool) {
         new.is_empty(),
         "{} new syscall-number disagreements:\n  {}",
         new.len(),
-        new.iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n  ")
+        new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  ")
     );
-    assert!(
-        fixed.is_empty(),
-        "fixed, remove from KNOWN in sysroot/tests/syscall_numbers.rs: {fixed:?}"
-    );
+    assert!(fixed.is_empty(), "fixed, remove from KNOWN in sysroot/tests/syscall_numbers.rs: {fixed:?}");
 }
 
 #[test]
@@ -231,10 +205,7 @@ fn uapi_has_the_32bit_time64_table() {
     assert_eq!(name(163), None, "getrlimit is not wanted (prlimit64)");
     assert_eq!(name(38), None, "renameat is not wanted (renameat2)");
     assert!(uapi.keys().all(|&nr| nr < nr_syscalls));
-    eprintln!(
-        "asm/unistd.h: {} numbers, __NR_syscalls {nr_syscalls}",
-        uapi.len()
-    );
+    eprintln!("asm/unistd.h: {} numbers, __NR_syscalls {nr_syscalls}", uapi.len());
 }
 
 #[test]
@@ -245,9 +216,7 @@ fn uapi_and_musl_agree() {
     for (nr, name) in &uapi {
         match musl.get(nr) {
             None => problems.push(format!("{nr} {name}: in asm/unistd.h, missing from musl")),
-            Some(m) if m != name => {
-                problems.push(format!("{nr}: asm/unistd.h says {name}, musl says {m}"))
-            }
+            Some(m) if m != name => problems.push(format!("{nr}: asm/unistd.h says {name}, musl says {m}")),
             Some(_) => {}
         }
     }
@@ -259,15 +228,10 @@ fn uapi_and_musl_agree() {
     let musl_names: std::collections::BTreeSet<&String> = musl.values().collect();
     for (alias, target) in &aliases {
         if !musl_names.contains(&canonical(target)) {
-            problems.push(format!(
-                "musl alias __NR_{alias} -> __NR_{target}: no such number"
-            ));
+            problems.push(format!("musl alias __NR_{alias} -> __NR_{target}: no such number"));
         }
     }
-    let newer: Vec<String> = musl
-        .range(nr_syscalls..)
-        .map(|(nr, n)| format!("{nr} {n}"))
-        .collect();
+    let newer: Vec<String> = musl.range(nr_syscalls..).map(|(nr, n)| format!("{nr} {n}")).collect();
     eprintln!(
         "compared {} asm/unistd.h numbers with {} musl numbers ({} aliases); newer than the \
          pinned uapi: {newer:?}",
@@ -286,38 +250,24 @@ fn kernel_table_covers_uapi_and_musl() {
     let mut problems = Vec::new();
     for (nr, name) in &uapi {
         match kernel.get(nr) {
-            None => problems.push(format!(
-                "{nr} {name}: in asm/unistd.h, missing from the kernel table (add an Enosys row)"
-            )),
-            Some(k) if k != name => problems.push(format!(
-                "{nr}: asm/unistd.h says {name}, the kernel says {k}"
-            )),
+            None => problems
+                .push(format!("{nr} {name}: in asm/unistd.h, missing from the kernel table (add an Enosys row)")),
+            Some(k) if k != name => problems.push(format!("{nr}: asm/unistd.h says {name}, the kernel says {k}")),
             Some(_) => {}
         }
     }
     for (nr, name) in musl.range(nr_syscalls..) {
         match kernel.get(nr) {
-            None => problems.push(format!(
-                "{nr} {name}: in musl, missing from the kernel table"
-            )),
-            Some(k) if k != name => {
-                problems.push(format!("{nr}: musl says {name}, the kernel says {k}"))
-            }
+            None => problems.push(format!("{nr} {name}: in musl, missing from the kernel table")),
+            Some(k) if k != name => problems.push(format!("{nr}: musl says {name}, the kernel says {k}")),
             Some(_) => {}
         }
     }
     for (nr, name) in &kernel {
         if !uapi.contains_key(nr) && !musl.contains_key(nr) {
-            problems.push(format!(
-                "{nr} {name}: in the kernel table, in neither asm/unistd.h nor musl"
-            ));
+            problems.push(format!("{nr} {name}: in the kernel table, in neither asm/unistd.h nor musl"));
         }
     }
-    eprintln!(
-        "compared {} kernel rows with {} asm/unistd.h and {} musl numbers",
-        kernel.len(),
-        uapi.len(),
-        musl.len()
-    );
+    eprintln!("compared {} kernel rows with {} asm/unistd.h and {} musl numbers", kernel.len(), uapi.len(), musl.len());
     report(&problems, |k| k.contains("kernel"));
 }

@@ -93,10 +93,7 @@ impl Admission {
     fn take(self: &Arc<Self>) -> TaskSlot {
         self.pending.fetch_add(1, Ordering::SeqCst);
         self.live.fetch_add(1, Ordering::SeqCst);
-        TaskSlot {
-            adm: self.clone(),
-            pending: true,
-        }
+        TaskSlot { adm: self.clone(), pending: true }
     }
 
     /// Log a refusal: a warning the first time, then at debug level.
@@ -135,13 +132,8 @@ struct BudgetState {
 
 impl MapBudget {
     fn new() -> MapBudget {
-        let limit = std::fs::read_to_string("/proc/sys/vm/max_map_count")
-            .ok()
-            .and_then(|s| s.trim().parse().ok());
-        MapBudget {
-            limit,
-            st: Mutex::new(BudgetState::default()),
-        }
+        let limit = std::fs::read_to_string("/proc/sys/vm/max_map_count").ok().and_then(|s| s.trim().parse().ok());
+        MapBudget { limit, st: Mutex::new(BudgetState::default()) }
     }
 
     /// May one more process start while `live` tasks run, `pending` of

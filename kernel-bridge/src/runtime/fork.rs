@@ -28,26 +28,16 @@ pub struct ForkedChild {
 impl ForkedChild {
     /// Step 3 for the child, on its own thread: same address space contents
     /// (copied by the parent); rewind into the fork import, which returns 0.
-    pub(super) fn start(
-        self,
-        tid: Tid,
-        segv: ExitStatus,
-    ) -> Result<(Store<Proc>, TypedFunc<i32, ()>), TaskFailure> {
+    pub(super) fn start(self, tid: Tid, segv: ExitStatus) -> Result<(Store<Proc>, TypedFunc<i32, ()>), TaskFailure> {
         let mut store = self.store;
         store.data_mut().tid = tid;
         let p = store.data();
         let buf = p.async_buf.unwrap_or(0);
         let (start_fn, start_rewind) = match p.ex.as_ref() {
-            Some(Exports {
-                start,
-                asyncify: Some(a),
-                ..
-            }) => (start.clone(), a.start_rewind.clone()),
+            Some(Exports { start, asyncify: Some(a), .. }) => (start.clone(), a.start_rewind.clone()),
             _ => return Err(("fork child without asyncify exports".into(), segv)),
         };
-        start_rewind
-            .call(&mut store, buf as i32)
-            .map_err(|e| (format!("instantiate: {e:#}"), segv))?;
+        start_rewind.call(&mut store, buf as i32).map_err(|e| (format!("instantiate: {e:#}"), segv))?;
         Ok((store, start_fn))
     }
 }
@@ -108,9 +98,7 @@ impl Runtime {
     ) -> wasmtime::Result<()> {
         let asy = store.data().asyncify()?;
         asy.stop_unwind.call(&mut *store, ())?;
-        let result = self
-            .fork_child(tid, store, flags)
-            .unwrap_or_else(|errno| -errno);
+        let result = self.fork_child(tid, store, flags).unwrap_or_else(|errno| -errno);
         let buf = store.data().async_buf.unwrap_or(0);
         store.data_mut().fork = ForkState::Rewinding { result };
         asy.start_rewind.call(&mut *store, buf as i32)?;
@@ -128,12 +116,7 @@ impl Runtime {
     ///    reports back — meanwhile
     /// 3. the child's instance, a copy of the parent, is built here;
     /// 4. `Kernel::fork`; the child's tid and instance go to the thread.
-    fn fork_child(
-        self: &Arc<Self>,
-        tid: Tid,
-        store: &mut Store<Proc>,
-        flags: u32,
-    ) -> Result<Tid, i32> {
+    fn fork_child(self: &Arc<Self>, tid: Tid, store: &mut Store<Proc>, flags: u32) -> Result<Tid, i32> {
         let slot = self.admission.reserve().map_err(|msg| {
             self.admission.warn(&msg);
             EAGAIN
@@ -163,8 +146,7 @@ impl Runtime {
         let child = match self.fork_instance(store) {
             Ok(c) => c,
             Err(e) => {
-                self.admission
-                    .warn(&format!("fork: ENOMEM: cannot create an instance: {e:#}"));
+                self.admission.warn(&format!("fork: ENOMEM: cannot create an instance: {e:#}"));
                 return Err(ENOMEM);
             }
         };
@@ -179,8 +161,7 @@ impl Runtime {
                 return Err(EAGAIN);
             }
             Err(_) => {
-                self.admission
-                    .warn("fork: EAGAIN: the new host thread ended before it was ready");
+                self.admission.warn("fork: EAGAIN: the new host thread ended before it was ready");
                 return Err(EAGAIN);
             }
         }
@@ -198,13 +179,8 @@ impl Runtime {
     /// fork import (which then returns 0).
     fn fork_instance(&self, parent: &mut Store<Proc>) -> wasmtime::Result<Box<ForkedChild>> {
         let p = parent.data();
-        let program = p
-            .program
-            .clone()
-            .ok_or_else(|| wasmtime::Error::msg("no program"))?;
-        let ex =
-            p.ex.as_ref()
-                .ok_or_else(|| wasmtime::Error::msg("no instance"))?;
+        let program = p.program.clone().ok_or_else(|| wasmtime::Error::msg("no program"))?;
+        let ex = p.ex.as_ref().ok_or_else(|| wasmtime::Error::msg("no instance"))?;
         let (pmem, globals) = (ex.memory, ex.globals.clone());
         let (ptid, async_buf, start_arg) = (p.tid, p.async_buf, p.start_arg);
         let ranges = p.kernel.mapped_ranges(ptid);
@@ -215,12 +191,7 @@ impl Runtime {
         if want > initial {
             cmem.grow(&mut store, ((want - initial) / 65536) as u64)?;
         }
-        copy_memory(
-            pmem.data(&*parent),
-            &mut cmem.data_mut(&mut store)[..want],
-            initial,
-            ranges,
-        );
+        copy_memory(pmem.data(&*parent), &mut cmem.data_mut(&mut store)[..want], initial, ranges);
         for (name, g) in globals {
             let v = g.get(&mut *parent);
             if let Some(cg) = instance.get_global(&mut store, &name) {
@@ -251,11 +222,7 @@ fn copy_memory(src: &[u8], dst: &mut [u8], initial: usize, mut ranges: Vec<Range
             let (a, b) = (i * PAGE, ((i + 1) * PAGE).min(len));
             // Above the image dst is zero: test src alone, so that reading
             // dst does not fault in pages that will not be written.
-            let differs = if a >= initial {
-                src[a..b] != ZERO_PAGE[..b - a]
-            } else {
-                dst[a..b] != src[a..b]
-            };
+            let differs = if a >= initial { src[a..b] != ZERO_PAGE[..b - a] } else { dst[a..b] != src[a..b] };
             if differs {
                 dst[a..b].copy_from_slice(&src[a..b]);
             }

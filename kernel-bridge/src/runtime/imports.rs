@@ -4,9 +4,7 @@
 //! docs/ARCHITECTURE.md, "The guest ABI".
 
 use wasmlinux_kernel::SyscallOutcome;
-use wasmtime::{
-    AsContextMut, Caller, Engine, Func, FuncType, Linker, Memory, Ref, StoreContextMut, Trap, Val,
-};
+use wasmtime::{AsContextMut, Caller, Engine, Func, FuncType, Linker, Memory, Ref, StoreContextMut, Trap, Val};
 
 use super::fork::begin_fork;
 use super::proc::{ForkState, Proc};
@@ -18,35 +16,21 @@ use crate::guest_memory::WasmMemory;
 /// the module (`invoke_*` are added per module by [`define_invoke`]).
 pub(super) fn base_linker(engine: &Engine) -> wasmtime::Result<Linker<Proc>> {
     let mut linker = Linker::new(engine);
-    linker.func_wrap(
-        "env",
-        "wasmlinux_syscall32",
-        |caller: Caller<'_, Proc>, nr: i32, args_ptr: i32| {
-            sys_import(caller, nr as u32, args_ptr as u32, false)
-        },
-    )?;
-    linker.func_wrap(
-        "env",
-        "wasmlinux_fork",
-        |caller: Caller<'_, Proc>, nr: i32, args_ptr: i32| {
-            sys_import(caller, nr as u32, args_ptr as u32, true)
-        },
-    )?;
+    linker.func_wrap("env", "wasmlinux_syscall32", |caller: Caller<'_, Proc>, nr: i32, args_ptr: i32| {
+        sys_import(caller, nr as u32, args_ptr as u32, false)
+    })?;
+    linker.func_wrap("env", "wasmlinux_fork", |caller: Caller<'_, Proc>, nr: i32, args_ptr: i32| {
+        sys_import(caller, nr as u32, args_ptr as u32, true)
+    })?;
     linker.func_wrap(
         "env",
         "emscripten_longjmp",
-        |_: Caller<'_, Proc>, env: i32, val: i32| -> wasmtime::Result<()> {
-            Err(Longjmp { env, val }.into())
-        },
+        |_: Caller<'_, Proc>, env: i32, val: i32| -> wasmtime::Result<()> { Err(Longjmp { env, val }.into()) },
     )?;
     Ok(linker)
 }
 
-fn read_args(
-    cx: &mut StoreContextMut<'_, Proc>,
-    memory: Memory,
-    args_ptr: u32,
-) -> Option<[u32; 6]> {
+fn read_args(cx: &mut StoreContextMut<'_, Proc>, memory: Memory, args_ptr: u32) -> Option<[u32; 6]> {
     let mut raw = [0u8; 24];
     memory.read(&*cx, args_ptr as usize, &mut raw).ok()?;
     let mut args = [0u32; 6];
@@ -57,17 +41,10 @@ fn read_args(
 }
 
 /// `env.wasmlinux_syscall32` and `env.wasmlinux_fork`.
-fn sys_import(
-    mut caller: Caller<'_, Proc>,
-    nr: u32,
-    args_ptr: u32,
-    fork_import: bool,
-) -> wasmtime::Result<i32> {
+fn sys_import(mut caller: Caller<'_, Proc>, nr: u32, args_ptr: u32, fork_import: bool) -> wasmtime::Result<i32> {
     let mut cx = caller.as_context_mut();
     let Some(memory) = cx.data().ex.as_ref().map(|e| e.memory) else {
-        return Err(wasmtime::Error::msg(
-            "syscall before the instance was set up",
-        ));
+        return Err(wasmtime::Error::msg("syscall before the instance was set up"));
     };
     // Step 3 of fork: we are being rewound into the import.
     if fork_import {
@@ -101,39 +78,25 @@ fn sys_import(
                 return Err(GuestExit.into());
             }
             SyscallOutcome::Exec(image) => return Err(ExecRequest(image).into()),
-            SyscallOutcome::Fork { flags } => {
-                return begin_fork(&mut cx, memory, flags, fork_import)
-            }
+            SyscallOutcome::Fork { flags } => return begin_fork(&mut cx, memory, flags, fork_import),
         }
     }
 }
 
 /// `env.invoke_<sig>(fnidx, args...)`: call table entry `fnidx`, catching a
 /// longjmp (see ARCHITECTURE.md, SjLj).
-pub(super) fn define_invoke(
-    linker: &mut Linker<Proc>,
-    name: &str,
-    ty: FuncType,
-) -> wasmtime::Result<()> {
-    let results: Vec<Val> = ty
-        .results()
-        .map(|t| Val::default_for_ty(&t).unwrap_or(Val::I32(0)))
-        .collect();
+pub(super) fn define_invoke(linker: &mut Linker<Proc>, name: &str, ty: FuncType) -> wasmtime::Result<()> {
+    let results: Vec<Val> = ty.results().map(|t| Val::default_for_ty(&t).unwrap_or(Val::I32(0))).collect();
     linker.func_new("env", name, ty, move |mut caller, params, out| {
         let Some(Val::I32(fnidx)) = params.first().cloned() else {
             return Err(Trap::BadSignature.into());
         };
         let (table, sp, set_threw) = {
-            let ex = caller
-                .data()
-                .ex
-                .as_ref()
-                .ok_or_else(|| wasmtime::Error::msg("no instance"))?;
+            let ex = caller.data().ex.as_ref().ok_or_else(|| wasmtime::Error::msg("no instance"))?;
             (ex.table, ex.sp, ex.set_threw.clone())
         };
-        let table = table.ok_or_else(|| {
-            wasmtime::Error::msg("invoke_* needs an exported __indirect_function_table")
-        })?;
+        let table =
+            table.ok_or_else(|| wasmtime::Error::msg("invoke_* needs an exported __indirect_function_table"))?;
         let func: Func = match table.get(&mut caller, fnidx as u32 as u64) {
             Some(Ref::Func(Some(f))) => f,
             Some(_) => return Err(Trap::IndirectCallToNull.into()),
@@ -147,11 +110,7 @@ pub(super) fn define_invoke(
             Err(e) => {
                 // A trap inside a setjmp context: a handler may siglongjmp
                 // out of it (the result is then a Longjmp, caught below).
-                let e = if e.is::<Trap>() {
-                    run_trap_handler(&mut caller, e)
-                } else {
-                    e
-                };
+                let e = if e.is::<Trap>() { run_trap_handler(&mut caller, e) } else { e };
                 let Some(&Longjmp { env, val }) = e.downcast_ref::<Longjmp>() else {
                     return Err(e);
                 };

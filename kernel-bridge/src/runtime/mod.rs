@@ -33,8 +33,7 @@ use std::time::Duration;
 
 use wasmlinux_kernel::{ExecImage, ExitStatus, SyscallOutcome, Tid, TrapSignal};
 use wasmtime::{
-    AsContextMut, Config, Engine, ExternType, Instance, InstancePre, Linker, Module, Mutability,
-    Store, TypedFunc,
+    AsContextMut, Config, Engine, ExternType, Instance, InstancePre, Linker, Module, Mutability, Store, TypedFunc,
 };
 
 use crate::cache::{CacheSource, ModuleCache};
@@ -58,10 +57,7 @@ const SYS_EXIT_GROUP: u32 = 94;
 const SIGKILL: u8 = 9;
 const SIGSEGV: u8 = 11;
 /// How a process is killed when the host fails it (SIGKILL).
-const KILLED: ExitStatus = ExitStatus::Signaled {
-    signo: SIGKILL,
-    core: false,
-};
+const KILLED: ExitStatus = ExitStatus::Signaled { signo: SIGKILL, core: false };
 
 /// `msg` on one line (for one-line reports).
 fn one_line(msg: &str) -> String {
@@ -150,9 +146,7 @@ impl Default for RuntimeConfig {
             epoch_tick: Duration::from_millis(10),
             cache_dir: CacheDir::Default,
             preempt: std::env::var("WASMLINUX_PREEMPT").map_or(true, |v| v != "0"),
-            max_processes: std::env::var("WASMLINUX_MAX_PROCS")
-                .ok()
-                .and_then(|v| v.parse().ok()),
+            max_processes: std::env::var("WASMLINUX_MAX_PROCS").ok().and_then(|v| v.parse().ok()),
         }
     }
 }
@@ -210,11 +204,7 @@ pub enum TaskStart {
 }
 
 impl Runtime {
-    pub fn new(
-        kernel: Arc<dyn Sys>,
-        host: Arc<Host>,
-        config: RuntimeConfig,
-    ) -> wasmtime::Result<Arc<Runtime>> {
+    pub fn new(kernel: Arc<dyn Sys>, host: Arc<Host>, config: RuntimeConfig) -> wasmtime::Result<Arc<Runtime>> {
         let mut wc = Config::new();
         wc.epoch_interruption(config.preempt)
             .max_wasm_stack(config.max_wasm_stack)
@@ -270,10 +260,7 @@ impl Runtime {
         if let Some(p) = lock(&self.programs).get(&key) {
             return Ok(p.clone());
         }
-        let (module, source) = self
-            .cache
-            .get_keyed(bytes, key)
-            .map_err(|e| PrepareError::Compile(format!("{e:#}")))?;
+        let (module, source) = self.cache.get_keyed(bytes, key).map_err(|e| PrepareError::Compile(format!("{e:#}")))?;
         let program = Arc::new(self.link(module, source)?);
         lock(&self.programs).insert(key, program.clone());
         Ok(program)
@@ -295,36 +282,22 @@ impl Runtime {
                 continue;
             }
             if let ExternType::Func(ty) = imp.ty() {
-                imports::define_invoke(&mut linker, imp.name(), ty)
-                    .map_err(|e| bad(format!("{e:#}")))?;
+                imports::define_invoke(&mut linker, imp.name(), ty).map_err(|e| bad(format!("{e:#}")))?;
             }
         }
-        let pre = linker
-            .instantiate_pre(&module)
-            .map_err(|e| bad(format!("{e:#}")))?;
+        let pre = linker.instantiate_pre(&module).map_err(|e| bad(format!("{e:#}")))?;
         let mutable_globals = module
             .exports()
             .filter_map(|e| match e.ty() {
-                ExternType::Global(g) if g.mutability() == Mutability::Var => {
-                    Some(e.name().to_string())
-                }
+                ExternType::Global(g) if g.mutability() == Mutability::Var => Some(e.name().to_string()),
                 _ => None,
             })
             .collect();
-        Ok(Program {
-            module,
-            pre,
-            mutable_globals,
-            source,
-        })
+        Ok(Program { module, pre, mutable_globals, source })
     }
 
     /// Start a host thread running task `tid`.
-    pub fn spawn_task(
-        self: &Arc<Self>,
-        tid: Tid,
-        start: TaskStart,
-    ) -> std::io::Result<JoinHandle<TaskEnd>> {
+    pub fn spawn_task(self: &Arc<Self>, tid: Tid, start: TaskStart) -> std::io::Result<JoinHandle<TaskEnd>> {
         let rt = self.clone();
         let slot = self.admission.reserve_unchecked();
         self.start_thread(format!("task-{tid}"), slot, move || rt.run_task(tid, start))
@@ -339,29 +312,25 @@ impl Runtime {
         body: impl FnOnce() -> TaskEnd + Send + 'static,
     ) -> std::io::Result<JoinHandle<TaskEnd>> {
         let thread_name = name.clone();
-        std::thread::Builder::new()
-            .name(name)
-            .stack_size(self.config.thread_stack)
-            .spawn(move || {
-                slot.started();
-                // `run_task` contains the task's own panics; this catches
-                // the rest of the thread's code.
-                panics::contain(body).unwrap_or_else(|msg| {
-                    eprintln!(
-                        "wasmlinux: internal error in thread {thread_name}: {}; please report it at {}",
-                        one_line(&msg),
-                        panics::REPORT_AT
-                    );
-                    TaskEnd::Aborted(KILLED)
-                })
+        std::thread::Builder::new().name(name).stack_size(self.config.thread_stack).spawn(move || {
+            slot.started();
+            // `run_task` contains the task's own panics; this catches
+            // the rest of the thread's code.
+            panics::contain(body).unwrap_or_else(|msg| {
+                eprintln!(
+                    "wasmlinux: internal error in thread {thread_name}: {}; please report it at {}",
+                    one_line(&msg),
+                    panics::REPORT_AT
+                );
+                TaskEnd::Aborted(KILLED)
             })
+        })
     }
 
     /// The body of a task thread: run images until the task ends. A panic
     /// ends the process with SIGKILL (see [`Runtime::internal_error`]).
     fn run_task(self: &Arc<Self>, tid: Tid, start: TaskStart) -> TaskEnd {
-        let end = panics::contain(|| self.run_images(tid, start))
-            .unwrap_or_else(|msg| self.internal_error(tid, &msg));
+        let end = panics::contain(|| self.run_images(tid, start)).unwrap_or_else(|msg| self.internal_error(tid, &msg));
         self.host.task_ended(tid);
         end
     }
@@ -377,10 +346,7 @@ impl Runtime {
             panics::REPORT_AT
         );
         if let Err(e) = panics::contain(|| self.kernel.abort_task(tid, KILLED)) {
-            eprintln!(
-                "wasmlinux: internal error while killing pid {tid}: {}",
-                one_line(&e)
-            );
+            eprintln!("wasmlinux: internal error while killing pid {tid}: {}", one_line(&e));
         }
         TaskEnd::Aborted(KILLED)
     }
@@ -404,11 +370,7 @@ impl Runtime {
     }
 
     /// A fresh store and instance of `program` for task `tid`.
-    fn new_instance(
-        &self,
-        tid: Tid,
-        program: &Arc<Program>,
-    ) -> wasmtime::Result<(Store<Proc>, Instance)> {
+    fn new_instance(&self, tid: Tid, program: &Arc<Program>) -> wasmtime::Result<(Store<Proc>, Instance)> {
         let mut store = Store::new(&self.engine, Proc::new(tid, self.kernel.clone()));
         if self.config.preempt {
             signals::arm_preemption(&mut store);
@@ -422,15 +384,8 @@ impl Runtime {
 
     /// Create the store and instance for a task start. Returns the store and
     /// `_start`; on failure a message and the status to kill the task with.
-    fn instantiate(
-        &self,
-        tid: Tid,
-        start: TaskStart,
-    ) -> Result<(Store<Proc>, TypedFunc<i32, ()>), TaskFailure> {
-        let segv = ExitStatus::Signaled {
-            signo: SIGSEGV,
-            core: false,
-        };
+    fn instantiate(&self, tid: Tid, start: TaskStart) -> Result<(Store<Proc>, TypedFunc<i32, ()>), TaskFailure> {
+        let segv = ExitStatus::Signaled { signo: SIGSEGV, core: false };
         let fail = |e: wasmtime::Error| (format!("instantiate: {e:#}"), segv);
         let image = match start {
             TaskStart::Exec(image) => image,
@@ -451,12 +406,7 @@ impl Runtime {
         };
         match r {
             Ok(block) => store.data_mut().start_arg = block as i32,
-            Err(e) => {
-                return Err((
-                    format!("exec {}: exec_start failed (errno {e})", image.path),
-                    segv,
-                ))
-            }
+            Err(e) => return Err((format!("exec {}: exec_start failed (errno {e})", image.path), segv)),
         }
         Ok((store, start_fn))
     }

@@ -40,30 +40,18 @@ impl Exports {
         inst: &wasmtime::Instance,
         global_names: &[String],
     ) -> wasmtime::Result<Exports> {
-        let memory = inst
-            .get_memory(&mut *store, "memory")
-            .ok_or_else(|| wasmtime::Error::msg("no memory"))?;
+        let memory = inst.get_memory(&mut *store, "memory").ok_or_else(|| wasmtime::Error::msg("no memory"))?;
         let start = inst.get_typed_func::<i32, ()>(&mut *store, "_start")?;
         let sp = inst.get_global(&mut *store, "__stack_pointer");
-        let sigentry = inst
-            .get_typed_func(&mut *store, "__wasmlinux_sigentry")
-            .ok();
+        let sigentry = inst.get_typed_func(&mut *store, "__wasmlinux_sigentry").ok();
         let set_threw = inst.get_typed_func(&mut *store, "setThrew").ok();
         let table = inst.get_table(&mut *store, "__indirect_function_table");
         let asyncify = (|| -> Option<Asyncify> {
             Some(Asyncify {
-                start_unwind: inst
-                    .get_typed_func(&mut *store, "asyncify_start_unwind")
-                    .ok()?,
-                stop_unwind: inst
-                    .get_typed_func(&mut *store, "asyncify_stop_unwind")
-                    .ok()?,
-                start_rewind: inst
-                    .get_typed_func(&mut *store, "asyncify_start_rewind")
-                    .ok()?,
-                stop_rewind: inst
-                    .get_typed_func(&mut *store, "asyncify_stop_rewind")
-                    .ok()?,
+                start_unwind: inst.get_typed_func(&mut *store, "asyncify_start_unwind").ok()?,
+                stop_unwind: inst.get_typed_func(&mut *store, "asyncify_stop_unwind").ok()?,
+                start_rewind: inst.get_typed_func(&mut *store, "asyncify_start_rewind").ok()?,
+                stop_rewind: inst.get_typed_func(&mut *store, "asyncify_stop_rewind").ok()?,
             })
         })();
         let mut globals = Vec::new();
@@ -72,16 +60,7 @@ impl Exports {
                 globals.push((name.clone(), g));
             }
         }
-        Ok(Exports {
-            memory,
-            start,
-            sp,
-            sigentry,
-            set_threw,
-            table,
-            asyncify,
-            globals,
-        })
+        Ok(Exports { memory, start, sp, sigentry, set_threw, table, asyncify, globals })
     }
 }
 
@@ -138,10 +117,7 @@ impl Proc {
     }
 
     pub(super) fn memory(&self) -> Memory {
-        self.ex
-            .as_ref()
-            .map(|e| e.memory)
-            .expect("instance exports collected before any guest code runs")
+        self.ex.as_ref().map(|e| e.memory).expect("instance exports collected before any guest code runs")
     }
 
     pub(super) fn asyncify(&self) -> wasmtime::Result<Asyncify> {

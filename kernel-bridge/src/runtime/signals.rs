@@ -43,10 +43,7 @@ pub(super) fn arm_preemption(store: &mut Store<Proc>) {
 /// [`FatalSignal`] when there is no handler or it returned (Linux would
 /// re-execute the faulting instruction, which would fault again), or
 /// whatever else ended the handler (exit, exec).
-pub(super) fn run_trap_handler(
-    caller: &mut Caller<'_, Proc>,
-    trap: wasmtime::Error,
-) -> wasmtime::Error {
+pub(super) fn run_trap_handler(caller: &mut Caller<'_, Proc>, trap: wasmtime::Error) -> wasmtime::Error {
     let sig = trap_signal(&trap);
     let mut cx = caller.as_context_mut();
     let (tid, kernel) = (cx.data().tid, cx.data().kernel.clone());
@@ -95,13 +92,7 @@ pub(super) fn deliver_signals(cx: &mut StoreContextMut<'_, Proc>) -> wasmtime::R
         cx.data_mut().handler_depth += 1;
         let r = sigentry.call(
             &mut *cx,
-            (
-                d.signo,
-                d.handler as i32,
-                d.siginfo_ptr as i32,
-                d.ucontext_ptr as i32,
-                d.sa_flags as i32,
-            ),
+            (d.signo, d.handler as i32, d.siginfo_ptr as i32, d.ucontext_ptr as i32, d.sa_flags as i32),
         );
         cx.data_mut().handler_depth -= 1;
         r?;
@@ -117,26 +108,19 @@ pub(super) fn trap_signal(e: &wasmtime::Error) -> TrapSignal {
         return sig;
     }
     match e.downcast_ref::<Trap>() {
-        Some(Trap::UnreachableCodeReached | Trap::BadSignature | Trap::IndirectCallToNull) => {
-            TrapSignal::Ill
-        }
-        Some(
-            Trap::IntegerDivisionByZero | Trap::IntegerOverflow | Trap::BadConversionToInteger,
-        ) => TrapSignal::Fpe,
+        Some(Trap::UnreachableCodeReached | Trap::BadSignature | Trap::IndirectCallToNull) => TrapSignal::Ill,
+        Some(Trap::IntegerDivisionByZero | Trap::IntegerOverflow | Trap::BadConversionToInteger) => TrapSignal::Fpe,
         _ => TrapSignal::Segv,
     }
 }
 
 /// Advance the engine epoch every `tick` while the runtime lives.
 pub(super) fn start_ticker(rt: Weak<Runtime>, tick: Duration) {
-    let _ = std::thread::Builder::new()
-        .name("epoch".into())
-        .stack_size(64 << 10)
-        .spawn(move || loop {
-            std::thread::sleep(tick);
-            match rt.upgrade() {
-                Some(rt) => rt.engine.increment_epoch(),
-                None => return,
-            }
-        });
+    let _ = std::thread::Builder::new().name("epoch".into()).stack_size(64 << 10).spawn(move || loop {
+        std::thread::sleep(tick);
+        match rt.upgrade() {
+            Some(rt) => rt.engine.increment_epoch(),
+            None => return,
+        }
+    });
 }

@@ -21,8 +21,7 @@ use std::time::Duration;
 use wasmlinux_bridge::host::Host;
 use wasmlinux_bridge::sys::Sys;
 use wasmlinux_kernel::{
-    Errno, ExecImage, ExitStatus, GuestMemory, HostOps, SignalAction, SignalDelivery,
-    SyscallOutcome, Tid, TrapSignal,
+    Errno, ExecImage, ExitStatus, GuestMemory, HostOps, SignalAction, SignalDelivery, SyscallOutcome, Tid, TrapSignal,
 };
 
 #[derive(Default)]
@@ -57,10 +56,7 @@ const ECHILD: i32 = wasmlinux_kernel::error::Errno::ECHILD.code();
 impl Mock {
     pub fn new(host: Arc<Host>) -> Arc<Mock> {
         Arc::new(Mock {
-            st: Mutex::new(State {
-                next_tid: 1,
-                ..Default::default()
-            }),
+            st: Mutex::new(State { next_tid: 1, ..Default::default() }),
             cv: Condvar::new(),
             out: Mutex::new(Vec::new()),
             host,
@@ -73,13 +69,7 @@ impl Mock {
         let mut st = self.st.lock().unwrap();
         let tid = st.next_tid;
         st.next_tid += 1;
-        st.tasks.insert(
-            tid,
-            Task {
-                parent,
-                ..Default::default()
-            },
-        );
+        st.tasks.insert(tid, Task { parent, ..Default::default() });
         tid
     }
 
@@ -96,12 +86,7 @@ impl Mock {
     }
 
     pub fn status(&self, tid: Tid) -> Option<ExitStatus> {
-        self.st
-            .lock()
-            .unwrap()
-            .tasks
-            .get(&tid)
-            .and_then(|t| t.status)
+        self.st.lock().unwrap().tasks.get(&tid).and_then(|t| t.status)
     }
 
     /// Wait until `tid` has a status (or time out).
@@ -280,12 +265,7 @@ impl Sys for Mock {
         }
     }
 
-    fn exec_start(
-        &self,
-        _tid: Tid,
-        mem: &mut dyn GuestMemory,
-        _image: &ExecImage,
-    ) -> Result<u32, Errno> {
+    fn exec_start(&self, _tid: Tid, mem: &mut dyn GuestMemory, _image: &ExecImage) -> Result<u32, Errno> {
         // A page at the end of memory holding argc = 0, argv NULL, envp NULL, AT_NULL.
         let at = mem.size() as u32;
         mem.grow(mem.size() + 65536)?;
@@ -295,21 +275,8 @@ impl Sys for Mock {
 
     fn fork(&self, parent: Tid, _flags: u32) -> Result<Tid, Errno> {
         let child = self.new_task(parent);
-        let handlers = self
-            .st
-            .lock()
-            .unwrap()
-            .tasks
-            .get(&parent)
-            .map(|t| t.handlers.clone())
-            .unwrap_or_default();
-        self.st
-            .lock()
-            .unwrap()
-            .tasks
-            .get_mut(&child)
-            .unwrap()
-            .handlers = handlers;
+        let handlers = self.st.lock().unwrap().tasks.get(&parent).map(|t| t.handlers.clone()).unwrap_or_default();
+        self.st.lock().unwrap().tasks.get_mut(&child).unwrap().handlers = handlers;
         Ok(child)
     }
 
@@ -320,12 +287,7 @@ impl Sys for Mock {
     }
 
     fn signal_pending(&self, tid: Tid) -> bool {
-        self.st
-            .lock()
-            .unwrap()
-            .tasks
-            .get(&tid)
-            .is_some_and(|t| !t.pending.is_empty())
+        self.st.lock().unwrap().tasks.get(&tid).is_some_and(|t| !t.pending.is_empty())
     }
 
     fn check_signals(&self, tid: Tid, _mem: &mut dyn GuestMemory, sp: u32) -> SignalAction {
@@ -352,13 +314,7 @@ impl Sys for Mock {
             }
             _ => {
                 drop(st);
-                self.finish(
-                    tid,
-                    ExitStatus::Signaled {
-                        signo: sig as u8,
-                        core: false,
-                    },
-                );
+                self.finish(tid, ExitStatus::Signaled { signo: sig as u8, core: false });
                 SignalAction::Exit
             }
         }
@@ -416,9 +372,7 @@ pub const PRELUDE: &str = r#"
 
 /// Assemble a test program; `(import` lines of `body` are hoisted first.
 pub fn program(body: &str) -> Vec<u8> {
-    let (imports, rest): (Vec<&str>, Vec<&str>) = body
-        .lines()
-        .partition(|l| l.trim_start().starts_with("(import"));
+    let (imports, rest): (Vec<&str>, Vec<&str>) = body.lines().partition(|l| l.trim_start().starts_with("(import"));
     let (imports, rest) = (imports.join("\n"), rest.join("\n"));
     wat::parse_str(format!("(module {imports} {PRELUDE} {rest})")).expect("test WAT")
 }

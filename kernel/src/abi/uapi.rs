@@ -19,12 +19,7 @@
 //! zerocopy's `FromBytes, IntoBytes, Immutable, KnownLayout`: read one from guest bytes with
 //! `T::read_from_bytes(&buf)`, write one with `t.as_bytes()`, make a zeroed one with
 //! `T::new_zeroed()`. Names with the `wasmlinux_` prefix in abi.h lose it here.
-#![allow(
-    non_camel_case_types,
-    non_upper_case_globals,
-    non_snake_case,
-    dead_code
-)]
+#![allow(non_camel_case_types, non_upper_case_globals, non_snake_case, dead_code)]
 #![allow(clippy::all)]
 
 /// C integer types of wasm32 (ILP32, signed `char`).
@@ -262,8 +257,7 @@ pub struct __kernel_fsid_t {
 const _: () = {
     ["Size of __kernel_fsid_t"][::core::mem::size_of::<__kernel_fsid_t>() - 8usize];
     ["Alignment of __kernel_fsid_t"][::core::mem::align_of::<__kernel_fsid_t>() - 4usize];
-    ["Offset of field: __kernel_fsid_t::val"]
-        [::core::mem::offset_of!(__kernel_fsid_t, val) - 0usize];
+    ["Offset of field: __kernel_fsid_t::val"][::core::mem::offset_of!(__kernel_fsid_t, val) - 0usize];
 };
 pub type __kernel_off_t = __kernel_long_t;
 pub type __kernel_loff_t = ctypes::c_longlong;
@@ -295,12 +289,9 @@ pub struct statx_timestamp {
 const _: () = {
     ["Size of statx_timestamp"][::core::mem::size_of::<statx_timestamp>() - 16usize];
     ["Alignment of statx_timestamp"][::core::mem::align_of::<statx_timestamp>() - 8usize];
-    ["Offset of field: statx_timestamp::tv_sec"]
-        [::core::mem::offset_of!(statx_timestamp, tv_sec) - 0usize];
-    ["Offset of field: statx_timestamp::tv_nsec"]
-        [::core::mem::offset_of!(statx_timestamp, tv_nsec) - 8usize];
-    ["Offset of field: statx_timestamp::__reserved"]
-        [::core::mem::offset_of!(statx_timestamp, __reserved) - 12usize];
+    ["Offset of field: statx_timestamp::tv_sec"][::core::mem::offset_of!(statx_timestamp, tv_sec) - 0usize];
+    ["Offset of field: statx_timestamp::tv_nsec"][::core::mem::offset_of!(statx_timestamp, tv_nsec) - 8usize];
+    ["Offset of field: statx_timestamp::__reserved"][::core::mem::offset_of!(statx_timestamp, __reserved) - 12usize];
 };
 #[repr(C)]
 #[derive(
@@ -346,8 +337,7 @@ const _: () = {
     ["Alignment of statx"][::core::mem::align_of::<statx>() - 8usize];
     ["Offset of field: statx::stx_mask"][::core::mem::offset_of!(statx, stx_mask) - 0usize];
     ["Offset of field: statx::stx_blksize"][::core::mem::offset_of!(statx, stx_blksize) - 4usize];
-    ["Offset of field: statx::stx_attributes"]
-        [::core::mem::offset_of!(statx, stx_attributes) - 8usize];
+    ["Offset of field: statx::stx_attributes"][::core::mem::offset_of!(statx, stx_attributes) - 8usize];
     ["Offset of field: statx::stx_nlink"][::core::mem::offset_of!(statx, stx_nlink) - 16usize];
     ["Offset of field: statx::stx_uid"][::core::mem::offset_of!(statx, stx_uid) - 20usize];
     ["Offset of field: statx::stx_gid"][::core::mem::offset_of!(statx, stx_gid) - 24usize];
@@ -356,25 +346,18 @@ const _: () = {
     ["Offset of field: statx::stx_ino"][::core::mem::offset_of!(statx, stx_ino) - 32usize];
     ["Offset of field: statx::stx_size"][::core::mem::offset_of!(statx, stx_size) - 40usize];
     ["Offset of field: statx::stx_blocks"][::core::mem::offset_of!(statx, stx_blocks) - 48usize];
-    ["Offset of field: statx::stx_attributes_mask"]
-        [::core::mem::offset_of!(statx, stx_attributes_mask) - 56usize];
+    ["Offset of field: statx::stx_attributes_mask"][::core::mem::offset_of!(statx, stx_attributes_mask) - 56usize];
     ["Offset of field: statx::stx_atime"][::core::mem::offset_of!(statx, stx_atime) - 64usize];
     ["Offset of field: statx::stx_btime"][::core::mem::offset_of!(statx, stx_btime) - 80usize];
     ["Offset of field: statx::stx_ctime"][::core::mem::offset_of!(statx, stx_ctime) - 96usize];
     ["Offset of field: statx::stx_mtime"][::core::mem::offset_of!(statx, stx_mtime) - 112usize];
-    ["Offset of field: statx::stx_rdev_major"]
-        [::core::mem::offset_of!(statx, stx_rdev_major) - 128usize];
-    ["Offset of field: statx::stx_rdev_minor"]
-        [::core::mem::offset_of!(statx, stx_rdev_minor) - 132usize];
-    ["Offset of field: statx::stx_dev_major"]
-        [::core::mem::offset_of!(statx, stx_dev_major) - 136usize];
-    ["Offset of field: statx::stx_dev_minor"]
-        [::core::mem::offset_of!(statx, stx_dev_minor) - 140usize];
+    ["Offset of field: statx::stx_rdev_major"][::core::mem::offset_of!(statx, stx_rdev_major) - 128usize];
+    ["Offset of field: statx::stx_rdev_minor"][::core::mem::offset_of!(statx, stx_rdev_minor) - 132usize];
+    ["Offset of field: statx::stx_dev_major"][::core::mem::offset_of!(statx, stx_dev_major) - 136usize];
+    ["Offset of field: statx::stx_dev_minor"][::core::mem::offset_of!(statx, stx_dev_minor) - 140usize];
     ["Offset of field: statx::stx_mnt_id"][::core::mem::offset_of!(statx, stx_mnt_id) - 144usize];
-    ["Offset of field: statx::stx_dio_mem_align"]
-        [::core::mem::offset_of!(statx, stx_dio_mem_align) - 152usize];
-    ["Offset of field: statx::stx_dio_offset_align"]
-        [::core::mem::offset_of!(statx, stx_dio_offset_align) - 156usize];
+    ["Offset of field: statx::stx_dio_mem_align"][::core::mem::offset_of!(statx, stx_dio_mem_align) - 152usize];
+    ["Offset of field: statx::stx_dio_offset_align"][::core::mem::offset_of!(statx, stx_dio_offset_align) - 156usize];
     ["Offset of field: statx::__spare3"][::core::mem::offset_of!(statx, __spare3) - 160usize];
 };
 #[repr(C)]
@@ -428,14 +411,11 @@ const _: () = {
     ["Offset of field: stat64::__pad2"][::core::mem::offset_of!(stat64, __pad2) - 60usize];
     ["Offset of field: stat64::st_blocks"][::core::mem::offset_of!(stat64, st_blocks) - 64usize];
     ["Offset of field: stat64::st_atime"][::core::mem::offset_of!(stat64, st_atime) - 72usize];
-    ["Offset of field: stat64::st_atime_nsec"]
-        [::core::mem::offset_of!(stat64, st_atime_nsec) - 76usize];
+    ["Offset of field: stat64::st_atime_nsec"][::core::mem::offset_of!(stat64, st_atime_nsec) - 76usize];
     ["Offset of field: stat64::st_mtime"][::core::mem::offset_of!(stat64, st_mtime) - 80usize];
-    ["Offset of field: stat64::st_mtime_nsec"]
-        [::core::mem::offset_of!(stat64, st_mtime_nsec) - 84usize];
+    ["Offset of field: stat64::st_mtime_nsec"][::core::mem::offset_of!(stat64, st_mtime_nsec) - 84usize];
     ["Offset of field: stat64::st_ctime"][::core::mem::offset_of!(stat64, st_ctime) - 88usize];
-    ["Offset of field: stat64::st_ctime_nsec"]
-        [::core::mem::offset_of!(stat64, st_ctime_nsec) - 92usize];
+    ["Offset of field: stat64::st_ctime_nsec"][::core::mem::offset_of!(stat64, st_ctime_nsec) - 92usize];
     ["Offset of field: stat64::__unused4"][::core::mem::offset_of!(stat64, __unused4) - 96usize];
     ["Offset of field: stat64::__unused5"][::core::mem::offset_of!(stat64, __unused5) - 100usize];
 };
@@ -478,8 +458,7 @@ const _: () = {
     ["Offset of field: statfs64::f_files"][::core::mem::offset_of!(statfs64, f_files) - 32usize];
     ["Offset of field: statfs64::f_ffree"][::core::mem::offset_of!(statfs64, f_ffree) - 40usize];
     ["Offset of field: statfs64::f_fsid"][::core::mem::offset_of!(statfs64, f_fsid) - 48usize];
-    ["Offset of field: statfs64::f_namelen"]
-        [::core::mem::offset_of!(statfs64, f_namelen) - 56usize];
+    ["Offset of field: statfs64::f_namelen"][::core::mem::offset_of!(statfs64, f_namelen) - 56usize];
     ["Offset of field: statfs64::f_frsize"][::core::mem::offset_of!(statfs64, f_frsize) - 60usize];
     ["Offset of field: statfs64::f_flags"][::core::mem::offset_of!(statfs64, f_flags) - 64usize];
     ["Offset of field: statfs64::f_spare"][::core::mem::offset_of!(statfs64, f_spare) - 68usize];
@@ -612,10 +591,8 @@ pub struct __kernel_timespec {
 const _: () = {
     ["Size of __kernel_timespec"][::core::mem::size_of::<__kernel_timespec>() - 16usize];
     ["Alignment of __kernel_timespec"][::core::mem::align_of::<__kernel_timespec>() - 8usize];
-    ["Offset of field: __kernel_timespec::tv_sec"]
-        [::core::mem::offset_of!(__kernel_timespec, tv_sec) - 0usize];
-    ["Offset of field: __kernel_timespec::tv_nsec"]
-        [::core::mem::offset_of!(__kernel_timespec, tv_nsec) - 8usize];
+    ["Offset of field: __kernel_timespec::tv_sec"][::core::mem::offset_of!(__kernel_timespec, tv_sec) - 0usize];
+    ["Offset of field: __kernel_timespec::tv_nsec"][::core::mem::offset_of!(__kernel_timespec, tv_nsec) - 8usize];
 };
 #[repr(C)]
 #[derive(
@@ -662,10 +639,8 @@ pub struct __kernel_old_timeval {
 const _: () = {
     ["Size of __kernel_old_timeval"][::core::mem::size_of::<__kernel_old_timeval>() - 8usize];
     ["Alignment of __kernel_old_timeval"][::core::mem::align_of::<__kernel_old_timeval>() - 4usize];
-    ["Offset of field: __kernel_old_timeval::tv_sec"]
-        [::core::mem::offset_of!(__kernel_old_timeval, tv_sec) - 0usize];
-    ["Offset of field: __kernel_old_timeval::tv_usec"]
-        [::core::mem::offset_of!(__kernel_old_timeval, tv_usec) - 4usize];
+    ["Offset of field: __kernel_old_timeval::tv_sec"][::core::mem::offset_of!(__kernel_old_timeval, tv_sec) - 0usize];
+    ["Offset of field: __kernel_old_timeval::tv_usec"][::core::mem::offset_of!(__kernel_old_timeval, tv_usec) - 4usize];
 };
 #[repr(C)]
 #[derive(
@@ -686,10 +661,8 @@ pub struct __kernel_old_timespec {
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
     ["Size of __kernel_old_timespec"][::core::mem::size_of::<__kernel_old_timespec>() - 8usize];
-    ["Alignment of __kernel_old_timespec"]
-        [::core::mem::align_of::<__kernel_old_timespec>() - 4usize];
-    ["Offset of field: __kernel_old_timespec::tv_sec"]
-        [::core::mem::offset_of!(__kernel_old_timespec, tv_sec) - 0usize];
+    ["Alignment of __kernel_old_timespec"][::core::mem::align_of::<__kernel_old_timespec>() - 4usize];
+    ["Offset of field: __kernel_old_timespec::tv_sec"][::core::mem::offset_of!(__kernel_old_timespec, tv_sec) - 0usize];
     ["Offset of field: __kernel_old_timespec::tv_nsec"]
         [::core::mem::offset_of!(__kernel_old_timespec, tv_nsec) - 4usize];
 };
@@ -712,10 +685,8 @@ pub struct __kernel_sock_timeval {
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
     ["Size of __kernel_sock_timeval"][::core::mem::size_of::<__kernel_sock_timeval>() - 16usize];
-    ["Alignment of __kernel_sock_timeval"]
-        [::core::mem::align_of::<__kernel_sock_timeval>() - 8usize];
-    ["Offset of field: __kernel_sock_timeval::tv_sec"]
-        [::core::mem::offset_of!(__kernel_sock_timeval, tv_sec) - 0usize];
+    ["Alignment of __kernel_sock_timeval"][::core::mem::align_of::<__kernel_sock_timeval>() - 8usize];
+    ["Offset of field: __kernel_sock_timeval::tv_sec"][::core::mem::offset_of!(__kernel_sock_timeval, tv_sec) - 0usize];
     ["Offset of field: __kernel_sock_timeval::tv_usec"]
         [::core::mem::offset_of!(__kernel_sock_timeval, tv_usec) - 8usize];
 };
@@ -762,8 +733,7 @@ pub struct itimerval {
 const _: () = {
     ["Size of itimerval"][::core::mem::size_of::<itimerval>() - 16usize];
     ["Alignment of itimerval"][::core::mem::align_of::<itimerval>() - 4usize];
-    ["Offset of field: itimerval::it_interval"]
-        [::core::mem::offset_of!(itimerval, it_interval) - 0usize];
+    ["Offset of field: itimerval::it_interval"][::core::mem::offset_of!(itimerval, it_interval) - 0usize];
     ["Offset of field: itimerval::it_value"][::core::mem::offset_of!(itimerval, it_value) - 8usize];
 };
 #[repr(C)]
@@ -786,10 +756,8 @@ pub struct timezone {
 const _: () = {
     ["Size of timezone"][::core::mem::size_of::<timezone>() - 8usize];
     ["Alignment of timezone"][::core::mem::align_of::<timezone>() - 4usize];
-    ["Offset of field: timezone::tz_minuteswest"]
-        [::core::mem::offset_of!(timezone, tz_minuteswest) - 0usize];
-    ["Offset of field: timezone::tz_dsttime"]
-        [::core::mem::offset_of!(timezone, tz_dsttime) - 4usize];
+    ["Offset of field: timezone::tz_minuteswest"][::core::mem::offset_of!(timezone, tz_minuteswest) - 0usize];
+    ["Offset of field: timezone::tz_dsttime"][::core::mem::offset_of!(timezone, tz_dsttime) - 4usize];
 };
 #[repr(C)]
 #[derive(
@@ -984,8 +952,7 @@ pub struct sigaction {
 const _: () = {
     ["Size of sigaction"][::core::mem::size_of::<sigaction>() - 16usize];
     ["Alignment of sigaction"][::core::mem::align_of::<sigaction>() - 4usize];
-    ["Offset of field: sigaction::sa_handler"]
-        [::core::mem::offset_of!(sigaction, sa_handler) - 0usize];
+    ["Offset of field: sigaction::sa_handler"][::core::mem::offset_of!(sigaction, sa_handler) - 0usize];
     ["Offset of field: sigaction::sa_flags"][::core::mem::offset_of!(sigaction, sa_flags) - 4usize];
     ["Offset of field: sigaction::sa_mask"][::core::mem::offset_of!(sigaction, sa_mask) - 8usize];
 };
@@ -1011,10 +978,8 @@ const _: () = {
     ["Size of sigaltstack"][::core::mem::size_of::<sigaltstack>() - 12usize];
     ["Alignment of sigaltstack"][::core::mem::align_of::<sigaltstack>() - 4usize];
     ["Offset of field: sigaltstack::ss_sp"][::core::mem::offset_of!(sigaltstack, ss_sp) - 0usize];
-    ["Offset of field: sigaltstack::ss_flags"]
-        [::core::mem::offset_of!(sigaltstack, ss_flags) - 4usize];
-    ["Offset of field: sigaltstack::ss_size"]
-        [::core::mem::offset_of!(sigaltstack, ss_size) - 8usize];
+    ["Offset of field: sigaltstack::ss_flags"][::core::mem::offset_of!(sigaltstack, ss_flags) - 4usize];
+    ["Offset of field: sigaltstack::ss_size"][::core::mem::offset_of!(sigaltstack, ss_size) - 8usize];
 };
 pub type stack_t = sigaltstack;
 #[repr(C)]
@@ -1040,8 +1005,7 @@ const _: () = {
     ["Alignment of sigcontext"][::core::mem::align_of::<sigcontext>() - 4usize];
     ["Offset of field: sigcontext::sc_sp"][::core::mem::offset_of!(sigcontext, sc_sp) - 0usize];
     ["Offset of field: sigcontext::sc_pc"][::core::mem::offset_of!(sigcontext, sc_pc) - 4usize];
-    ["Offset of field: sigcontext::sc_reserved"]
-        [::core::mem::offset_of!(sigcontext, sc_reserved) - 8usize];
+    ["Offset of field: sigcontext::sc_reserved"][::core::mem::offset_of!(sigcontext, sc_reserved) - 8usize];
 };
 #[repr(C)]
 #[derive(
@@ -1070,11 +1034,9 @@ const _: () = {
     ["Offset of field: ucontext::uc_flags"][::core::mem::offset_of!(ucontext, uc_flags) - 0usize];
     ["Offset of field: ucontext::uc_link"][::core::mem::offset_of!(ucontext, uc_link) - 4usize];
     ["Offset of field: ucontext::uc_stack"][::core::mem::offset_of!(ucontext, uc_stack) - 8usize];
-    ["Offset of field: ucontext::uc_sigmask"]
-        [::core::mem::offset_of!(ucontext, uc_sigmask) - 20usize];
+    ["Offset of field: ucontext::uc_sigmask"][::core::mem::offset_of!(ucontext, uc_sigmask) - 20usize];
     ["Offset of field: ucontext::__unused"][::core::mem::offset_of!(ucontext, __unused) - 28usize];
-    ["Offset of field: ucontext::uc_mcontext"]
-        [::core::mem::offset_of!(ucontext, uc_mcontext) - 148usize];
+    ["Offset of field: ucontext::uc_mcontext"][::core::mem::offset_of!(ucontext, uc_mcontext) - 148usize];
 };
 #[repr(C)]
 #[derive(
@@ -1172,8 +1134,7 @@ const _: () = {
     ["Offset of field: rusage::ru_oublock"][::core::mem::offset_of!(rusage, ru_oublock) - 48usize];
     ["Offset of field: rusage::ru_msgsnd"][::core::mem::offset_of!(rusage, ru_msgsnd) - 52usize];
     ["Offset of field: rusage::ru_msgrcv"][::core::mem::offset_of!(rusage, ru_msgrcv) - 56usize];
-    ["Offset of field: rusage::ru_nsignals"]
-        [::core::mem::offset_of!(rusage, ru_nsignals) - 60usize];
+    ["Offset of field: rusage::ru_nsignals"][::core::mem::offset_of!(rusage, ru_nsignals) - 60usize];
     ["Offset of field: rusage::ru_nvcsw"][::core::mem::offset_of!(rusage, ru_nvcsw) - 64usize];
     ["Offset of field: rusage::ru_nivcsw"][::core::mem::offset_of!(rusage, ru_nivcsw) - 68usize];
 };
@@ -1247,18 +1208,12 @@ pub struct new_utsname {
 const _: () = {
     ["Size of new_utsname"][::core::mem::size_of::<new_utsname>() - 390usize];
     ["Alignment of new_utsname"][::core::mem::align_of::<new_utsname>() - 1usize];
-    ["Offset of field: new_utsname::sysname"]
-        [::core::mem::offset_of!(new_utsname, sysname) - 0usize];
-    ["Offset of field: new_utsname::nodename"]
-        [::core::mem::offset_of!(new_utsname, nodename) - 65usize];
-    ["Offset of field: new_utsname::release"]
-        [::core::mem::offset_of!(new_utsname, release) - 130usize];
-    ["Offset of field: new_utsname::version"]
-        [::core::mem::offset_of!(new_utsname, version) - 195usize];
-    ["Offset of field: new_utsname::machine"]
-        [::core::mem::offset_of!(new_utsname, machine) - 260usize];
-    ["Offset of field: new_utsname::domainname"]
-        [::core::mem::offset_of!(new_utsname, domainname) - 325usize];
+    ["Offset of field: new_utsname::sysname"][::core::mem::offset_of!(new_utsname, sysname) - 0usize];
+    ["Offset of field: new_utsname::nodename"][::core::mem::offset_of!(new_utsname, nodename) - 65usize];
+    ["Offset of field: new_utsname::release"][::core::mem::offset_of!(new_utsname, release) - 130usize];
+    ["Offset of field: new_utsname::version"][::core::mem::offset_of!(new_utsname, version) - 195usize];
+    ["Offset of field: new_utsname::machine"][::core::mem::offset_of!(new_utsname, machine) - 260usize];
+    ["Offset of field: new_utsname::domainname"][::core::mem::offset_of!(new_utsname, domainname) - 325usize];
 };
 pub type __kernel_sa_family_t = ctypes::c_ushort;
 #[repr(C)]
@@ -1304,12 +1259,9 @@ pub struct sockaddr_in {
 const _: () = {
     ["Size of sockaddr_in"][::core::mem::size_of::<sockaddr_in>() - 16usize];
     ["Alignment of sockaddr_in"][::core::mem::align_of::<sockaddr_in>() - 4usize];
-    ["Offset of field: sockaddr_in::sin_family"]
-        [::core::mem::offset_of!(sockaddr_in, sin_family) - 0usize];
-    ["Offset of field: sockaddr_in::sin_port"]
-        [::core::mem::offset_of!(sockaddr_in, sin_port) - 2usize];
-    ["Offset of field: sockaddr_in::sin_addr"]
-        [::core::mem::offset_of!(sockaddr_in, sin_addr) - 4usize];
+    ["Offset of field: sockaddr_in::sin_family"][::core::mem::offset_of!(sockaddr_in, sin_family) - 0usize];
+    ["Offset of field: sockaddr_in::sin_port"][::core::mem::offset_of!(sockaddr_in, sin_port) - 2usize];
+    ["Offset of field: sockaddr_in::sin_addr"][::core::mem::offset_of!(sockaddr_in, sin_addr) - 4usize];
     ["Offset of field: sockaddr_in::__pad"][::core::mem::offset_of!(sockaddr_in, __pad) - 8usize];
 };
 #[repr(C)]
@@ -1332,10 +1284,8 @@ pub struct sockaddr_un {
 const _: () = {
     ["Size of sockaddr_un"][::core::mem::size_of::<sockaddr_un>() - 110usize];
     ["Alignment of sockaddr_un"][::core::mem::align_of::<sockaddr_un>() - 2usize];
-    ["Offset of field: sockaddr_un::sun_family"]
-        [::core::mem::offset_of!(sockaddr_un, sun_family) - 0usize];
-    ["Offset of field: sockaddr_un::sun_path"]
-        [::core::mem::offset_of!(sockaddr_un, sun_path) - 2usize];
+    ["Offset of field: sockaddr_un::sun_family"][::core::mem::offset_of!(sockaddr_un, sun_family) - 0usize];
+    ["Offset of field: sockaddr_un::sun_path"][::core::mem::offset_of!(sockaddr_un, sun_path) - 2usize];
 };
 #[repr(C)]
 #[derive(
@@ -1426,8 +1376,7 @@ pub struct robust_list_head {
 const _: () = {
     ["Size of robust_list_head"][::core::mem::size_of::<robust_list_head>() - 12usize];
     ["Alignment of robust_list_head"][::core::mem::align_of::<robust_list_head>() - 4usize];
-    ["Offset of field: robust_list_head::list"]
-        [::core::mem::offset_of!(robust_list_head, list) - 0usize];
+    ["Offset of field: robust_list_head::list"][::core::mem::offset_of!(robust_list_head, list) - 0usize];
     ["Offset of field: robust_list_head::futex_offset"]
         [::core::mem::offset_of!(robust_list_head, futex_offset) - 4usize];
     ["Offset of field: robust_list_head::list_op_pending"]
@@ -1464,20 +1413,14 @@ const _: () = {
     ["Alignment of clone_args"][::core::mem::align_of::<clone_args>() - 8usize];
     ["Offset of field: clone_args::flags"][::core::mem::offset_of!(clone_args, flags) - 0usize];
     ["Offset of field: clone_args::pidfd"][::core::mem::offset_of!(clone_args, pidfd) - 8usize];
-    ["Offset of field: clone_args::child_tid"]
-        [::core::mem::offset_of!(clone_args, child_tid) - 16usize];
-    ["Offset of field: clone_args::parent_tid"]
-        [::core::mem::offset_of!(clone_args, parent_tid) - 24usize];
-    ["Offset of field: clone_args::exit_signal"]
-        [::core::mem::offset_of!(clone_args, exit_signal) - 32usize];
+    ["Offset of field: clone_args::child_tid"][::core::mem::offset_of!(clone_args, child_tid) - 16usize];
+    ["Offset of field: clone_args::parent_tid"][::core::mem::offset_of!(clone_args, parent_tid) - 24usize];
+    ["Offset of field: clone_args::exit_signal"][::core::mem::offset_of!(clone_args, exit_signal) - 32usize];
     ["Offset of field: clone_args::stack"][::core::mem::offset_of!(clone_args, stack) - 40usize];
-    ["Offset of field: clone_args::stack_size"]
-        [::core::mem::offset_of!(clone_args, stack_size) - 48usize];
+    ["Offset of field: clone_args::stack_size"][::core::mem::offset_of!(clone_args, stack_size) - 48usize];
     ["Offset of field: clone_args::tls"][::core::mem::offset_of!(clone_args, tls) - 56usize];
-    ["Offset of field: clone_args::set_tid"]
-        [::core::mem::offset_of!(clone_args, set_tid) - 64usize];
-    ["Offset of field: clone_args::set_tid_size"]
-        [::core::mem::offset_of!(clone_args, set_tid_size) - 72usize];
+    ["Offset of field: clone_args::set_tid"][::core::mem::offset_of!(clone_args, set_tid) - 64usize];
+    ["Offset of field: clone_args::set_tid_size"][::core::mem::offset_of!(clone_args, set_tid_size) - 72usize];
     ["Offset of field: clone_args::cgroup"][::core::mem::offset_of!(clone_args, cgroup) - 80usize];
 };
 #[repr(C)]
@@ -1499,8 +1442,7 @@ pub struct sched_param {
 const _: () = {
     ["Size of sched_param"][::core::mem::size_of::<sched_param>() - 4usize];
     ["Alignment of sched_param"][::core::mem::align_of::<sched_param>() - 4usize];
-    ["Offset of field: sched_param::sched_priority"]
-        [::core::mem::offset_of!(sched_param, sched_priority) - 0usize];
+    ["Offset of field: sched_param::sched_priority"][::core::mem::offset_of!(sched_param, sched_priority) - 0usize];
 };
 #[repr(C)]
 #[derive(
@@ -1542,50 +1484,32 @@ pub struct signalfd_siginfo {
 const _: () = {
     ["Size of signalfd_siginfo"][::core::mem::size_of::<signalfd_siginfo>() - 128usize];
     ["Alignment of signalfd_siginfo"][::core::mem::align_of::<signalfd_siginfo>() - 8usize];
-    ["Offset of field: signalfd_siginfo::ssi_signo"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_signo) - 0usize];
-    ["Offset of field: signalfd_siginfo::ssi_errno"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_errno) - 4usize];
-    ["Offset of field: signalfd_siginfo::ssi_code"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_code) - 8usize];
-    ["Offset of field: signalfd_siginfo::ssi_pid"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_pid) - 12usize];
-    ["Offset of field: signalfd_siginfo::ssi_uid"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_uid) - 16usize];
-    ["Offset of field: signalfd_siginfo::ssi_fd"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_fd) - 20usize];
-    ["Offset of field: signalfd_siginfo::ssi_tid"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_tid) - 24usize];
-    ["Offset of field: signalfd_siginfo::ssi_band"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_band) - 28usize];
+    ["Offset of field: signalfd_siginfo::ssi_signo"][::core::mem::offset_of!(signalfd_siginfo, ssi_signo) - 0usize];
+    ["Offset of field: signalfd_siginfo::ssi_errno"][::core::mem::offset_of!(signalfd_siginfo, ssi_errno) - 4usize];
+    ["Offset of field: signalfd_siginfo::ssi_code"][::core::mem::offset_of!(signalfd_siginfo, ssi_code) - 8usize];
+    ["Offset of field: signalfd_siginfo::ssi_pid"][::core::mem::offset_of!(signalfd_siginfo, ssi_pid) - 12usize];
+    ["Offset of field: signalfd_siginfo::ssi_uid"][::core::mem::offset_of!(signalfd_siginfo, ssi_uid) - 16usize];
+    ["Offset of field: signalfd_siginfo::ssi_fd"][::core::mem::offset_of!(signalfd_siginfo, ssi_fd) - 20usize];
+    ["Offset of field: signalfd_siginfo::ssi_tid"][::core::mem::offset_of!(signalfd_siginfo, ssi_tid) - 24usize];
+    ["Offset of field: signalfd_siginfo::ssi_band"][::core::mem::offset_of!(signalfd_siginfo, ssi_band) - 28usize];
     ["Offset of field: signalfd_siginfo::ssi_overrun"]
         [::core::mem::offset_of!(signalfd_siginfo, ssi_overrun) - 32usize];
-    ["Offset of field: signalfd_siginfo::ssi_trapno"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_trapno) - 36usize];
-    ["Offset of field: signalfd_siginfo::ssi_status"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_status) - 40usize];
-    ["Offset of field: signalfd_siginfo::ssi_int"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_int) - 44usize];
-    ["Offset of field: signalfd_siginfo::ssi_ptr"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_ptr) - 48usize];
-    ["Offset of field: signalfd_siginfo::ssi_utime"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_utime) - 56usize];
-    ["Offset of field: signalfd_siginfo::ssi_stime"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_stime) - 64usize];
-    ["Offset of field: signalfd_siginfo::ssi_addr"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_addr) - 72usize];
+    ["Offset of field: signalfd_siginfo::ssi_trapno"][::core::mem::offset_of!(signalfd_siginfo, ssi_trapno) - 36usize];
+    ["Offset of field: signalfd_siginfo::ssi_status"][::core::mem::offset_of!(signalfd_siginfo, ssi_status) - 40usize];
+    ["Offset of field: signalfd_siginfo::ssi_int"][::core::mem::offset_of!(signalfd_siginfo, ssi_int) - 44usize];
+    ["Offset of field: signalfd_siginfo::ssi_ptr"][::core::mem::offset_of!(signalfd_siginfo, ssi_ptr) - 48usize];
+    ["Offset of field: signalfd_siginfo::ssi_utime"][::core::mem::offset_of!(signalfd_siginfo, ssi_utime) - 56usize];
+    ["Offset of field: signalfd_siginfo::ssi_stime"][::core::mem::offset_of!(signalfd_siginfo, ssi_stime) - 64usize];
+    ["Offset of field: signalfd_siginfo::ssi_addr"][::core::mem::offset_of!(signalfd_siginfo, ssi_addr) - 72usize];
     ["Offset of field: signalfd_siginfo::ssi_addr_lsb"]
         [::core::mem::offset_of!(signalfd_siginfo, ssi_addr_lsb) - 80usize];
-    ["Offset of field: signalfd_siginfo::__pad2"]
-        [::core::mem::offset_of!(signalfd_siginfo, __pad2) - 82usize];
+    ["Offset of field: signalfd_siginfo::__pad2"][::core::mem::offset_of!(signalfd_siginfo, __pad2) - 82usize];
     ["Offset of field: signalfd_siginfo::ssi_syscall"]
         [::core::mem::offset_of!(signalfd_siginfo, ssi_syscall) - 84usize];
     ["Offset of field: signalfd_siginfo::ssi_call_addr"]
         [::core::mem::offset_of!(signalfd_siginfo, ssi_call_addr) - 88usize];
-    ["Offset of field: signalfd_siginfo::ssi_arch"]
-        [::core::mem::offset_of!(signalfd_siginfo, ssi_arch) - 96usize];
-    ["Offset of field: signalfd_siginfo::__pad"]
-        [::core::mem::offset_of!(signalfd_siginfo, __pad) - 100usize];
+    ["Offset of field: signalfd_siginfo::ssi_arch"][::core::mem::offset_of!(signalfd_siginfo, ssi_arch) - 96usize];
+    ["Offset of field: signalfd_siginfo::__pad"][::core::mem::offset_of!(signalfd_siginfo, __pad) - 100usize];
 };
 #[repr(C)]
 #[derive(
@@ -1605,14 +1529,11 @@ pub struct __user_cap_header_struct {
 }
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
-    ["Size of __user_cap_header_struct"]
-        [::core::mem::size_of::<__user_cap_header_struct>() - 8usize];
-    ["Alignment of __user_cap_header_struct"]
-        [::core::mem::align_of::<__user_cap_header_struct>() - 4usize];
+    ["Size of __user_cap_header_struct"][::core::mem::size_of::<__user_cap_header_struct>() - 8usize];
+    ["Alignment of __user_cap_header_struct"][::core::mem::align_of::<__user_cap_header_struct>() - 4usize];
     ["Offset of field: __user_cap_header_struct::version"]
         [::core::mem::offset_of!(__user_cap_header_struct, version) - 0usize];
-    ["Offset of field: __user_cap_header_struct::pid"]
-        [::core::mem::offset_of!(__user_cap_header_struct, pid) - 4usize];
+    ["Offset of field: __user_cap_header_struct::pid"][::core::mem::offset_of!(__user_cap_header_struct, pid) - 4usize];
 };
 #[repr(C)]
 #[derive(
@@ -1634,8 +1555,7 @@ pub struct __user_cap_data_struct {
 #[allow(clippy::unnecessary_operation, clippy::identity_op)]
 const _: () = {
     ["Size of __user_cap_data_struct"][::core::mem::size_of::<__user_cap_data_struct>() - 12usize];
-    ["Alignment of __user_cap_data_struct"]
-        [::core::mem::align_of::<__user_cap_data_struct>() - 4usize];
+    ["Alignment of __user_cap_data_struct"][::core::mem::align_of::<__user_cap_data_struct>() - 4usize];
     ["Offset of field: __user_cap_data_struct::effective"]
         [::core::mem::offset_of!(__user_cap_data_struct, effective) - 0usize];
     ["Offset of field: __user_cap_data_struct::permitted"]
@@ -1667,14 +1587,10 @@ pub struct linux_dirent64 {
 const _: () = {
     ["Size of linux_dirent64"][::core::mem::size_of::<linux_dirent64>() - 24usize];
     ["Alignment of linux_dirent64"][::core::mem::align_of::<linux_dirent64>() - 8usize];
-    ["Offset of field: linux_dirent64::d_ino"]
-        [::core::mem::offset_of!(linux_dirent64, d_ino) - 0usize];
-    ["Offset of field: linux_dirent64::d_off"]
-        [::core::mem::offset_of!(linux_dirent64, d_off) - 8usize];
-    ["Offset of field: linux_dirent64::d_reclen"]
-        [::core::mem::offset_of!(linux_dirent64, d_reclen) - 16usize];
-    ["Offset of field: linux_dirent64::d_type"]
-        [::core::mem::offset_of!(linux_dirent64, d_type) - 18usize];
+    ["Offset of field: linux_dirent64::d_ino"][::core::mem::offset_of!(linux_dirent64, d_ino) - 0usize];
+    ["Offset of field: linux_dirent64::d_off"][::core::mem::offset_of!(linux_dirent64, d_off) - 8usize];
+    ["Offset of field: linux_dirent64::d_reclen"][::core::mem::offset_of!(linux_dirent64, d_reclen) - 16usize];
+    ["Offset of field: linux_dirent64::d_type"][::core::mem::offset_of!(linux_dirent64, d_type) - 18usize];
 };
 #[repr(C)]
 #[derive(
@@ -1727,16 +1643,11 @@ pub struct siginfo_kill {
 const _: () = {
     ["Size of siginfo_kill"][::core::mem::size_of::<siginfo_kill>() - 128usize];
     ["Alignment of siginfo_kill"][::core::mem::align_of::<siginfo_kill>() - 4usize];
-    ["Offset of field: siginfo_kill::si_signo"]
-        [::core::mem::offset_of!(siginfo_kill, si_signo) - 0usize];
-    ["Offset of field: siginfo_kill::si_errno"]
-        [::core::mem::offset_of!(siginfo_kill, si_errno) - 4usize];
-    ["Offset of field: siginfo_kill::si_code"]
-        [::core::mem::offset_of!(siginfo_kill, si_code) - 8usize];
-    ["Offset of field: siginfo_kill::si_pid"]
-        [::core::mem::offset_of!(siginfo_kill, si_pid) - 12usize];
-    ["Offset of field: siginfo_kill::si_uid"]
-        [::core::mem::offset_of!(siginfo_kill, si_uid) - 16usize];
+    ["Offset of field: siginfo_kill::si_signo"][::core::mem::offset_of!(siginfo_kill, si_signo) - 0usize];
+    ["Offset of field: siginfo_kill::si_errno"][::core::mem::offset_of!(siginfo_kill, si_errno) - 4usize];
+    ["Offset of field: siginfo_kill::si_code"][::core::mem::offset_of!(siginfo_kill, si_code) - 8usize];
+    ["Offset of field: siginfo_kill::si_pid"][::core::mem::offset_of!(siginfo_kill, si_pid) - 12usize];
+    ["Offset of field: siginfo_kill::si_uid"][::core::mem::offset_of!(siginfo_kill, si_uid) - 16usize];
     ["Offset of field: siginfo_kill::_pad"][::core::mem::offset_of!(siginfo_kill, _pad) - 20usize];
 };
 #[repr(C)]
@@ -1764,15 +1675,12 @@ pub struct siginfo_rt {
 const _: () = {
     ["Size of siginfo_rt"][::core::mem::size_of::<siginfo_rt>() - 128usize];
     ["Alignment of siginfo_rt"][::core::mem::align_of::<siginfo_rt>() - 4usize];
-    ["Offset of field: siginfo_rt::si_signo"]
-        [::core::mem::offset_of!(siginfo_rt, si_signo) - 0usize];
-    ["Offset of field: siginfo_rt::si_errno"]
-        [::core::mem::offset_of!(siginfo_rt, si_errno) - 4usize];
+    ["Offset of field: siginfo_rt::si_signo"][::core::mem::offset_of!(siginfo_rt, si_signo) - 0usize];
+    ["Offset of field: siginfo_rt::si_errno"][::core::mem::offset_of!(siginfo_rt, si_errno) - 4usize];
     ["Offset of field: siginfo_rt::si_code"][::core::mem::offset_of!(siginfo_rt, si_code) - 8usize];
     ["Offset of field: siginfo_rt::si_pid"][::core::mem::offset_of!(siginfo_rt, si_pid) - 12usize];
     ["Offset of field: siginfo_rt::si_uid"][::core::mem::offset_of!(siginfo_rt, si_uid) - 16usize];
-    ["Offset of field: siginfo_rt::si_value"]
-        [::core::mem::offset_of!(siginfo_rt, si_value) - 20usize];
+    ["Offset of field: siginfo_rt::si_value"][::core::mem::offset_of!(siginfo_rt, si_value) - 20usize];
     ["Offset of field: siginfo_rt::_pad"][::core::mem::offset_of!(siginfo_rt, _pad) - 24usize];
 };
 #[repr(C)]
@@ -1801,22 +1709,14 @@ pub struct siginfo_timer {
 const _: () = {
     ["Size of siginfo_timer"][::core::mem::size_of::<siginfo_timer>() - 128usize];
     ["Alignment of siginfo_timer"][::core::mem::align_of::<siginfo_timer>() - 4usize];
-    ["Offset of field: siginfo_timer::si_signo"]
-        [::core::mem::offset_of!(siginfo_timer, si_signo) - 0usize];
-    ["Offset of field: siginfo_timer::si_errno"]
-        [::core::mem::offset_of!(siginfo_timer, si_errno) - 4usize];
-    ["Offset of field: siginfo_timer::si_code"]
-        [::core::mem::offset_of!(siginfo_timer, si_code) - 8usize];
-    ["Offset of field: siginfo_timer::si_tid"]
-        [::core::mem::offset_of!(siginfo_timer, si_tid) - 12usize];
-    ["Offset of field: siginfo_timer::si_overrun"]
-        [::core::mem::offset_of!(siginfo_timer, si_overrun) - 16usize];
-    ["Offset of field: siginfo_timer::si_value"]
-        [::core::mem::offset_of!(siginfo_timer, si_value) - 20usize];
-    ["Offset of field: siginfo_timer::_sys_private"]
-        [::core::mem::offset_of!(siginfo_timer, _sys_private) - 24usize];
-    ["Offset of field: siginfo_timer::_pad"]
-        [::core::mem::offset_of!(siginfo_timer, _pad) - 28usize];
+    ["Offset of field: siginfo_timer::si_signo"][::core::mem::offset_of!(siginfo_timer, si_signo) - 0usize];
+    ["Offset of field: siginfo_timer::si_errno"][::core::mem::offset_of!(siginfo_timer, si_errno) - 4usize];
+    ["Offset of field: siginfo_timer::si_code"][::core::mem::offset_of!(siginfo_timer, si_code) - 8usize];
+    ["Offset of field: siginfo_timer::si_tid"][::core::mem::offset_of!(siginfo_timer, si_tid) - 12usize];
+    ["Offset of field: siginfo_timer::si_overrun"][::core::mem::offset_of!(siginfo_timer, si_overrun) - 16usize];
+    ["Offset of field: siginfo_timer::si_value"][::core::mem::offset_of!(siginfo_timer, si_value) - 20usize];
+    ["Offset of field: siginfo_timer::_sys_private"][::core::mem::offset_of!(siginfo_timer, _sys_private) - 24usize];
+    ["Offset of field: siginfo_timer::_pad"][::core::mem::offset_of!(siginfo_timer, _pad) - 28usize];
 };
 #[repr(C)]
 #[derive(
@@ -1845,24 +1745,15 @@ pub struct siginfo_sigchld {
 const _: () = {
     ["Size of siginfo_sigchld"][::core::mem::size_of::<siginfo_sigchld>() - 128usize];
     ["Alignment of siginfo_sigchld"][::core::mem::align_of::<siginfo_sigchld>() - 4usize];
-    ["Offset of field: siginfo_sigchld::si_signo"]
-        [::core::mem::offset_of!(siginfo_sigchld, si_signo) - 0usize];
-    ["Offset of field: siginfo_sigchld::si_errno"]
-        [::core::mem::offset_of!(siginfo_sigchld, si_errno) - 4usize];
-    ["Offset of field: siginfo_sigchld::si_code"]
-        [::core::mem::offset_of!(siginfo_sigchld, si_code) - 8usize];
-    ["Offset of field: siginfo_sigchld::si_pid"]
-        [::core::mem::offset_of!(siginfo_sigchld, si_pid) - 12usize];
-    ["Offset of field: siginfo_sigchld::si_uid"]
-        [::core::mem::offset_of!(siginfo_sigchld, si_uid) - 16usize];
-    ["Offset of field: siginfo_sigchld::si_status"]
-        [::core::mem::offset_of!(siginfo_sigchld, si_status) - 20usize];
-    ["Offset of field: siginfo_sigchld::si_utime"]
-        [::core::mem::offset_of!(siginfo_sigchld, si_utime) - 24usize];
-    ["Offset of field: siginfo_sigchld::si_stime"]
-        [::core::mem::offset_of!(siginfo_sigchld, si_stime) - 28usize];
-    ["Offset of field: siginfo_sigchld::_pad"]
-        [::core::mem::offset_of!(siginfo_sigchld, _pad) - 32usize];
+    ["Offset of field: siginfo_sigchld::si_signo"][::core::mem::offset_of!(siginfo_sigchld, si_signo) - 0usize];
+    ["Offset of field: siginfo_sigchld::si_errno"][::core::mem::offset_of!(siginfo_sigchld, si_errno) - 4usize];
+    ["Offset of field: siginfo_sigchld::si_code"][::core::mem::offset_of!(siginfo_sigchld, si_code) - 8usize];
+    ["Offset of field: siginfo_sigchld::si_pid"][::core::mem::offset_of!(siginfo_sigchld, si_pid) - 12usize];
+    ["Offset of field: siginfo_sigchld::si_uid"][::core::mem::offset_of!(siginfo_sigchld, si_uid) - 16usize];
+    ["Offset of field: siginfo_sigchld::si_status"][::core::mem::offset_of!(siginfo_sigchld, si_status) - 20usize];
+    ["Offset of field: siginfo_sigchld::si_utime"][::core::mem::offset_of!(siginfo_sigchld, si_utime) - 24usize];
+    ["Offset of field: siginfo_sigchld::si_stime"][::core::mem::offset_of!(siginfo_sigchld, si_stime) - 28usize];
+    ["Offset of field: siginfo_sigchld::_pad"][::core::mem::offset_of!(siginfo_sigchld, _pad) - 32usize];
 };
 #[repr(C)]
 #[derive(
@@ -1887,16 +1778,11 @@ pub struct siginfo_sigfault {
 const _: () = {
     ["Size of siginfo_sigfault"][::core::mem::size_of::<siginfo_sigfault>() - 128usize];
     ["Alignment of siginfo_sigfault"][::core::mem::align_of::<siginfo_sigfault>() - 4usize];
-    ["Offset of field: siginfo_sigfault::si_signo"]
-        [::core::mem::offset_of!(siginfo_sigfault, si_signo) - 0usize];
-    ["Offset of field: siginfo_sigfault::si_errno"]
-        [::core::mem::offset_of!(siginfo_sigfault, si_errno) - 4usize];
-    ["Offset of field: siginfo_sigfault::si_code"]
-        [::core::mem::offset_of!(siginfo_sigfault, si_code) - 8usize];
-    ["Offset of field: siginfo_sigfault::si_addr"]
-        [::core::mem::offset_of!(siginfo_sigfault, si_addr) - 12usize];
-    ["Offset of field: siginfo_sigfault::_pad"]
-        [::core::mem::offset_of!(siginfo_sigfault, _pad) - 16usize];
+    ["Offset of field: siginfo_sigfault::si_signo"][::core::mem::offset_of!(siginfo_sigfault, si_signo) - 0usize];
+    ["Offset of field: siginfo_sigfault::si_errno"][::core::mem::offset_of!(siginfo_sigfault, si_errno) - 4usize];
+    ["Offset of field: siginfo_sigfault::si_code"][::core::mem::offset_of!(siginfo_sigfault, si_code) - 8usize];
+    ["Offset of field: siginfo_sigfault::si_addr"][::core::mem::offset_of!(siginfo_sigfault, si_addr) - 12usize];
+    ["Offset of field: siginfo_sigfault::_pad"][::core::mem::offset_of!(siginfo_sigfault, _pad) - 16usize];
 };
 #[repr(C)]
 #[derive(
@@ -1922,18 +1808,12 @@ pub struct siginfo_sigpoll {
 const _: () = {
     ["Size of siginfo_sigpoll"][::core::mem::size_of::<siginfo_sigpoll>() - 128usize];
     ["Alignment of siginfo_sigpoll"][::core::mem::align_of::<siginfo_sigpoll>() - 4usize];
-    ["Offset of field: siginfo_sigpoll::si_signo"]
-        [::core::mem::offset_of!(siginfo_sigpoll, si_signo) - 0usize];
-    ["Offset of field: siginfo_sigpoll::si_errno"]
-        [::core::mem::offset_of!(siginfo_sigpoll, si_errno) - 4usize];
-    ["Offset of field: siginfo_sigpoll::si_code"]
-        [::core::mem::offset_of!(siginfo_sigpoll, si_code) - 8usize];
-    ["Offset of field: siginfo_sigpoll::si_band"]
-        [::core::mem::offset_of!(siginfo_sigpoll, si_band) - 12usize];
-    ["Offset of field: siginfo_sigpoll::si_fd"]
-        [::core::mem::offset_of!(siginfo_sigpoll, si_fd) - 16usize];
-    ["Offset of field: siginfo_sigpoll::_pad"]
-        [::core::mem::offset_of!(siginfo_sigpoll, _pad) - 20usize];
+    ["Offset of field: siginfo_sigpoll::si_signo"][::core::mem::offset_of!(siginfo_sigpoll, si_signo) - 0usize];
+    ["Offset of field: siginfo_sigpoll::si_errno"][::core::mem::offset_of!(siginfo_sigpoll, si_errno) - 4usize];
+    ["Offset of field: siginfo_sigpoll::si_code"][::core::mem::offset_of!(siginfo_sigpoll, si_code) - 8usize];
+    ["Offset of field: siginfo_sigpoll::si_band"][::core::mem::offset_of!(siginfo_sigpoll, si_band) - 12usize];
+    ["Offset of field: siginfo_sigpoll::si_fd"][::core::mem::offset_of!(siginfo_sigpoll, si_fd) - 16usize];
+    ["Offset of field: siginfo_sigpoll::_pad"][::core::mem::offset_of!(siginfo_sigpoll, _pad) - 20usize];
 };
 #[repr(C)]
 #[derive(
@@ -1960,20 +1840,13 @@ pub struct siginfo_sigsys {
 const _: () = {
     ["Size of siginfo_sigsys"][::core::mem::size_of::<siginfo_sigsys>() - 128usize];
     ["Alignment of siginfo_sigsys"][::core::mem::align_of::<siginfo_sigsys>() - 4usize];
-    ["Offset of field: siginfo_sigsys::si_signo"]
-        [::core::mem::offset_of!(siginfo_sigsys, si_signo) - 0usize];
-    ["Offset of field: siginfo_sigsys::si_errno"]
-        [::core::mem::offset_of!(siginfo_sigsys, si_errno) - 4usize];
-    ["Offset of field: siginfo_sigsys::si_code"]
-        [::core::mem::offset_of!(siginfo_sigsys, si_code) - 8usize];
-    ["Offset of field: siginfo_sigsys::si_call_addr"]
-        [::core::mem::offset_of!(siginfo_sigsys, si_call_addr) - 12usize];
-    ["Offset of field: siginfo_sigsys::si_syscall"]
-        [::core::mem::offset_of!(siginfo_sigsys, si_syscall) - 16usize];
-    ["Offset of field: siginfo_sigsys::si_arch"]
-        [::core::mem::offset_of!(siginfo_sigsys, si_arch) - 20usize];
-    ["Offset of field: siginfo_sigsys::_pad"]
-        [::core::mem::offset_of!(siginfo_sigsys, _pad) - 24usize];
+    ["Offset of field: siginfo_sigsys::si_signo"][::core::mem::offset_of!(siginfo_sigsys, si_signo) - 0usize];
+    ["Offset of field: siginfo_sigsys::si_errno"][::core::mem::offset_of!(siginfo_sigsys, si_errno) - 4usize];
+    ["Offset of field: siginfo_sigsys::si_code"][::core::mem::offset_of!(siginfo_sigsys, si_code) - 8usize];
+    ["Offset of field: siginfo_sigsys::si_call_addr"][::core::mem::offset_of!(siginfo_sigsys, si_call_addr) - 12usize];
+    ["Offset of field: siginfo_sigsys::si_syscall"][::core::mem::offset_of!(siginfo_sigsys, si_syscall) - 16usize];
+    ["Offset of field: siginfo_sigsys::si_arch"][::core::mem::offset_of!(siginfo_sigsys, si_arch) - 20usize];
+    ["Offset of field: siginfo_sigsys::_pad"][::core::mem::offset_of!(siginfo_sigsys, _pad) - 24usize];
 };
 #[repr(C)]
 #[derive(
@@ -1998,12 +1871,9 @@ pub struct sigevent {
 const _: () = {
     ["Size of sigevent"][::core::mem::size_of::<sigevent>() - 64usize];
     ["Alignment of sigevent"][::core::mem::align_of::<sigevent>() - 4usize];
-    ["Offset of field: sigevent::sigev_value"]
-        [::core::mem::offset_of!(sigevent, sigev_value) - 0usize];
-    ["Offset of field: sigevent::sigev_signo"]
-        [::core::mem::offset_of!(sigevent, sigev_signo) - 4usize];
-    ["Offset of field: sigevent::sigev_notify"]
-        [::core::mem::offset_of!(sigevent, sigev_notify) - 8usize];
+    ["Offset of field: sigevent::sigev_value"][::core::mem::offset_of!(sigevent, sigev_value) - 0usize];
+    ["Offset of field: sigevent::sigev_signo"][::core::mem::offset_of!(sigevent, sigev_signo) - 4usize];
+    ["Offset of field: sigevent::sigev_notify"][::core::mem::offset_of!(sigevent, sigev_notify) - 8usize];
     ["Offset of field: sigevent::sigev_notify_thread_id"]
         [::core::mem::offset_of!(sigevent, sigev_notify_thread_id) - 12usize];
     ["Offset of field: sigevent::_pad"][::core::mem::offset_of!(sigevent, _pad) - 16usize];
@@ -2029,8 +1899,7 @@ const _: () = {
     ["Size of sigset_argpack"][::core::mem::size_of::<sigset_argpack>() - 8usize];
     ["Alignment of sigset_argpack"][::core::mem::align_of::<sigset_argpack>() - 4usize];
     ["Offset of field: sigset_argpack::ss"][::core::mem::offset_of!(sigset_argpack, ss) - 0usize];
-    ["Offset of field: sigset_argpack::ss_len"]
-        [::core::mem::offset_of!(sigset_argpack, ss_len) - 4usize];
+    ["Offset of field: sigset_argpack::ss_len"][::core::mem::offset_of!(sigset_argpack, ss_len) - 4usize];
 };
 #[repr(C)]
 #[derive(
@@ -2075,10 +1944,8 @@ pub struct sockaddr_storage {
 const _: () = {
     ["Size of sockaddr_storage"][::core::mem::size_of::<sockaddr_storage>() - 128usize];
     ["Alignment of sockaddr_storage"][::core::mem::align_of::<sockaddr_storage>() - 2usize];
-    ["Offset of field: sockaddr_storage::ss_family"]
-        [::core::mem::offset_of!(sockaddr_storage, ss_family) - 0usize];
-    ["Offset of field: sockaddr_storage::__data"]
-        [::core::mem::offset_of!(sockaddr_storage, __data) - 2usize];
+    ["Offset of field: sockaddr_storage::ss_family"][::core::mem::offset_of!(sockaddr_storage, ss_family) - 0usize];
+    ["Offset of field: sockaddr_storage::__data"][::core::mem::offset_of!(sockaddr_storage, __data) - 2usize];
 };
 #[repr(C)]
 #[derive(
@@ -2103,16 +1970,11 @@ pub struct sockaddr_in6 {
 const _: () = {
     ["Size of sockaddr_in6"][::core::mem::size_of::<sockaddr_in6>() - 28usize];
     ["Alignment of sockaddr_in6"][::core::mem::align_of::<sockaddr_in6>() - 4usize];
-    ["Offset of field: sockaddr_in6::sin6_family"]
-        [::core::mem::offset_of!(sockaddr_in6, sin6_family) - 0usize];
-    ["Offset of field: sockaddr_in6::sin6_port"]
-        [::core::mem::offset_of!(sockaddr_in6, sin6_port) - 2usize];
-    ["Offset of field: sockaddr_in6::sin6_flowinfo"]
-        [::core::mem::offset_of!(sockaddr_in6, sin6_flowinfo) - 4usize];
-    ["Offset of field: sockaddr_in6::sin6_addr"]
-        [::core::mem::offset_of!(sockaddr_in6, sin6_addr) - 8usize];
-    ["Offset of field: sockaddr_in6::sin6_scope_id"]
-        [::core::mem::offset_of!(sockaddr_in6, sin6_scope_id) - 24usize];
+    ["Offset of field: sockaddr_in6::sin6_family"][::core::mem::offset_of!(sockaddr_in6, sin6_family) - 0usize];
+    ["Offset of field: sockaddr_in6::sin6_port"][::core::mem::offset_of!(sockaddr_in6, sin6_port) - 2usize];
+    ["Offset of field: sockaddr_in6::sin6_flowinfo"][::core::mem::offset_of!(sockaddr_in6, sin6_flowinfo) - 4usize];
+    ["Offset of field: sockaddr_in6::sin6_addr"][::core::mem::offset_of!(sockaddr_in6, sin6_addr) - 8usize];
+    ["Offset of field: sockaddr_in6::sin6_scope_id"][::core::mem::offset_of!(sockaddr_in6, sin6_scope_id) - 24usize];
 };
 #[repr(C)]
 #[derive(
@@ -2143,10 +2005,8 @@ const _: () = {
     ["Offset of field: msghdr::msg_namelen"][::core::mem::offset_of!(msghdr, msg_namelen) - 4usize];
     ["Offset of field: msghdr::msg_iov"][::core::mem::offset_of!(msghdr, msg_iov) - 8usize];
     ["Offset of field: msghdr::msg_iovlen"][::core::mem::offset_of!(msghdr, msg_iovlen) - 12usize];
-    ["Offset of field: msghdr::msg_control"]
-        [::core::mem::offset_of!(msghdr, msg_control) - 16usize];
-    ["Offset of field: msghdr::msg_controllen"]
-        [::core::mem::offset_of!(msghdr, msg_controllen) - 20usize];
+    ["Offset of field: msghdr::msg_control"][::core::mem::offset_of!(msghdr, msg_control) - 16usize];
+    ["Offset of field: msghdr::msg_controllen"][::core::mem::offset_of!(msghdr, msg_controllen) - 20usize];
     ["Offset of field: msghdr::msg_flags"][::core::mem::offset_of!(msghdr, msg_flags) - 24usize];
 };
 #[repr(C)]

@@ -70,11 +70,7 @@ pub fn file_key(f: &Arc<OpenFile>) -> usize {
 
 impl Epoll {
     pub fn new() -> Arc<Epoll> {
-        Arc::new(Epoll {
-            items: Mutex::new(Vec::new()),
-            wq: WaitQueue::new(),
-            ino: anon_ino(),
-        })
+        Arc::new(Epoll { items: Mutex::new(Vec::new()), wq: WaitQueue::new(), ino: anon_ino() })
     }
 
     /// The epoll behind an open file, if it is one.
@@ -92,13 +88,8 @@ impl Epoll {
         if std::ptr::eq(self, target) || depth > EP_MAX_NESTS {
             return true;
         }
-        let files: Vec<Arc<OpenFile>> = lock(&self.items)
-            .iter()
-            .filter_map(|i| i.file.upgrade())
-            .collect();
-        files
-            .iter()
-            .any(|f| Epoll::of(&*f.ops).is_some_and(|e| e.reaches(target, depth + 1)))
+        let files: Vec<Arc<OpenFile>> = lock(&self.items).iter().filter_map(|i| i.file.upgrade()).collect();
+        files.iter().any(|f| Epoll::of(&*f.ops).is_some_and(|e| e.reaches(target, depth + 1)))
     }
 
     /// EPOLL_CTL_ADD (the caller validated `events`).
@@ -115,15 +106,7 @@ impl Epoll {
             if items.iter().any(|i| i.fd == fd && i.key == key) {
                 return Err(Errno::EEXIST);
             }
-            items.push(Item {
-                fd,
-                key,
-                file: Arc::downgrade(file),
-                events,
-                data,
-                disabled: false,
-                last_wake: None,
-            });
+            items.push(Item { fd, key, file: Arc::downgrade(file), events, data, disabled: false, last_wake: None });
         }
         self.wq.wake_all();
         Ok(())
@@ -135,10 +118,7 @@ impl Epoll {
         {
             let mut items = lock(&self.items);
             Self::prune(&mut items);
-            let it = items
-                .iter_mut()
-                .find(|i| i.fd == fd && i.key == key)
-                .ok_or(Errno::ENOENT)?;
+            let it = items.iter_mut().find(|i| i.fd == fd && i.key == key).ok_or(Errno::ENOENT)?;
             if it.events & EPOLLEXCLUSIVE != 0 {
                 return Err(Errno::EINVAL);
             }
@@ -157,10 +137,7 @@ impl Epoll {
         {
             let mut items = lock(&self.items);
             Self::prune(&mut items);
-            let pos = items
-                .iter()
-                .position(|i| i.fd == fd && i.key == key)
-                .ok_or(Errno::ENOENT)?;
+            let pos = items.iter().position(|i| i.fd == fd && i.key == key).ok_or(Errno::ENOENT)?;
             items.remove(pos);
         }
         self.wq.wake_all();
@@ -189,11 +166,7 @@ impl Epoll {
             Self::prune(&mut items);
             items
                 .iter()
-                .filter_map(|i| {
-                    i.file
-                        .upgrade()
-                        .map(|f| (i.fd, i.key, f, i.events, i.data, i.disabled, i.last_wake))
-                })
+                .filter_map(|i| i.file.upgrade().map(|f| (i.fd, i.key, f, i.events, i.data, i.disabled, i.last_wake)))
                 .collect()
         };
         let mut out = Vec::new();
@@ -240,10 +213,7 @@ impl Epoll {
 
     /// Every open file this instance watches (for waiting on them).
     fn watched(&self) -> Vec<Arc<OpenFile>> {
-        lock(&self.items)
-            .iter()
-            .filter_map(|i| i.file.upgrade())
-            .collect()
+        lock(&self.items).iter().filter_map(|i| i.file.upgrade()).collect()
     }
 }
 

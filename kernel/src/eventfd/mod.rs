@@ -31,14 +31,7 @@ pub const ANON_DEV: u64 = 0xd;
 
 /// What `fstat` shows for an anonymous-inode file.
 pub fn anon_stat(ino: u64) -> Stat {
-    Stat {
-        mode: 0o600,
-        nlink: 1,
-        ino,
-        blksize: 4096,
-        dev: ANON_DEV,
-        ..Default::default()
-    }
+    Stat { mode: 0o600, nlink: 1, ino, blksize: 4096, dev: ANON_DEV, ..Default::default() }
 }
 
 pub struct EventFd {
@@ -50,12 +43,7 @@ pub struct EventFd {
 
 impl EventFd {
     pub fn new(initval: u32, semaphore: bool) -> Arc<EventFd> {
-        Arc::new(EventFd {
-            count: Mutex::new(u64::from(initval)),
-            semaphore,
-            wq: WaitQueue::new(),
-            ino: anon_ino(),
-        })
+        Arc::new(EventFd { count: Mutex::new(u64::from(initval)), semaphore, wq: WaitQueue::new(), ino: anon_ino() })
     }
     pub fn value(&self) -> u64 {
         *lock(&self.count)

@@ -51,8 +51,14 @@ fn copy_tree_at(root: &Arc<OwnedFd>, src: &Path, rel: &Path, dst: &Arc<TmpNode>)
         let Ok(ft) = e.file_type() else { continue };
         if ft.is_symlink() {
             if let Ok(t) = std::fs::read_link(&path) {
-                dst.create_node(&name, NewNode::Symlink(std::os::unix::ffi::OsStrExt::as_bytes(t.as_os_str())), 0o777, 0, 0)
-                    .map_err(|e| format!("copy {}: {e}", path.display()))?;
+                dst.create_node(
+                    &name,
+                    NewNode::Symlink(std::os::unix::ffi::OsStrExt::as_bytes(t.as_os_str())),
+                    0o777,
+                    0,
+                    0,
+                )
+                .map_err(|e| format!("copy {}: {e}", path.display()))?;
             }
             continue;
         }
@@ -69,15 +75,24 @@ fn copy_tree_at(root: &Arc<OwnedFd>, src: &Path, rel: &Path, dst: &Arc<TmpNode>)
             }
         } else if ft.is_symlink() {
             match std::fs::read_link(&path) {
-                Ok(t) => dst.create_node(&name, NewNode::Symlink(std::os::unix::ffi::OsStrExt::as_bytes(t.as_os_str())), 0o777, 0, 0).map(drop),
+                Ok(t) => dst
+                    .create_node(
+                        &name,
+                        NewNode::Symlink(std::os::unix::ffi::OsStrExt::as_bytes(t.as_os_str())),
+                        0o777,
+                        0,
+                        0,
+                    )
+                    .map(drop),
                 Err(_) => Ok(()),
             }
         } else if ft.is_file() {
             // Contents are copied on first access (tmpfs host-backed files).
-            dst.create_host_backed(&name, mode, HostSource::new(root.clone(), rel.join(e.file_name())), md.len()).and_then(|f| {
-                let mtime = Timespec { sec: md.mtime(), nsec: u32::try_from(md.mtime_nsec()).unwrap_or(0) };
-                f.setattr(&SetAttr { mtime: Some(mtime), ..Default::default() })
-            })
+            dst.create_host_backed(&name, mode, HostSource::new(root.clone(), rel.join(e.file_name())), md.len())
+                .and_then(|f| {
+                    let mtime = Timespec { sec: md.mtime(), nsec: u32::try_from(md.mtime_nsec()).unwrap_or(0) };
+                    f.setattr(&SetAttr { mtime: Some(mtime), ..Default::default() })
+                })
         } else {
             Ok(())
         };
@@ -106,7 +121,11 @@ pub fn mkdir_p(ctx: &FsContext, path: &str, mode: u32) -> KResult<PathHandle> {
 pub type ProcFsFactory<'a> = &'a dyn Fn() -> Arc<dyn FileSystem>;
 
 /// Build the namespace: root, /dev, /proc, host mounts.
-pub fn build_namespace(config: &KernelConfig, host: &Arc<dyn HostOps>, procfs: Option<ProcFsFactory<'_>>) -> Result<Arc<MountNamespace>, String> {
+pub fn build_namespace(
+    config: &KernelConfig,
+    host: &Arc<dyn HostOps>,
+    procfs: Option<ProcFsFactory<'_>>,
+) -> Result<Arc<MountNamespace>, String> {
     let clock = host_clock(host);
     let (root_fs, source, flags): (Arc<dyn FileSystem>, String, u32) = match &config.root {
         RootFs::Tmpfs => (TmpFs::new(clock.clone(), 0o755, TMPFS_MAX_BYTES), "tmpfs".into(), 0),
@@ -115,15 +134,19 @@ pub fn build_namespace(config: &KernelConfig, host: &Arc<dyn HostOps>, procfs: O
             copy_tree(dir, &t.root_node())?;
             (t, "rootfs".into(), 0)
         }
-        RootFs::Host { host_path, read_only } => {
-            (HostFs::new(host_path, *read_only)?, host_path.display().to_string(), if *read_only { MS_RDONLY } else { 0 })
-        }
+        RootFs::Host { host_path, read_only } => (
+            HostFs::new(host_path, *read_only)?,
+            host_path.display().to_string(),
+            if *read_only { MS_RDONLY } else { 0 },
+        ),
     };
     let writable_root = !matches!(&config.root, RootFs::Host { read_only: true, .. });
     let ns = MountNamespace::new(root_fs, &source, flags);
     let ctx = FsContext::new(ns.clone());
     if writable_root {
-        for (dir, mode) in [("/dev", 0o755), ("/proc", 0o555), ("/tmp", 0o1777), ("/root", 0o700), ("/home", 0o755), ("/etc", 0o755)] {
+        for (dir, mode) in
+            [("/dev", 0o755), ("/proc", 0o555), ("/tmp", 0o1777), ("/root", 0o700), ("/home", 0o755), ("/etc", 0o755)]
+        {
             let made = mkdir_p(&ctx, dir, mode).map_err(|e| format!("creating {dir}: {e}"))?;
             if dir == "/tmp" && !matches!(config.root, RootFs::Host { .. }) {
                 let _ = made.inode.setattr(&SetAttr { mode: Some(0o1777), ..Default::default() });
@@ -140,7 +163,8 @@ pub fn build_namespace(config: &KernelConfig, host: &Arc<dyn HostOps>, procfs: O
     if let (Some(make), Ok(proc_dir)) = (procfs, c.lookup(&ctx.root, b"/proc", true)) {
         let p = make();
         let root = p.root();
-        ns.attach(&proc_dir, p, root, MS_NOSUID | MS_NODEV | MS_NOEXEC, "proc").map_err(|e| format!("mounting /proc: {e}"))?;
+        ns.attach(&proc_dir, p, root, MS_NOSUID | MS_NODEV | MS_NOEXEC, "proc")
+            .map_err(|e| format!("mounting /proc: {e}"))?;
     }
     for m in &config.mounts {
         if !m.guest_path.starts_with('/') {

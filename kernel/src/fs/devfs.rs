@@ -89,7 +89,12 @@ pub fn new_devfs(clock: Clock) -> Arc<TmpFs> {
     chr("tty", 5, 0, 0o666);
     chr("console", 5, 1, 0o600);
     chr("ptmx", 5, 2, 0o666);
-    for (name, target) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")] {
+    for (name, target) in [
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ] {
         let _ = root.create_node(name.as_bytes(), NewNode::Symlink(target.as_bytes()), 0o777, 0, 0);
     }
     let _ = root.create_node(b"shm", NewNode::Directory, 0o1777, 0, 0);

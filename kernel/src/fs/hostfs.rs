@@ -141,7 +141,12 @@ fn downcast(inode: &InodeRef) -> Option<Arc<HostNode>> {
 }
 
 impl HostNode {
-    fn new(shared: &Arc<Shared>, fd: OwnedFd, st: &FileStat, parent: Option<(Arc<HostNode>, Vec<u8>)>) -> Arc<HostNode> {
+    fn new(
+        shared: &Arc<Shared>,
+        fd: OwnedFd,
+        st: &FileStat,
+        parent: Option<(Arc<HostNode>, Vec<u8>)>,
+    ) -> Arc<HostNode> {
         let kind = FileType::from_mode(st.st_mode).unwrap_or(FileType::Regular);
         let node = Arc::new_cyclic(|me| HostNode {
             me: me.clone(),
@@ -208,7 +213,8 @@ impl HostNode {
             return Err(Errno::ENOTDIR);
         }
         self.hook("lookup", Some(n));
-        let fd = nix::fcntl::openat(&self.fd, n, OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty()).map_err(host_err)?;
+        let fd = nix::fcntl::openat(&self.fd, n, OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
+            .map_err(host_err)?;
         let st = nix::sys::stat::fstat(&fd).map_err(host_err)?;
         let cached = lock(&self.shared.cache).get(&(st.st_dev, st.st_ino)).and_then(|w| w.upgrade());
         if let Some(node) = cached {
@@ -222,8 +228,13 @@ impl HostNode {
 
     fn set_mode_exact(&self, mode: u32) -> KResult<()> {
         self.hook("chmod", None);
-        nix::sys::stat::fchmodat(nix::fcntl::AT_FDCWD, &proc_fd_path(&self.fd), Mode::from_bits_truncate(mode & 0o7777), nix::sys::stat::FchmodatFlags::FollowSymlink)
-            .map_err(host_err)
+        nix::sys::stat::fchmodat(
+            nix::fcntl::AT_FDCWD,
+            &proc_fd_path(&self.fd),
+            Mode::from_bits_truncate(mode & 0o7777),
+            nix::sys::stat::FchmodatFlags::FollowSymlink,
+        )
+        .map_err(host_err)
     }
 
     /// Reopen the pinned inode for I/O through its magic link, and check
@@ -233,7 +244,8 @@ impl HostNode {
             return Err(Errno::ENXIO);
         }
         self.hook("open", None);
-        let fd = nix::fcntl::open(&proc_fd_path(&self.fd), flags | OFlag::O_CLOEXEC | OFlag::O_NOCTTY, Mode::empty()).map_err(host_err)?;
+        let fd = nix::fcntl::open(&proc_fd_path(&self.fd), flags | OFlag::O_CLOEXEC | OFlag::O_NOCTTY, Mode::empty())
+            .map_err(host_err)?;
         let st = nix::sys::stat::fstat(&fd).map_err(host_err)?;
         if st.st_ino != self.ino || st.st_dev != self.host_dev {
             return Err(Errno::ESTALE);
@@ -278,10 +290,18 @@ impl Inode for HostNode {
         let perm = Mode::from_bits_truncate(mode & 0o7777);
         match node {
             NewNode::Regular => {
-                nix::fcntl::openat(&self.fd, n, OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, perm).map_err(host_err)?;
+                nix::fcntl::openat(
+                    &self.fd,
+                    n,
+                    OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+                    perm,
+                )
+                .map_err(host_err)?;
             }
             NewNode::Directory => nix::sys::stat::mkdirat(&self.fd, n, perm).map_err(host_err)?,
-            NewNode::Symlink(target) => nix::unistd::symlinkat(OsStr::from_bytes(target), &self.fd, n).map_err(host_err)?,
+            NewNode::Symlink(target) => {
+                nix::unistd::symlinkat(OsStr::from_bytes(target), &self.fd, n).map_err(host_err)?
+            }
             NewNode::Fifo => nix::sys::stat::mknodat(&self.fd, n, SFlag::S_IFIFO, perm, 0).map_err(host_err)?,
             NewNode::Socket => nix::sys::stat::mknodat(&self.fd, n, SFlag::S_IFSOCK, perm, 0).map_err(host_err)?,
             NewNode::CharDev(_) | NewNode::BlockDev(_) => return Err(Errno::EPERM),
@@ -302,7 +322,8 @@ impl Inode for HostNode {
         }
         self.hook("link", Some(n));
         // Links exactly the pinned inode (works without privileges).
-        nix::unistd::linkat(nix::fcntl::AT_FDCWD, &proc_fd_path(&t.fd), &self.fd, n, AtFlags::AT_SYMLINK_FOLLOW).map_err(host_err)
+        nix::unistd::linkat(nix::fcntl::AT_FDCWD, &proc_fd_path(&t.fd), &self.fd, n, AtFlags::AT_SYMLINK_FOLLOW)
+            .map_err(host_err)
     }
     fn unlink(&self, name: &[u8]) -> KResult<()> {
         self.writable()?;
@@ -386,8 +407,14 @@ impl Inode for HostNode {
                 None => nix::sys::time::TimeSpec::UTIME_OMIT,
             };
             self.hook("utimens", None);
-            nix::sys::stat::utimensat(nix::fcntl::AT_FDCWD, &proc_fd_path(&self.fd), &conv(attr.atime), &conv(attr.mtime), nix::sys::stat::UtimensatFlags::FollowSymlink)
-                .map_err(host_err)?;
+            nix::sys::stat::utimensat(
+                nix::fcntl::AT_FDCWD,
+                &proc_fd_path(&self.fd),
+                &conv(attr.atime),
+                &conv(attr.mtime),
+                nix::sys::stat::UtimensatFlags::FollowSymlink,
+            )
+            .map_err(host_err)?;
         }
         Ok(())
     }
@@ -396,7 +423,13 @@ impl Inode for HostNode {
             return Err(Errno::ENOTDIR);
         }
         self.hook("readdir", None);
-        let mut dir = nix::dir::Dir::openat(&self.fd, ".", OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty()).map_err(host_err)?;
+        let mut dir = nix::dir::Dir::openat(
+            &self.fd,
+            ".",
+            OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(host_err)?;
         let mut out = Vec::new();
         for e in dir.iter() {
             let e = e.map_err(host_err)?;
@@ -449,7 +482,8 @@ impl Inode for HostNode {
         let file = self.reopen(OFlag::O_WRONLY)?;
         let off = i64::try_from(offset).map_err(|_| Errno::EFBIG)?;
         let len = i64::try_from(len).map_err(|_| Errno::EFBIG)?;
-        nix::fcntl::fallocate(file.as_fd(), nix::fcntl::FallocateFlags::from_bits_truncate(mode as i32), off, len).map_err(host_err)
+        nix::fcntl::fallocate(file.as_fd(), nix::fcntl::FallocateFlags::from_bits_truncate(mode as i32), off, len)
+            .map_err(host_err)
     }
     fn fifo_slot(&self) -> Option<&FifoSlot> {
         (self.kind == FileType::Fifo).then_some(&self.fifo)
@@ -549,16 +583,23 @@ impl HostSource {
         let mut dir: Option<OwnedFd> = None;
         for name in dirs {
             let at = dir.as_ref().map_or(self.root.as_fd(), |d| d.as_fd());
-            let next = nix::fcntl::openat(at, *name, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
-                .map_err(|_| Errno::EIO)?;
+            let next = nix::fcntl::openat(
+                at,
+                *name,
+                OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+                Mode::empty(),
+            )
+            .map_err(|_| Errno::EIO)?;
             dir = Some(next);
         }
         let at = dir.as_ref().map_or(self.root.as_fd(), |d| d.as_fd());
-        let pinned = nix::fcntl::openat(at, *last, OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty()).map_err(|_| Errno::EIO)?;
+        let pinned = nix::fcntl::openat(at, *last, OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())
+            .map_err(|_| Errno::EIO)?;
         let st = nix::sys::stat::fstat(&pinned).map_err(host_err)?;
         if SFlag::from_bits_truncate(st.st_mode & SFlag::S_IFMT.bits()) != SFlag::S_IFREG {
             return Err(Errno::EIO);
         }
-        std::fs::File::open(proc_fd_path(&pinned)).map_err(|e| e.raw_os_error().and_then(Errno::from_code).unwrap_or(Errno::EIO))
+        std::fs::File::open(proc_fd_path(&pinned))
+            .map_err(|e| e.raw_os_error().and_then(Errno::from_code).unwrap_or(Errno::EIO))
     }
 }

@@ -2,8 +2,8 @@
 //! devfs (/dev), procfs (/proc). Each implements `vfs::Inode` and
 //! `vfs::FileSystem`; none imports `syscall`.
 
-pub mod tmpfs;
-pub mod hostfs;
 pub mod boot;
 pub mod devfs;
+pub mod hostfs;
 pub mod procfs;
+pub mod tmpfs;

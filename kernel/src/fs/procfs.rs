@@ -224,7 +224,9 @@ impl Kind {
     fn file_type(self) -> FileType {
         match self {
             Kind::Root | Kind::Dir(_) | Kind::Pid(_) | Kind::FdDir(_) | Kind::FdInfoDir(_) => FileType::Directory,
-            Kind::SelfLink | Kind::ThreadSelf | Kind::MountsLink | Kind::PidLink(..) | Kind::Fd(..) => FileType::Symlink,
+            Kind::SelfLink | Kind::ThreadSelf | Kind::MountsLink | Kind::PidLink(..) | Kind::Fd(..) => {
+                FileType::Symlink
+            }
             Kind::Global(_) | Kind::PidFile(..) | Kind::FdInfo(..) => FileType::Regular,
         }
     }
@@ -250,7 +252,13 @@ impl Kind {
     }
     fn pid(self) -> Option<Pid> {
         match self {
-            Kind::Pid(p) | Kind::PidFile(p, _) | Kind::PidLink(p, _) | Kind::FdDir(p) | Kind::Fd(p, _) | Kind::FdInfoDir(p) | Kind::FdInfo(p, _) => Some(p),
+            Kind::Pid(p)
+            | Kind::PidFile(p, _)
+            | Kind::PidLink(p, _)
+            | Kind::FdDir(p)
+            | Kind::Fd(p, _)
+            | Kind::FdInfoDir(p)
+            | Kind::FdInfo(p, _) => Some(p),
             _ => None,
         }
     }
@@ -400,7 +408,17 @@ fn pid_status(k: &Kernel, s: &ProcSnapshot) -> String {
         for (name, v) in [("VmPeak", kb), ("VmSize", kb), ("VmLck", 0), ("VmPin", 0), ("VmHWM", kb), ("VmRSS", kb)] {
             let _ = writeln!(o, "{name}:\t{v:8} kB");
         }
-        for (name, v) in [("RssAnon", kb), ("RssFile", 0), ("RssShmem", 0), ("VmData", data_kb), ("VmStk", 0), ("VmExe", 0), ("VmLib", 0), ("VmPTE", 0), ("VmSwap", 0)] {
+        for (name, v) in [
+            ("RssAnon", kb),
+            ("RssFile", 0),
+            ("RssShmem", 0),
+            ("VmData", data_kb),
+            ("VmStk", 0),
+            ("VmExe", 0),
+            ("VmLib", 0),
+            ("VmPTE", 0),
+            ("VmSwap", 0),
+        ] {
             let _ = writeln!(o, "{name}:\t{v:8} kB");
         }
     }
@@ -634,7 +652,11 @@ impl Inode for ProcNode {
 
     fn lookup(&self, name: &[u8]) -> KResult<InodeRef> {
         let find = |entries: &'static [(&'static str, Entry)]| -> KResult<InodeRef> {
-            entries.iter().find(|(n, _)| n.as_bytes() == name).map(|(_, e)| node(&self.sh, entry_kind(e))).ok_or(Errno::ENOENT)
+            entries
+                .iter()
+                .find(|(n, _)| n.as_bytes() == name)
+                .map(|(_, e)| node(&self.sh, entry_kind(e)))
+                .ok_or(Errno::ENOENT)
         };
         match self.kind {
             Kind::Root => {
@@ -649,7 +671,11 @@ impl Inode for ProcNode {
                 if !self.sh.kernel()?.proc_exists(pid) {
                     return Err(Errno::ENOENT);
                 }
-                PID_ENTRIES.iter().find(|(n, _)| n.as_bytes() == name).map(|(_, k)| node(&self.sh, with_pid(*k, pid))).ok_or(Errno::ENOENT)
+                PID_ENTRIES
+                    .iter()
+                    .find(|(n, _)| n.as_bytes() == name)
+                    .map(|(_, k)| node(&self.sh, with_pid(*k, pid)))
+                    .ok_or(Errno::ENOENT)
             }
             Kind::FdDir(pid) | Kind::FdInfoDir(pid) => {
                 let fd = parse_num(name).ok_or(Errno::ENOENT)?;
@@ -774,7 +800,14 @@ impl Inode for ProcNode {
         }
     }
     fn statfs(&self) -> KResult<StatFs> {
-        Ok(StatFs { fs_type: PROC_SUPER_MAGIC, bsize: 4096, frsize: 4096, namelen: 255, fsid: self.sh.dev, ..Default::default() })
+        Ok(StatFs {
+            fs_type: PROC_SUPER_MAGIC,
+            bsize: 4096,
+            frsize: 4096,
+            namelen: 255,
+            fsid: self.sh.dev,
+            ..Default::default()
+        })
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -783,7 +816,8 @@ impl Inode for ProcNode {
 
 /// A decimal number without sign or leading zeros (`/proc/<pid>`, `fd/<n>`).
 fn parse_num(name: &[u8]) -> Option<i32> {
-    if name.is_empty() || name.len() > 10 || (name[0] == b'0' && name.len() > 1) || !name.iter().all(u8::is_ascii_digit) {
+    if name.is_empty() || name.len() > 10 || (name[0] == b'0' && name.len() > 1) || !name.iter().all(u8::is_ascii_digit)
+    {
         return None;
     }
     std::str::from_utf8(name).ok()?.parse().ok()

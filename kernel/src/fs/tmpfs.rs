@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use crate::fs::hostfs::HostSource;
 use crate::error::{Errno, KResult};
 use crate::file::{DirEntry, FileOps, Stat, Timespec};
+use crate::fs::hostfs::HostSource;
 use crate::vfs::inode::*;
 
 /// Wall clock for timestamps.
@@ -117,8 +117,23 @@ impl TmpFs {
             ino: 1,
             kind: FileType::Directory,
             shared: shared.clone(),
-            meta: Mutex::new(Meta { mode: S_IFDIR | (mode & 0o7777), uid: 0, gid: 0, nlink: 2, rdev: 0, atime: now, mtime: now, ctime: now, btime: now }),
-            body: Body::Dir(Mutex::new(DirData { entries: BTreeMap::new(), parent: Weak::new(), name: Vec::new(), dead: false })),
+            meta: Mutex::new(Meta {
+                mode: S_IFDIR | (mode & 0o7777),
+                uid: 0,
+                gid: 0,
+                nlink: 2,
+                rdev: 0,
+                atime: now,
+                mtime: now,
+                ctime: now,
+                btime: now,
+            }),
+            body: Body::Dir(Mutex::new(DirData {
+                entries: BTreeMap::new(),
+                parent: Weak::new(),
+                name: Vec::new(),
+                dead: false,
+            })),
         });
         Arc::new(TmpFs { name: "tmpfs", shared, root })
     }
@@ -357,7 +372,16 @@ impl TmpNode {
         let kind = node.file_type();
         let (body, nlink, rdev) = match node {
             NewNode::Regular => (Body::File(Mutex::new(FileData::default())), 1, 0),
-            NewNode::Directory => (Body::Dir(Mutex::new(DirData { entries: BTreeMap::new(), parent: Arc::downgrade(self), name: Vec::new(), dead: false })), 2, 0),
+            NewNode::Directory => (
+                Body::Dir(Mutex::new(DirData {
+                    entries: BTreeMap::new(),
+                    parent: Arc::downgrade(self),
+                    name: Vec::new(),
+                    dead: false,
+                })),
+                2,
+                0,
+            ),
             NewNode::Symlink(t) => (Body::Symlink(t.to_vec()), 1, 0),
             NewNode::CharDev(r) | NewNode::BlockDev(r) => (Body::Special(FifoSlot::new()), 1, r),
             NewNode::Fifo | NewNode::Socket => (Body::Special(FifoSlot::new()), 1, 0),
@@ -368,7 +392,17 @@ impl TmpNode {
             ino,
             kind,
             shared: sh.clone(),
-            meta: Mutex::new(Meta { mode: kind.mode_bits() | perm, uid, gid, nlink, rdev, atime: now, mtime: now, ctime: now, btime: now }),
+            meta: Mutex::new(Meta {
+                mode: kind.mode_bits() | perm,
+                uid,
+                gid,
+                nlink,
+                rdev,
+                atime: now,
+                mtime: now,
+                ctime: now,
+                btime: now,
+            }),
             body,
         })
     }
@@ -399,7 +433,13 @@ impl TmpNode {
     /// `host` (`size` bytes now), read on first access (read, write,
     /// truncate, fallocate) rather than here. Until then the file takes no
     /// space in the tmpfs; a host file that cannot be read then gives EIO.
-    pub fn create_host_backed(self: &Arc<Self>, name: &[u8], mode: u32, host: HostSource, size: u64) -> KResult<Arc<TmpNode>> {
+    pub fn create_host_backed(
+        self: &Arc<Self>,
+        name: &[u8],
+        mode: u32,
+        host: HostSource,
+        size: u64,
+    ) -> KResult<Arc<TmpNode>> {
         let f = self.create_node(name, NewNode::Regular, mode, 0, 0)?;
         if let Body::File(d) = &f.body {
             let mut d = lock(d);
@@ -410,7 +450,14 @@ impl TmpNode {
     }
 
     /// Insert a freshly created child (used by tree copies).
-    pub fn create_node(self: &Arc<Self>, name: &[u8], node: NewNode<'_>, mode: u32, uid: u32, gid: u32) -> KResult<Arc<TmpNode>> {
+    pub fn create_node(
+        self: &Arc<Self>,
+        name: &[u8],
+        node: NewNode<'_>,
+        mode: u32,
+        uid: u32,
+        gid: u32,
+    ) -> KResult<Arc<TmpNode>> {
         let _ns = lock(&self.shared.ns_lock);
         let mut d = lock(self.dir()?);
         if d.dead {
@@ -661,7 +708,10 @@ impl Inode for TmpNode {
     }
     fn list(&self) -> KResult<Vec<DirEntry>> {
         let d = lock(self.dir()?);
-        Ok(d.entries.iter().map(|(name, n)| DirEntry { ino: n.ino, kind: n.kind.dirent_type(), name: name.clone() }).collect())
+        Ok(d.entries
+            .iter()
+            .map(|(name, n)| DirEntry { ino: n.ino, kind: n.kind.dirent_type(), name: name.clone() })
+            .collect())
     }
     fn parent(&self) -> Option<(InodeRef, Vec<u8>)> {
         let d = lock(self.dir().ok()?);

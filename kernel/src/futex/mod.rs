@@ -81,7 +81,15 @@ impl Kernel {
     /// in `mem` is `val`, else sleep until woken (bitset `bitset`), a signal
     /// (`ERESTARTSYS`; `EINTR` when there is a deadline) or the monotonic
     /// `deadline` (`ETIMEDOUT`).
-    pub(crate) fn futex_wait(&self, task: &Task, mem: &dyn GuestMemory, uaddr: u32, val: u32, bitset: u32, deadline: Option<u64>) -> KResult<()> {
+    pub(crate) fn futex_wait(
+        &self,
+        task: &Task,
+        mem: &dyn GuestMemory,
+        uaddr: u32,
+        val: u32,
+        bitset: u32,
+        deadline: Option<u64>,
+    ) -> KResult<()> {
         let pid = task.pid();
         let woken = Arc::new(AtomicBool::new(false));
         {
@@ -92,7 +100,13 @@ impl Kernel {
             }
             t.queues.entry((pid, uaddr)).or_default().push(Waiter { tid: task.tid, bitset, woken: woken.clone() });
         }
-        let r = task.block_on(&self.host, &[], deadline, false, || if woken.load(Ordering::Acquire) { Ok(()) } else { Err(Errno::EAGAIN) });
+        let r = task.block_on(&self.host, &[], deadline, false, || {
+            if woken.load(Ordering::Acquire) {
+                Ok(())
+            } else {
+                Err(Errno::EAGAIN)
+            }
+        });
         if r.is_err() {
             // Dequeue; a wake that raced with the timeout/signal still counts.
             let mut t = lock(&self.futexes);
@@ -124,7 +138,16 @@ impl Kernel {
     /// `uaddr`, move up to `nr_requeue` others to `uaddr2`; with `cmp`,
     /// `EAGAIN` unless the word at `uaddr` is `cmp`. Returns woken + moved.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn futex_requeue(&self, pid: Pid, mem: &dyn GuestMemory, uaddr: u32, nr_wake: u32, nr_requeue: u32, uaddr2: u32, cmp: Option<u32>) -> KResult<u32> {
+    pub(crate) fn futex_requeue(
+        &self,
+        pid: Pid,
+        mem: &dyn GuestMemory,
+        uaddr: u32,
+        nr_wake: u32,
+        nr_requeue: u32,
+        uaddr2: u32,
+        cmp: Option<u32>,
+    ) -> KResult<u32> {
         let mut woken = Vec::new();
         let mut moved = 0u32;
         {

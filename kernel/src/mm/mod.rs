@@ -173,7 +173,11 @@ impl Mm {
 
     /// The mapping containing `addr`.
     pub fn find(&self, addr: u32) -> Option<(u32, &Vma)> {
-        self.vmas.range(..=addr).next_back().filter(|(&s, v)| (addr as u64) < s as u64 + v.len as u64).map(|(&s, v)| (s, v))
+        self.vmas
+            .range(..=addr)
+            .next_back()
+            .filter(|(&s, v)| (addr as u64) < s as u64 + v.len as u64)
+            .map(|(&s, v)| (s, v))
     }
 
     /// Is every page of `[start, start+len)` mapped?
@@ -230,7 +234,16 @@ pub(crate) fn map_anon(mm: &mut Mm, mem: &mut dyn GuestMemory, len: u32, name: &
     let addr = mm.find_free(len).ok_or(Errno::ENOMEM)?;
     ensure_size(mem, addr as u64 + len as u64)?;
     zero(mem, addr, len)?;
-    mm.insert(addr, Vma { len, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: name.to_vec(), shared: None });
+    mm.insert(
+        addr,
+        Vma {
+            len,
+            prot: PROT_READ | PROT_WRITE,
+            flags: MAP_PRIVATE | MAP_ANONYMOUS,
+            name: name.to_vec(),
+            shared: None,
+        },
+    );
     Ok(addr)
 }
 

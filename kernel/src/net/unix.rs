@@ -394,34 +394,18 @@ impl Sock {
             match self.ty {
                 SOCK_STREAM => {
                     if target.is_some() {
-                        return Err(if st.phase == Phase::Connected {
-                            Errno::EISCONN
-                        } else {
-                            Errno::EOPNOTSUPP
-                        });
+                        return Err(if st.phase == Phase::Connected { Errno::EISCONN } else { Errno::EOPNOTSUPP });
                     }
                     if st.phase != Phase::Connected {
                         return Err(Errno::ENOTCONN);
                     }
-                    (
-                        st.peer
-                            .as_ref()
-                            .and_then(|w| w.upgrade())
-                            .ok_or(Errno::EPIPE)?,
-                        from,
-                    )
+                    (st.peer.as_ref().and_then(|w| w.upgrade()).ok_or(Errno::EPIPE)?, from)
                 }
                 SOCK_SEQPACKET => {
                     if st.phase != Phase::Connected {
                         return Err(Errno::ENOTCONN);
                     }
-                    (
-                        st.peer
-                            .as_ref()
-                            .and_then(|w| w.upgrade())
-                            .ok_or(Errno::EPIPE)?,
-                        from,
-                    )
+                    (st.peer.as_ref().and_then(|w| w.upgrade()).ok_or(Errno::EPIPE)?, from)
                 }
                 _ => match target {
                     Some(t) => (t, from),
@@ -438,11 +422,7 @@ impl Sock {
         let n = {
             let mut ps = lock(&peer.st);
             if ps.released {
-                return Err(if self.ty == SOCK_DGRAM {
-                    Errno::ECONNREFUSED
-                } else {
-                    Errno::EPIPE
-                });
+                return Err(if self.ty == SOCK_DGRAM { Errno::ECONNREFUSED } else { Errno::EPIPE });
             }
             if self.ty == SOCK_DGRAM {
                 if peer.ty != SOCK_DGRAM {
@@ -464,13 +444,8 @@ impl Sock {
                 }
                 data.len().min(room)
             } else {
-                let unconnected_target = ps
-                    .peer
-                    .as_ref()
-                    .is_none_or(|p| !std::ptr::eq(p.as_ptr(), Arc::as_ptr(self)));
-                if (!ps.rx.is_empty() && data.len() > room)
-                    || (unconnected_target && ps.rx.len() > MAX_DGRAM_QLEN)
-                {
+                let unconnected_target = ps.peer.as_ref().is_none_or(|p| !std::ptr::eq(p.as_ptr(), Arc::as_ptr(self)));
+                if (!ps.rx.is_empty() && data.len() > room) || (unconnected_target && ps.rx.len() > MAX_DGRAM_QLEN) {
                     return Err(Errno::EAGAIN);
                 }
                 data.len()
@@ -639,10 +614,7 @@ impl Sock {
                 (Some(p), _) => {
                     let ps = lock(&p.st);
                     let room = (ps.rcvbuf as usize).saturating_sub(ps.rx_bytes);
-                    room > 0
-                        && (self.ty != SOCK_DGRAM
-                            || ps.rx.len() <= MAX_DGRAM_QLEN
-                            || ps.peer.is_some())
+                    room > 0 && (self.ty != SOCK_DGRAM || ps.rx.len() <= MAX_DGRAM_QLEN || ps.peer.is_some())
                 }
                 (None, _) => !shut_wr || self.ty == SOCK_DGRAM,
             };
@@ -703,11 +675,7 @@ impl Drop for SocketFile {
 
 /// The socket behind an open file (ENOTSOCK).
 pub fn sock_of(file: &OpenFile) -> KResult<Arc<Sock>> {
-    file.ops
-        .as_any()
-        .downcast_ref::<SocketFile>()
-        .map(|f| f.sock.clone())
-        .ok_or(Errno::ENOTSOCK)
+    file.ops.as_any().downcast_ref::<SocketFile>().map(|f| f.sock.clone()).ok_or(Errno::ENOTSOCK)
 }
 
 impl FileOps for SocketFile {
@@ -737,11 +705,7 @@ impl FileOps for SocketFile {
     }
     fn nread(&self) -> Option<usize> {
         let st = lock(&self.sock.st);
-        Some(if self.sock.ty == SOCK_STREAM {
-            st.rx_bytes
-        } else {
-            st.rx.front().map_or(0, |p| p.data.len())
-        })
+        Some(if self.sock.ty == SOCK_STREAM { st.rx_bytes } else { st.rx.front().map_or(0, |p| p.data.len()) })
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -782,10 +746,7 @@ impl UnixNamespaces {
             return Err(Errno::ECONNREFUSED);
         }
         let st = node.stat()?;
-        let s = lock(&self.path)
-            .get(&(st.dev, st.ino))
-            .and_then(|w| w.upgrade())
-            .ok_or(Errno::ECONNREFUSED)?;
+        let s = lock(&self.path).get(&(st.dev, st.ino)).and_then(|w| w.upgrade()).ok_or(Errno::ECONNREFUSED)?;
         if lock(&s.st).released {
             return Err(Errno::ECONNREFUSED);
         }
@@ -815,10 +776,7 @@ impl UnixNamespaces {
 
     pub fn lookup_abstract(&self, name: &[u8]) -> KResult<Arc<Sock>> {
         let ns = lock(&self.abstract_);
-        let s = ns
-            .get(name)
-            .and_then(|w| w.upgrade())
-            .ok_or(Errno::ECONNREFUSED)?;
+        let s = ns.get(name).and_then(|w| w.upgrade()).ok_or(Errno::ECONNREFUSED)?;
         if lock(&s.st).released {
             return Err(Errno::ECONNREFUSED);
         }

@@ -55,7 +55,10 @@ pub fn open_fifo(k: &Kernel, task: &Task, node: &PathHandle, flags: u32) -> KRes
         }
         O_RDWR => {
             // One end that both reads and writes: keep a reader and a writer.
-            Ok(Arc::new(RdwrFifo { r: pipe.open_end(false, Some(node.clone())), w: pipe.open_end(true, Some(node.clone())) }))
+            Ok(Arc::new(RdwrFifo {
+                r: pipe.open_end(false, Some(node.clone())),
+                w: pipe.open_end(true, Some(node.clone())),
+            }))
         }
         _ => Err(Errno::EINVAL),
     }

@@ -67,7 +67,14 @@ impl Kernel {
 impl Pipe {
     pub fn new(ino: u64) -> Arc<Pipe> {
         Arc::new(Pipe {
-            inner: Mutex::new(Inner { buf: VecDeque::new(), capacity: PIPE_DEF_SIZE, readers: 0, writers: 0, read_opens: 0, write_opens: 0 }),
+            inner: Mutex::new(Inner {
+                buf: VecDeque::new(),
+                capacity: PIPE_DEF_SIZE,
+                readers: 0,
+                writers: 0,
+                read_opens: 0,
+                write_opens: 0,
+            }),
             wq: WaitQueue::new(),
             ino,
         })

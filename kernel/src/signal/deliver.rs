@@ -158,7 +158,10 @@ impl Kernel {
         let nocldstop = lock(&pp.sig).actions.get(SIGCHLD).flags & SA_NOCLDSTOP != 0;
         if !nocldstop {
             let uid = lock(&self.procs).entry(pid).map(|e| lock(&e.proc.creds).uid).unwrap_or(0);
-            self.send_to_process(ppid, SigInfo { signo: SIGCHLD, code, pid, uid, status: status as i32, ..Default::default() });
+            self.send_to_process(
+                ppid,
+                SigInfo { signo: SIGCHLD, code, pid, uid, status: status as i32, ..Default::default() },
+            );
         }
         pp.child_wait.wake_all();
     }
@@ -251,7 +254,14 @@ impl Kernel {
         }
     }
 
-    fn setup_frame(&self, task: &Arc<Task>, mem: &mut dyn GuestMemory, sp: u32, info: &SigInfo, act: SigAction) -> crate::error::KResult<SignalDelivery> {
+    fn setup_frame(
+        &self,
+        task: &Arc<Task>,
+        mem: &mut dyn GuestMemory,
+        sp: u32,
+        info: &SigInfo,
+        act: SigAction,
+    ) -> crate::error::KResult<SignalDelivery> {
         use crate::error::Errno;
         let sig = info.signo;
         let (old_mask, alt) = {
@@ -265,7 +275,13 @@ impl Kernel {
         let frame = top.checked_sub(SIGINFO_SIZE + UCONTEXT_SIZE + 16).ok_or(Errno::EFAULT)? & !15;
         let siginfo_ptr = frame;
         let uc = frame + SIGINFO_SIZE;
-        let st_flags = if alt.flags & SS_DISABLE != 0 { SS_DISABLE } else if on_alt { SS_ONSTACK } else { 0 };
+        let st_flags = if alt.flags & SS_DISABLE != 0 {
+            SS_DISABLE
+        } else if on_alt {
+            SS_ONSTACK
+        } else {
+            0
+        };
         let mut ucontext = <uapi::ucontext as zerocopy::FromZeros>::new_zeroed();
         ucontext.uc_stack = AltStack { flags: st_flags, ..alt }.to_abi();
         ucontext.uc_sigmask = old_mask.to_abi();
@@ -287,7 +303,14 @@ impl Kernel {
             lock(&task.process.sig).actions.set(sig, SigAction::default());
         }
         task.recalc_pending();
-        Ok(SignalDelivery { signo: sig as i32, handler: act.handler, sa_flags: act.flags, siginfo_ptr, ucontext_ptr: uc, handler_sp: frame & !15 })
+        Ok(SignalDelivery {
+            signo: sig as i32,
+            handler: act.handler,
+            sa_flags: act.flags,
+            siginfo_ptr,
+            ucontext_ptr: uc,
+            handler_sp: frame & !15,
+        })
     }
 
     pub(crate) fn signal_return_impl(&self, tid: Tid, mem: &mut dyn GuestMemory, d: &SignalDelivery) {

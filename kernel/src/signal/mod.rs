@@ -61,7 +61,8 @@ pub const SA_ONSTACK: u32 = uapi::SA_ONSTACK;
 pub const SA_RESTART: u32 = uapi::SA_RESTART;
 pub const SA_NODEFER: u32 = uapi::SA_NODEFER;
 pub const SA_RESETHAND: u32 = uapi::SA_RESETHAND;
-pub const SA_KNOWN: u32 = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND;
+pub const SA_KNOWN: u32 =
+    SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND;
 
 pub const SIG_DFL: u32 = 0;
 pub const SIG_IGN: u32 = 1;
@@ -170,9 +171,13 @@ impl SigInfo {
                 si_status: self.status,
                 ..FromZeros::new_zeroed()
             }),
-            SIGSEGV | SIGBUS | SIGILL | SIGFPE => {
-                siginfo_bytes(&uapi::siginfo_sigfault { si_signo, si_errno, si_code, si_addr: self.addr, ..FromZeros::new_zeroed() })
-            }
+            SIGSEGV | SIGBUS | SIGILL | SIGFPE => siginfo_bytes(&uapi::siginfo_sigfault {
+                si_signo,
+                si_errno,
+                si_code,
+                si_addr: self.addr,
+                ..FromZeros::new_zeroed()
+            }),
             _ if self.code == SI_TIMER => siginfo_bytes(&uapi::siginfo_timer {
                 si_signo,
                 si_errno,
@@ -336,9 +341,38 @@ pub const MINSIGSTKSZ: u32 = uapi::MINSIGSTKSZ;
 /// `SIGHUP` style name, `SIGRT_3` for real-time signals.
 pub fn signal_name(sig: u32) -> String {
     const NAMES: [&str; 32] = [
-        "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE",
-        "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ",
-        "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+        "0",
+        "SIGHUP",
+        "SIGINT",
+        "SIGQUIT",
+        "SIGILL",
+        "SIGTRAP",
+        "SIGABRT",
+        "SIGBUS",
+        "SIGFPE",
+        "SIGKILL",
+        "SIGUSR1",
+        "SIGSEGV",
+        "SIGUSR2",
+        "SIGPIPE",
+        "SIGALRM",
+        "SIGTERM",
+        "SIGSTKFLT",
+        "SIGCHLD",
+        "SIGCONT",
+        "SIGSTOP",
+        "SIGTSTP",
+        "SIGTTIN",
+        "SIGTTOU",
+        "SIGURG",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGVTALRM",
+        "SIGPROF",
+        "SIGWINCH",
+        "SIGIO",
+        "SIGPWR",
+        "SIGSYS",
     ];
     if (sig as usize) < NAMES.len() {
         NAMES[sig as usize].to_string()
@@ -361,11 +395,16 @@ mod tests {
     /// offsets (signo @0, errno @4, code @8, union @12).
     #[test]
     fn siginfo_fields_at_linux_offsets() {
-        let chld = SigInfo { signo: SIGCHLD, code: CLD_STOPPED, pid: 42, uid: 7, status: 19, ..Default::default() }.encode();
-        assert_eq!([word(&chld, 0), word(&chld, 8), word(&chld, 12), word(&chld, 16), word(&chld, 20)], [SIGCHLD, CLD_STOPPED as u32, 42, 7, 19]);
+        let chld =
+            SigInfo { signo: SIGCHLD, code: CLD_STOPPED, pid: 42, uid: 7, status: 19, ..Default::default() }.encode();
+        assert_eq!(
+            [word(&chld, 0), word(&chld, 8), word(&chld, 12), word(&chld, 16), word(&chld, 20)],
+            [SIGCHLD, CLD_STOPPED as u32, 42, 7, 19]
+        );
         let segv = SigInfo { signo: SIGSEGV, errno: 5, code: 1, addr: 0x1234, ..Default::default() }.encode();
         assert_eq!([word(&segv, 4), word(&segv, 12), word(&segv, 16)], [5, 0x1234, 0]);
-        let timer = SigInfo { signo: SIGALRM, code: SI_TIMER, addr: 5, status: 2, value: 9, ..Default::default() }.encode();
+        let timer =
+            SigInfo { signo: SIGALRM, code: SI_TIMER, addr: 5, status: 2, value: 9, ..Default::default() }.encode();
         assert_eq!([word(&timer, 8), word(&timer, 12), word(&timer, 16), word(&timer, 20)], [SI_TIMER as u32, 5, 2, 9]);
         let rt = SigInfo { signo: SIGRTMIN, code: -1, pid: 3, uid: 4, value: 0xabc, ..Default::default() }.encode();
         assert_eq!([word(&rt, 12), word(&rt, 16), word(&rt, 20)], [3, 4, 0xabc]);

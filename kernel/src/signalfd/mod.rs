@@ -23,7 +23,7 @@ use crate::abi::uapi;
 use crate::error::{Errno, KResult};
 use crate::eventfd::{anon_ino, anon_stat};
 use crate::file::{poll_bits::*, FileOps, Stat};
-use crate::signal::{SigInfo, SigSet, SIGCHLD, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SI_TIMER};
+use crate::signal::{SigInfo, SigSet, SIGBUS, SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SI_TIMER};
 use crate::task::{lock, Task};
 use crate::wait::WaitQueue;
 use crate::Kernel;
@@ -41,7 +41,12 @@ pub struct SignalFd {
 
 impl SignalFd {
     pub fn new(kernel: &Kernel, mask: SigSet) -> Arc<SignalFd> {
-        Arc::new(SignalFd { mask: Mutex::new(mask.blockable()), kernel: kernel.self_ref.clone(), wq: kernel.signalfd_wq.clone(), ino: anon_ino() })
+        Arc::new(SignalFd {
+            mask: Mutex::new(mask.blockable()),
+            kernel: kernel.self_ref.clone(),
+            wq: kernel.signalfd_wq.clone(),
+            ino: anon_ino(),
+        })
     }
     pub fn mask(&self) -> SigSet {
         *lock(&self.mask)

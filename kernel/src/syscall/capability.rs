@@ -9,8 +9,8 @@ use zerocopy::IntoBytes;
 use super::{Args, Ctx, SysResult};
 use crate::abi::uapi;
 use crate::cred::Creds;
-use crate::mem::UserPtr;
 use crate::error::{Errno, KResult};
+use crate::mem::UserPtr;
 use crate::task::{lock, Process};
 
 pub const LINUX_CAPABILITY_VERSION_1: u32 = 0x1998_0330;

@@ -11,9 +11,7 @@ use super::poll::{wait_ready, SigmaskSwap};
 use super::{Args, Ctx, SysResult};
 use crate::abi::uapi;
 use crate::api::HostClock;
-use crate::epoll::{
-    wait_sources, Epoll, Event, EPOLLET, EPOLLEXCLUSIVE, EPOLLIN, EPOLLOUT, EPOLLWAKEUP,
-};
+use crate::epoll::{wait_sources, Epoll, Event, EPOLLET, EPOLLEXCLUSIVE, EPOLLIN, EPOLLOUT, EPOLLWAKEUP};
 use crate::error::{Errno, KResult};
 use crate::file::{oflags, OpenFile};
 use crate::mem::{check_range, KTimespec, UserPtr};
@@ -35,11 +33,7 @@ pub fn sys_epoll_create1(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     if flags & !EPOLL_CLOEXEC != 0 {
         return Err(Errno::EINVAL);
     }
-    let file = OpenFile::new(
-        Epoll::new(),
-        oflags::O_RDWR,
-        b"anon_inode:[eventpoll]".to_vec(),
-    );
+    let file = OpenFile::new(Epoll::new(), oflags::O_RDWR, b"anon_inode:[eventpoll]".to_vec());
     Ok(ctx.install_fd(file, flags & EPOLL_CLOEXEC != 0)?.into())
 }
 
@@ -51,26 +45,17 @@ fn read_event(ctx: &Ctx<'_>, addr: u32) -> KResult<(u32, u64)> {
 /// epoll_ctl(epfd, op, fd, event).
 pub fn sys_epoll_ctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (epfd, op, fd, ev_addr) = (a.fd(0), a.i32(1), a.fd(2), a.u32(3));
-    let (events, data) = if op == EPOLL_CTL_DEL {
-        (0, 0)
-    } else {
-        read_event(ctx, ev_addr)?
-    };
+    let (events, data) = if op == EPOLL_CTL_DEL { (0, 0) } else { read_event(ctx, ev_addr)? };
     let ep_file = ctx.file(epfd)?;
     let target = ctx.file(fd)?;
     // Files without poll support (regular files, directories): EPERM.
     let ty = target.ops.stat().map(|s| s.mode & S_IFMT).unwrap_or(0);
-    if ty == crate::vfs::S_IFREG
-        || ty == crate::vfs::S_IFDIR
-        || target.flags() & oflags::O_PATH != 0
-    {
+    if ty == crate::vfs::S_IFREG || ty == crate::vfs::S_IFDIR || target.flags() & oflags::O_PATH != 0 {
         return Err(Errno::EPERM);
     }
     if events & EPOLLEXCLUSIVE != 0 {
         let allowed = EPOLLIN | EPOLLOUT | EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE | 0x40 | 0x100;
-        if op == EPOLL_CTL_MOD
-            || (op == EPOLL_CTL_ADD
-                && (events & !allowed != 0 || Epoll::of(&*target.ops).is_some()))
+        if op == EPOLL_CTL_MOD || (op == EPOLL_CTL_ADD && (events & !allowed != 0 || Epoll::of(&*target.ops).is_some()))
         {
             return Err(Errno::EINVAL);
         }
@@ -89,21 +74,11 @@ pub fn sys_epoll_ctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     Ok(0.into())
 }
 
-fn do_wait(
-    ctx: &mut Ctx<'_>,
-    epfd: i32,
-    events_addr: u32,
-    maxevents: i32,
-    deadline: Option<u64>,
-) -> KResult<u32> {
+fn do_wait(ctx: &mut Ctx<'_>, epfd: i32, events_addr: u32, maxevents: i32, deadline: Option<u64>) -> KResult<u32> {
     if maxevents <= 0 || maxevents > EP_MAX_EVENTS {
         return Err(Errno::EINVAL);
     }
-    check_range(
-        &*ctx.mem,
-        events_addr,
-        maxevents as u64 * EPOLL_EVENT_SIZE as u64,
-    )?;
+    check_range(&*ctx.mem, events_addr, maxevents as u64 * EPOLL_EVENT_SIZE as u64)?;
     let file = ctx.file(epfd)?;
     if Epoll::of(&*file.ops).is_none() {
         return Err(Errno::EINVAL);
@@ -131,10 +106,8 @@ fn do_wait(
 /// epoll_pwait(epfd, events, maxevents, timeout_ms, sigmask, sigsetsize).
 pub fn sys_epoll_pwait(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (epfd, events, maxevents, timeout_ms) = (a.fd(0), a.u32(1), a.i32(2), a.i32(3));
-    let deadline = (timeout_ms >= 0).then(|| {
-        ctx.now(HostClock::Monotonic)
-            .saturating_add(timeout_ms as u64 * 1_000_000)
-    });
+    let deadline =
+        (timeout_ms >= 0).then(|| ctx.now(HostClock::Monotonic).saturating_add(timeout_ms as u64 * 1_000_000));
     let swap = SigmaskSwap::install(ctx, a.u32(4), a.u32(5))?;
     let r = do_wait(ctx, epfd, events, maxevents, deadline);
     Ok(swap.finish(ctx, r)?.into())
@@ -143,11 +116,7 @@ pub fn sys_epoll_pwait(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// epoll_pwait2(epfd, events, maxevents, timeout (timespec, NULL: forever), sigmask, sigsetsize).
 pub fn sys_epoll_pwait2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (epfd, events, maxevents) = (a.fd(0), a.u32(1), a.i32(2));
-    let timeout = a
-        .ptr::<KTimespec>(3)
-        .read_opt(&*ctx.mem)?
-        .map(|t| t.to_ns())
-        .transpose()?;
+    let timeout = a.ptr::<KTimespec>(3).read_opt(&*ctx.mem)?.map(|t| t.to_ns()).transpose()?;
     let deadline = timeout.map(|t| ctx.now(HostClock::Monotonic).saturating_add(t));
     let swap = SigmaskSwap::install(ctx, a.u32(4), a.u32(5))?;
     let r = do_wait(ctx, epfd, events, maxevents, deadline);

@@ -17,10 +17,6 @@ pub fn sys_eventfd2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let ops = EventFd::new(initval, flags & EFD_SEMAPHORE != 0);
-    let file = OpenFile::new(
-        ops,
-        oflags::O_RDWR | (flags & EFD_NONBLOCK),
-        b"anon_inode:[eventfd]".to_vec(),
-    );
+    let file = OpenFile::new(ops, oflags::O_RDWR | (flags & EFD_NONBLOCK), b"anon_inode:[eventfd]".to_vec());
     Ok(ctx.install_fd(file, flags & EFD_CLOEXEC != 0)?.into())
 }

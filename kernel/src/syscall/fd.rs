@@ -124,9 +124,8 @@ pub fn sys_fcntl64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             file.set_flags(new);
             Ok(0.into())
         }
-        F_GETLK | F_SETLK | F_SETLKW | F_GETLK64 | F_SETLK64 | F_SETLKW64 | F_OFD_GETLK | F_OFD_SETLK | F_OFD_SETLKW => {
-            super::lock_cmd(ctx, &file, cmd, arg)
-        }
+        F_GETLK | F_SETLK | F_SETLKW | F_GETLK64 | F_SETLK64 | F_SETLKW64 | F_OFD_GETLK | F_OFD_SETLK
+        | F_OFD_SETLKW => super::lock_cmd(ctx, &file, cmd, arg),
         F_GETOWN => Ok(0.into()),
         F_SETOWN => Ok(0.into()),
         F_GETSIG => Ok(0.into()),

@@ -54,7 +54,15 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
 }
 
-fn futex_wait(ctx: &mut Ctx<'_>, uaddr: u32, val: u32, timeout_ptr: u32, bitset: u32, absolute: bool, realtime: bool) -> SysResult {
+fn futex_wait(
+    ctx: &mut Ctx<'_>,
+    uaddr: u32,
+    val: u32,
+    timeout_ptr: u32,
+    bitset: u32,
+    absolute: bool,
+    realtime: bool,
+) -> SysResult {
     check_addr(uaddr)?;
     let timeout = UserPtr::<KTimespec>::new(timeout_ptr).read_opt(&*ctx.mem)?;
     let deadline = match timeout {
@@ -75,7 +83,14 @@ fn futex_wait(ctx: &mut Ctx<'_>, uaddr: u32, val: u32, timeout_ptr: u32, bitset:
     Ok(0.into())
 }
 
-fn futex_requeue(ctx: &mut Ctx<'_>, uaddr: u32, nr_wake: u32, nr_requeue: u32, uaddr2: u32, cmp: Option<u32>) -> SysResult {
+fn futex_requeue(
+    ctx: &mut Ctx<'_>,
+    uaddr: u32,
+    nr_wake: u32,
+    nr_requeue: u32,
+    uaddr2: u32,
+    cmp: Option<u32>,
+) -> SysResult {
     Ok(ctx.kernel.futex_requeue(ctx.pid(), &*ctx.mem, uaddr, nr_wake, nr_requeue, uaddr2, cmp)?.into())
 }
 

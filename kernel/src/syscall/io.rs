@@ -65,7 +65,10 @@ pub(crate) fn fsize_allowed(ctx: &Ctx<'_>, file: &OpenFile, start: u64, len: usi
         return Ok(len);
     }
     if start >= limit {
-        ctx.kernel.send_to_task(&ctx.task, crate::signal::SigInfo::user(crate::signal::SIGXFSZ, ctx.pid(), lock(&ctx.process().creds).uid));
+        ctx.kernel.send_to_task(
+            &ctx.task,
+            crate::signal::SigInfo::user(crate::signal::SIGXFSZ, ctx.pid(), lock(&ctx.process().creds).uid),
+        );
         return Err(Errno::EFBIG);
     }
     Ok(usize::try_from(limit - start).map_or(len, |room| room.min(len)))
@@ -383,7 +386,8 @@ fn file_kind(file: &OpenFile) -> KResult<u32> {
 /// Linux 5.3 also across file systems). Same-file overlapping ranges are
 /// EINVAL.
 pub fn sys_copy_file_range(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    let (in_fd, off_in_ptr, out_fd, off_out_ptr, len, flags) = (a.fd(0), a.ptr::<i64>(1), a.fd(2), a.ptr::<i64>(3), a.usize(4), a.u32(5));
+    let (in_fd, off_in_ptr, out_fd, off_out_ptr, len, flags) =
+        (a.fd(0), a.ptr::<i64>(1), a.fd(2), a.ptr::<i64>(3), a.usize(4), a.u32(5));
     if flags != 0 {
         return Err(Errno::EINVAL);
     }

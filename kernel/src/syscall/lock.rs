@@ -53,7 +53,13 @@ pub fn sys_flock(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         _ => return Err(Errno::EINVAL),
     };
     let nonblock = op & LOCK_NB != 0;
-    ctx.block_on(&[&locks.wait], None, nonblock, || locks.try_flock(key, owner, exclusive)).map_err(|e| if e == Errno::ERESTARTSYS { Errno::EINTR } else { e })?;
+    ctx.block_on(&[&locks.wait], None, nonblock, || locks.try_flock(key, owner, exclusive)).map_err(|e| {
+        if e == Errno::ERESTARTSYS {
+            Errno::EINTR
+        } else {
+            e
+        }
+    })?;
     Ok(0.into())
 }
 

@@ -18,7 +18,11 @@ pub fn sys_uname(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let host = lock(&ctx.kernel.hostname).clone();
     let dom = lock(&ctx.kernel.domainname).clone();
     let mut buf = vec![0u8; UTS_FIELD * 6];
-    for (i, f) in [b"Linux".as_slice(), &host, UTS_RELEASE.as_bytes(), UTS_VERSION.as_bytes(), UTS_MACHINE.as_bytes(), &dom].iter().enumerate() {
+    for (i, f) in
+        [b"Linux".as_slice(), &host, UTS_RELEASE.as_bytes(), UTS_VERSION.as_bytes(), UTS_MACHINE.as_bytes(), &dom]
+            .iter()
+            .enumerate()
+    {
         let n = f.len().min(UTS_FIELD - 1);
         buf[i * UTS_FIELD..i * UTS_FIELD + n].copy_from_slice(&f[..n]);
     }
@@ -76,7 +80,9 @@ pub const GRND_INSECURE: u32 = 4;
 /// getrandom(2): at most 32 MiB − 1 per call, like Linux.
 pub fn sys_getrandom(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (user_buf, len, flags) = (a.u32(0), a.usize(1), a.u32(2));
-    if flags & !(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) != 0 || flags & (GRND_RANDOM | GRND_INSECURE) == (GRND_RANDOM | GRND_INSECURE) {
+    if flags & !(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) != 0
+        || flags & (GRND_RANDOM | GRND_INSECURE) == (GRND_RANDOM | GRND_INSECURE)
+    {
         return Err(Errno::EINVAL);
     }
     let len = len.min((32 << 20) - 1);
@@ -178,13 +184,16 @@ pub const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: i32 = 16;
 
 /// membarrier(2): every process is single-threaded, so barriers are no-ops.
 pub fn sys_membarrier(_ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    let supported = MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_PRIVATE_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
+    let supported =
+        MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_PRIVATE_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
     if a.u32(1) != 0 {
         return Err(Errno::EINVAL);
     }
     match a.i32(0) {
         MEMBARRIER_CMD_QUERY => Ok(supported.into()),
-        MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_PRIVATE_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED => Ok(0.into()),
+        MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_PRIVATE_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED => {
+            Ok(0.into())
+        }
         _ => Err(Errno::EINVAL),
     }
 }

@@ -56,7 +56,20 @@ pub fn sys_brk(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     Ok(Ret::addr(want))
 }
 
-const MAP_KNOWN: u32 = MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE;
+const MAP_KNOWN: u32 = MAP_TYPE
+    | MAP_FIXED
+    | MAP_ANONYMOUS
+    | MAP_NORESERVE
+    | MAP_GROWSDOWN
+    | MAP_DENYWRITE
+    | MAP_EXECUTABLE
+    | MAP_LOCKED
+    | MAP_POPULATE
+    | MAP_NONBLOCK
+    | MAP_STACK
+    | MAP_HUGETLB
+    | MAP_SYNC
+    | MAP_FIXED_NOREPLACE;
 
 /// mmap2(addr, len, prot, flags, fd, pgoff) — offset in 4096-byte pages.
 pub fn sys_mmap2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
@@ -111,7 +124,12 @@ pub fn sys_mmap2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             write_back(ctx, &old);
         }
         hint
-    } else if hint != 0 && aligned(hint) && hint >= mm.mmap_base && end_of(hint) <= TASK_SIZE && !mm.overlaps(hint as u64, end_of(hint)) {
+    } else if hint != 0
+        && aligned(hint)
+        && hint >= mm.mmap_base
+        && end_of(hint) <= TASK_SIZE
+        && !mm.overlaps(hint as u64, end_of(hint))
+    {
         hint
     } else {
         mm.find_free(len).ok_or(Errno::ENOMEM)?
@@ -212,7 +230,10 @@ pub fn sys_mremap(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     } else {
         // Grow in place when the following range is free.
         let end = old as u64 + new_len as u64;
-        if end <= TASK_SIZE && !mm.overlaps(old as u64 + old_len as u64, end) && old as u64 + old_len as u64 == vs as u64 + v.len as u64 {
+        if end <= TASK_SIZE
+            && !mm.overlaps(old as u64 + old_len as u64, end)
+            && old as u64 + old_len as u64 == vs as u64 + v.len as u64
+        {
             ensure_size(ctx.mem, end)?;
             zero(ctx.mem, old + old_len, new_len - old_len)?;
             let mut grown = mm.remove_range(vs, v.len).remove(0).1;
@@ -280,7 +301,10 @@ pub const MS_SYNC: u32 = 4;
 
 pub fn sys_msync(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (addr, len, flags) = (a.u32(0), a.u32(1), a.u32(2));
-    if !aligned(addr) || flags & !(MS_ASYNC | MS_INVALIDATE | MS_SYNC) != 0 || flags & (MS_ASYNC | MS_SYNC) == (MS_ASYNC | MS_SYNC) {
+    if !aligned(addr)
+        || flags & !(MS_ASYNC | MS_INVALIDATE | MS_SYNC) != 0
+        || flags & (MS_ASYNC | MS_SYNC) == (MS_ASYNC | MS_SYNC)
+    {
         return Err(Errno::EINVAL);
     }
     let len = page_len(len)?;

@@ -45,10 +45,10 @@ pub mod signal;
 pub mod signalfd;
 pub mod socket;
 pub mod stat;
+mod table;
 pub mod time;
 pub mod timerfd;
 pub mod xattr;
-mod table;
 
 pub use table::{nr, TABLE};
 
@@ -138,7 +138,9 @@ pub enum Ret {
     /// The calling task is gone.
     Exit,
     Exec(Box<ExecImage>),
-    Fork { flags: u32 },
+    Fork {
+        flags: u32,
+    },
 }
 
 impl Ret {
@@ -371,7 +373,14 @@ mod tests {
         for r in TABLE {
             assert!(r.arity() <= 6, "{} takes {} words", r.name, r.arity());
             let is_enosys_handler = r.handler_path == "enosys";
-            assert_eq!(is_enosys_handler, matches!(r.support, Support::Enosys(_)), "{}: handler {} vs {:?}", r.name, r.handler_path, r.support);
+            assert_eq!(
+                is_enosys_handler,
+                matches!(r.support, Support::Enosys(_)),
+                "{}: handler {} vs {:?}",
+                r.name,
+                r.handler_path,
+                r.support
+            );
         }
         assert_eq!(nr::futex_time64, 422);
         assert_eq!(nr::mmap2, 222);

@@ -38,7 +38,8 @@ fn tmpfs_mode(data: &[u8]) -> KResult<u32> {
 
 /// mount(2).
 pub fn sys_mount(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    let (source_addr, target_addr, type_addr, mut flags, data_addr) = (a.u32(0), a.u32(1), a.u32(2), a.u32(3), a.u32(4));
+    let (source_addr, target_addr, type_addr, mut flags, data_addr) =
+        (a.u32(0), a.u32(1), a.u32(2), a.u32(3), a.u32(4));
     if flags & MS_MGC_MASK == MS_MGC_VAL {
         flags &= !MS_MGC_MASK;
     }
@@ -81,7 +82,8 @@ pub fn sys_mount(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let data = if data_addr == 0 { Vec::new() } else { ctx.read_cstr(data_addr, 4096)? };
     let source = if source_addr == 0 { fstype.clone() } else { ctx.read_path(source_addr).unwrap_or_default() };
     let host = ctx.kernel.host.clone();
-    let clock: crate::fs::tmpfs::Clock = std::sync::Arc::new(move || Timespec::from_ns(host.now_ns(HostClock::Realtime)));
+    let clock: crate::fs::tmpfs::Clock =
+        std::sync::Arc::new(move || Timespec::from_ns(host.now_ns(HostClock::Realtime)));
     let fs: std::sync::Arc<dyn FileSystem> = match fstype.as_slice() {
         b"tmpfs" => TmpFs::new(clock, tmpfs_mode(&data)?, crate::fs::boot::TMPFS_MAX_BYTES),
         b"devtmpfs" => crate::fs::devfs::new_devfs(clock),
@@ -101,7 +103,9 @@ pub fn sys_mount(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// umount2(2): MNT_DETACH (lazy), MNT_FORCE (ignored), UMOUNT_NOFOLLOW.
 pub fn sys_umount2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (target_addr, flags) = (a.u32(0), a.u32(1));
-    if flags & !(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW) != 0 || (flags & MNT_EXPIRE != 0 && flags & (MNT_FORCE | MNT_DETACH) != 0) {
+    if flags & !(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW) != 0
+        || (flags & MNT_EXPIRE != 0 && flags & (MNT_FORCE | MNT_DETACH) != 0)
+    {
         return Err(Errno::EINVAL);
     }
     let creds = ctx.creds();

@@ -50,7 +50,15 @@ pub fn start_dir(ctx: &Ctx<'_>, fsx: &FsContext, dirfd: i32, path: &[u8]) -> KRe
 /// Resolve `(dirfd, path_addr)` honouring AT_EMPTY_PATH and
 /// AT_SYMLINK_NOFOLLOW (or AT_SYMLINK_FOLLOW for `linkat`, with
 /// `follow_default`).
-pub fn resolve_at(ctx: &Ctx<'_>, fsx: &FsContext, creds: &Creds, dirfd: i32, path_addr: u32, at_flags: u32, follow: bool) -> KResult<Target> {
+pub fn resolve_at(
+    ctx: &Ctx<'_>,
+    fsx: &FsContext,
+    creds: &Creds,
+    dirfd: i32,
+    path_addr: u32,
+    at_flags: u32,
+    follow: bool,
+) -> KResult<Target> {
     let path = ctx.read_path(path_addr)?;
     if path.is_empty() {
         if at_flags & AT_EMPTY_PATH == 0 {
@@ -70,7 +78,15 @@ pub fn resolve_at(ctx: &Ctx<'_>, fsx: &FsContext, creds: &Creds, dirfd: i32, pat
 }
 
 /// Like [`resolve_at`] but requires a node (EBADF-free paths for chmod...).
-pub fn resolve_node(ctx: &Ctx<'_>, fsx: &FsContext, creds: &Creds, dirfd: i32, path_addr: u32, at_flags: u32, follow: bool) -> KResult<PathHandle> {
+pub fn resolve_node(
+    ctx: &Ctx<'_>,
+    fsx: &FsContext,
+    creds: &Creds,
+    dirfd: i32,
+    path_addr: u32,
+    at_flags: u32,
+    follow: bool,
+) -> KResult<PathHandle> {
     match resolve_at(ctx, fsx, creds, dirfd, path_addr, at_flags, follow)? {
         Target::Node(h) => Ok(h),
         Target::File(_) => Err(Errno::EINVAL),
@@ -158,8 +174,28 @@ pub fn sys_openat2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     let how = uapi::open_how::read_from_bytes(&raw[..24]).map_err(|_| Errno::EINVAL)?;
     let flags = u32::try_from(how.flags).map_err(|_| Errno::EINVAL)?;
-    let known = O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC | FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH | O_TMPFILE;
-    if flags & !known != 0 || how.mode & !0o7777 != 0 || (how.mode != 0 && flags & O_CREAT == 0 && flags & O_TMPFILE != O_TMPFILE) {
+    let known = O_ACCMODE
+        | O_CREAT
+        | O_EXCL
+        | O_NOCTTY
+        | O_TRUNC
+        | O_APPEND
+        | O_NONBLOCK
+        | O_DSYNC
+        | FASYNC
+        | O_DIRECT
+        | O_LARGEFILE
+        | O_DIRECTORY
+        | O_NOFOLLOW
+        | O_NOATIME
+        | O_CLOEXEC
+        | O_SYNC
+        | O_PATH
+        | O_TMPFILE;
+    if flags & !known != 0
+        || how.mode & !0o7777 != 0
+        || (how.mode != 0 && flags & O_CREAT == 0 && flags & O_TMPFILE != O_TMPFILE)
+    {
         return Err(Errno::EINVAL);
     }
     if how.resolve & !RESOLVE_IN_ROOT != 0 {

@@ -2,7 +2,10 @@
 //! symlinkat, readlinkat, faccessat(2), fchmod(at), fchown(at),
 //! utimensat_time64, truncate64, ftruncate64, fallocate.
 
-use super::open::{fd_node, is_o_path, resolve_at, resolve_node, start_dir, Target, AT_EACCESS, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW};
+use super::open::{
+    fd_node, is_o_path, resolve_at, resolve_node, start_dir, Target, AT_EACCESS, AT_EMPTY_PATH, AT_REMOVEDIR,
+    AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW,
+};
 use super::{Args, Ctx, SysResult, AT_FDCWD};
 use crate::api::HostClock;
 use crate::error::{Errno, KResult};
@@ -241,7 +244,9 @@ pub fn sys_ftruncate64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     let len = u64::try_from(len).map_err(|_| Errno::EINVAL)?;
     match crate::vfs::file::node_of(&file) {
-        Some(h) if h.file_type() == FileType::Regular => h.inode.setattr(&crate::vfs::SetAttr { size: Some(len), ..Default::default() })?,
+        Some(h) if h.file_type() == FileType::Regular => {
+            h.inode.setattr(&crate::vfs::SetAttr { size: Some(len), ..Default::default() })?
+        }
         Some(_) => return Err(Errno::EINVAL),
         None => file.ops.truncate(len)?,
     }
@@ -268,7 +273,8 @@ pub fn sys_fallocate(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         FileType::Fifo => return Err(Errno::ESPIPE),
         _ => return Err(Errno::ENODEV),
     }
-    let (off, len) = (u64::try_from(offset).map_err(|_| Errno::EINVAL)?, u64::try_from(len).map_err(|_| Errno::EINVAL)?);
+    let (off, len) =
+        (u64::try_from(offset).map_err(|_| Errno::EINVAL)?, u64::try_from(len).map_err(|_| Errno::EINVAL)?);
     if off.checked_add(len).is_none_or(|e| e > i64::MAX as u64) {
         return Err(Errno::EFBIG);
     }

@@ -38,9 +38,8 @@ pub(crate) fn wait_ready<T>(
     mut scan: impl FnMut() -> KResult<Option<T>>,
 ) -> KResult<Option<T>> {
     let nonblock = deadline_ns.is_some_and(|d| d <= ctx.now(HostClock::Monotonic));
-    let ids = |objs: &[Arc<dyn FileOps>]| -> Vec<*const ()> {
-        objs.iter().map(|o| Arc::as_ptr(o) as *const ()).collect()
-    };
+    let ids =
+        |objs: &[Arc<dyn FileOps>]| -> Vec<*const ()> { objs.iter().map(|o| Arc::as_ptr(o) as *const ()).collect() };
     loop {
         let objs = sources();
         let queues: Vec<&WaitQueue> = objs.iter().filter_map(|o| o.wait_queue()).collect();
@@ -133,13 +132,7 @@ const POLLFD_REVENTS: u32 = std::mem::offset_of!(uapi::pollfd, revents) as u32;
 
 /// ppoll_time64(fds, nfds, tmo_p, sigmask, sigsetsize).
 pub fn sys_ppoll_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    let (fds_addr, nfds, tmo, mask, mask_size) = (
-        a.u32(0),
-        a.u32(1),
-        a.ptr::<KTimespec>(2),
-        a.u32(3),
-        a.u32(4),
-    );
+    let (fds_addr, nfds, tmo, mask, mask_size) = (a.u32(0), a.u32(1), a.ptr::<KTimespec>(2), a.u32(3), a.u32(4));
     let timeout = tmo.read_opt(&*ctx.mem)?.map(|t| t.to_ns()).transpose()?;
     if nfds > ctx.process().nofile_limit() {
         return Err(Errno::EINVAL);
@@ -158,11 +151,7 @@ fn do_poll(ctx: &mut Ctx<'_>, fds_addr: u32, nfds: u32, deadline: Option<u64>) -
     for i in 0..nfds {
         let pfd = ctx.read(UserPtr::<uapi::pollfd>::new(fds_addr).at(i)?)?;
         let (fd, events) = (pfd.fd, pfd.events as u16);
-        let file = if fd < 0 {
-            None
-        } else {
-            ctx.file(fd).ok().filter(|f| f.flags() & O_PATH == 0)
-        };
+        let file = if fd < 0 { None } else { ctx.file(fd).ok().filter(|f| f.flags() & O_PATH == 0) };
         entries.push((fd, u32::from(events), file));
     }
     let scan = |entries: &[(i32, u32, Option<Arc<OpenFile>>)]| -> Vec<u32> {
@@ -203,12 +192,7 @@ const POLLEX_SET: u32 = POLLPRI;
 /// pselect6_time64(n, inp, outp, exp, tsp, sig): `sig` points at
 /// `{ const sigset_t *ss; size_t ss_len; }`.
 pub fn sys_pselect6_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    let (n, sets, tsp, sig) = (
-        a.i32(0),
-        [a.u32(1), a.u32(2), a.u32(3)],
-        a.ptr::<KTimespec>(4),
-        a.u32(5),
-    );
+    let (n, sets, tsp, sig) = (a.i32(0), [a.u32(1), a.u32(2), a.u32(3)], a.ptr::<KTimespec>(4), a.u32(5));
     if n < 0 {
         return Err(Errno::EINVAL);
     }
@@ -233,16 +217,11 @@ fn read_fdset(ctx: &Ctx<'_>, addr: u32, n: u32) -> KResult<Vec<u32>> {
     if addr == 0 {
         return Ok(vec![0; words as usize]);
     }
-    (0..words)
-        .map(|i| ctx.read(UserPtr::<u32>::new(addr).at(i)?))
-        .collect()
+    (0..words).map(|i| ctx.read(UserPtr::<u32>::new(addr).at(i)?)).collect()
 }
 
 fn do_select(ctx: &mut Ctx<'_>, n: u32, addrs: [u32; 3], deadline: Option<u64>) -> KResult<u32> {
-    let ins: Vec<Vec<u32>> = addrs
-        .iter()
-        .map(|a| read_fdset(ctx, *a, n))
-        .collect::<KResult<_>>()?;
+    let ins: Vec<Vec<u32>> = addrs.iter().map(|a| read_fdset(ctx, *a, n)).collect::<KResult<_>>()?;
     let mut files: Vec<(u32, Arc<OpenFile>)> = Vec::new();
     for fd in 0..n {
         let (w, b) = ((fd / 32) as usize, 1u32 << (fd % 32));
@@ -256,10 +235,7 @@ fn do_select(ctx: &mut Ctx<'_>, n: u32, addrs: [u32; 3], deadline: Option<u64>) 
         for (fd, f) in &files {
             let (w, b) = ((fd / 32) as usize, 1u32 << (fd % 32));
             let mask = f.ops.poll();
-            for (k, want) in [POLLIN_SET, POLLOUT_SET, POLLEX_SET]
-                .into_iter()
-                .enumerate()
-            {
+            for (k, want) in [POLLIN_SET, POLLOUT_SET, POLLEX_SET].into_iter().enumerate() {
                 if ins[k][w] & b != 0 && mask & want != 0 {
                     out[k][w] |= b;
                     count += 1;
@@ -275,8 +251,8 @@ fn do_select(ctx: &mut Ctx<'_>, n: u32, addrs: [u32; 3], deadline: Option<u64>) 
         }
         v
     };
-    let (out, count) = wait_ready(ctx, sources, deadline, scan)?
-        .unwrap_or_else(|| (vec![vec![0u32; n.div_ceil(32) as usize]; 3], 0));
+    let (out, count) =
+        wait_ready(ctx, sources, deadline, scan)?.unwrap_or_else(|| (vec![vec![0u32; n.div_ceil(32) as usize]; 3], 0));
     for (k, addr) in addrs.iter().enumerate() {
         if *addr != 0 {
             for (i, word) in out[k].iter().enumerate() {

@@ -10,7 +10,7 @@ use crate::api::{ExitStatus, HostClock};
 use crate::cred::Creds;
 use crate::error::{Errno, KResult};
 use crate::mem::{self, UserPtr};
-use crate::task::lifecycle::{WaitTarget, WaitOptions};
+use crate::task::lifecycle::{WaitOptions, WaitTarget};
 use crate::task::{lock, ProcState, Rlimit, RLIMIT_NOFILE, RLIM_NLIMITS};
 
 /// exit(2): ends the calling thread (the process with its last thread).
@@ -59,7 +59,10 @@ pub fn sys_getppid(ctx: &mut Ctx<'_>, _a: Args) -> SysResult {
 pub fn sys_getpgid(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let pid = if a.i32(0) == 0 { ctx.pid() } else { a.i32(0) };
     let t = lock(&ctx.kernel.procs);
-    t.entry(pid).filter(|e| !matches!(e.state, ProcState::Zombie(_)) || pid == ctx.pid()).map(|e| e.pgid.into()).ok_or(Errno::ESRCH)
+    t.entry(pid)
+        .filter(|e| !matches!(e.state, ProcState::Zombie(_)) || pid == ctx.pid())
+        .map(|e| e.pgid.into())
+        .ok_or(Errno::ESRCH)
 }
 
 pub fn sys_getsid(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
@@ -95,7 +98,9 @@ pub fn sys_setpgid(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     if target.sid == pid {
         return Err(Errno::EPERM);
     }
-    if pgid != pid && !t.procs.values().any(|e| e.pgid == pgid && e.sid == my_sid && !matches!(e.state, ProcState::Zombie(_))) {
+    if pgid != pid
+        && !t.procs.values().any(|e| e.pgid == pgid && e.sid == my_sid && !matches!(e.state, ProcState::Zombie(_)))
+    {
         return Err(Errno::EPERM);
     }
     if let Some(e) = t.procs.get_mut(&pid) {
@@ -183,7 +188,9 @@ fn do_setreid(ctx: &Ctx<'_>, which: Ids, new_r: Option<u32>, new_e: Option<u32>)
         let privileged = c.euid == 0;
         let (r, e, s, f) = ids(c, which);
         let (or, oe, os) = (*r, *e, *s);
-        if !privileged && (new_r.is_some_and(|x| x != or && x != oe) || new_e.is_some_and(|x| x != or && x != oe && x != os)) {
+        if !privileged
+            && (new_r.is_some_and(|x| x != or && x != oe) || new_e.is_some_and(|x| x != or && x != oe && x != os))
+        {
             return Err(Errno::EPERM);
         }
         if let Some(x) = new_r {
@@ -460,7 +467,11 @@ pub fn sys_waitid(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let target = match idtype {
         P_ALL => WaitTarget::Any,
         P_PID if id > 0 => WaitTarget::Pid(id),
-        P_PGID if id >= 0 => WaitTarget::Pgid(if id == 0 { lock(&ctx.kernel.procs).entry(ctx.pid()).map(|e| e.pgid).unwrap_or(0) } else { id }),
+        P_PGID if id >= 0 => WaitTarget::Pgid(if id == 0 {
+            lock(&ctx.kernel.procs).entry(ctx.pid()).map(|e| e.pgid).unwrap_or(0)
+        } else {
+            id
+        }),
         _ => return Err(Errno::EINVAL),
     };
     let opts = WaitOptions::from_bits(a.u32(3))?;

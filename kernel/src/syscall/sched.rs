@@ -206,7 +206,8 @@ fn effective_ioprio(p: &Process) -> u32 {
 /// highest priority among the targets.
 pub fn sys_ioprio_get(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let targets = prio_targets(ctx, a.i32(0) - 1, a.i32(1))?;
-    let best = targets.iter().map(|p| effective_ioprio(p)).min_by_key(|&v| (v >> IOPRIO_CLASS_SHIFT, v & 0x1fff)).unwrap_or(0);
+    let best =
+        targets.iter().map(|p| effective_ioprio(p)).min_by_key(|&v| (v >> IOPRIO_CLASS_SHIFT, v & 0x1fff)).unwrap_or(0);
     Ok(best.into())
 }
 

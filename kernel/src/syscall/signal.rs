@@ -8,10 +8,10 @@ use std::sync::Arc;
 use zerocopy::IntoBytes;
 
 use super::{Args, Ctx, SysResult};
+use crate::abi::uapi;
 use crate::api::HostClock;
 use crate::cred::Creds;
 use crate::error::{Errno, KResult};
-use crate::abi::uapi;
 use crate::mem::{KTimespec, Plain, UserPtr};
 use crate::signal::*;
 use crate::task::{lock, Pid, ProcState, Task};
@@ -84,8 +84,18 @@ pub fn sys_kill(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         let my_pgid = t.entry(me).map(|e| e.pgid).unwrap_or(0);
         match pid {
             p if p > 0 => t.entry(p).map(|_| vec![p]).unwrap_or_default(),
-            0 => t.procs.iter().filter(|(_, e)| e.pgid == my_pgid && !matches!(e.state, ProcState::Zombie(_))).map(|(&p, _)| p).collect(),
-            -1 => t.procs.iter().filter(|(&p, e)| p != 1 && p != me && !matches!(e.state, ProcState::Zombie(_))).map(|(&p, _)| p).collect(),
+            0 => t
+                .procs
+                .iter()
+                .filter(|(_, e)| e.pgid == my_pgid && !matches!(e.state, ProcState::Zombie(_)))
+                .map(|(&p, _)| p)
+                .collect(),
+            -1 => t
+                .procs
+                .iter()
+                .filter(|(&p, e)| p != 1 && p != me && !matches!(e.state, ProcState::Zombie(_)))
+                .map(|(&p, _)| p)
+                .collect(),
             p if p == i32::MIN => Vec::new(),
             p => t.group_members(-p),
         }
@@ -210,7 +220,9 @@ pub fn sys_rt_sigaction(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
                 drop(ps);
                 let tasks: Vec<Arc<Task>> = {
                     let t = lock(&ctx.kernel.procs);
-                    t.entry(ctx.pid()).map(|e| e.threads.iter().filter_map(|x| t.tasks.get(x).cloned()).collect()).unwrap_or_default()
+                    t.entry(ctx.pid())
+                        .map(|e| e.threads.iter().filter_map(|x| t.tasks.get(x).cloned()).collect())
+                        .unwrap_or_default()
                 };
                 for t in tasks {
                     lock(&t.sig).pending.discard(SigSet::of(sig));

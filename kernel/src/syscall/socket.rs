@@ -42,11 +42,7 @@ fn cmsg_align(n: usize) -> usize {
 
 fn caller_cred(ctx: &Ctx<'_>) -> Ucred {
     let c = ctx.creds();
-    Ucred {
-        pid: ctx.pid(),
-        uid: c.euid,
-        gid: c.egid,
-    }
+    Ucred { pid: ctx.pid(), uid: c.euid, gid: c.egid }
 }
 
 fn sock_fd(ctx: &Ctx<'_>, fd: i32) -> KResult<(Arc<OpenFile>, Arc<Sock>)> {
@@ -56,11 +52,7 @@ fn sock_fd(ctx: &Ctx<'_>, fd: i32) -> KResult<(Arc<OpenFile>, Arc<Sock>)> {
 }
 
 fn new_sock_file(ctx: &Ctx<'_>, sock: Arc<Sock>, flags: u32) -> KResult<i32> {
-    let file = OpenFile::new(
-        SocketFile::new(sock),
-        oflags::O_RDWR | (flags & SOCK_NONBLOCK),
-        b"socket:".to_vec(),
-    );
+    let file = OpenFile::new(SocketFile::new(sock), oflags::O_RDWR | (flags & SOCK_NONBLOCK), b"socket:".to_vec());
     ctx.install_fd(file, flags & SOCK_CLOEXEC != 0)
 }
 
@@ -175,15 +167,13 @@ pub fn sys_bind(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             let fsx = ctx.fs()?;
             let creds = ctx.creds();
             let start = start_dir(ctx, &fsx, AT_FDCWD, path)?;
-            let node = Caller::new(&fsx, &creds)
-                .mknod(&start, path, S_IFSOCK | 0o777, 0)
-                .map_err(|e| {
-                    if e == Errno::EEXIST {
-                        Errno::EADDRINUSE
-                    } else {
-                        e
-                    }
-                })?;
+            let node = Caller::new(&fsx, &creds).mknod(&start, path, S_IFSOCK | 0o777, 0).map_err(|e| {
+                if e == Errno::EEXIST {
+                    Errno::EADDRINUSE
+                } else {
+                    e
+                }
+            })?;
             ctx.kernel.unix_ns.bind_node(&node, &sock)?;
         }
         UnixAddr::Unnamed => unreachable!("autobind chose a name"),
@@ -229,9 +219,7 @@ fn do_accept(ctx: &mut Ctx<'_>, a: Args, flags: u32) -> SysResult {
         return Err(Errno::EOPNOTSUPP);
     }
     let deadline = opt_deadline(ctx, &sock, SO_RCVTIMEO_NEW);
-    let new = wait_sock(ctx, &[&sock], deadline, file.nonblocking(), || {
-        sock.try_accept()
-    })?;
+    let new = wait_sock(ctx, &[&sock], deadline, file.nonblocking(), || sock.try_accept())?;
     let peer_addr = new.peer_addr().unwrap_or_default();
     let fd = new_sock_file(ctx, new, flags)?;
     if let Err(e) = write_addr(ctx, &peer_addr, a.u32(1), a.u32(2)) {
@@ -252,10 +240,7 @@ pub fn sys_accept4(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 pub fn sys_connect(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (file, sock) = sock_fd(ctx, a.fd(0))?;
     let bytes = ctx.read_bytes(a.u32(1), (a.u32(2) as usize).min(129))?;
-    if sock.ty == SOCK_DGRAM
-        && bytes.len() >= 2
-        && u32::from(u16::from_le_bytes([bytes[0], bytes[1]])) == AF_UNSPEC
-    {
+    if sock.ty == SOCK_DGRAM && bytes.len() >= 2 && u32::from(u16::from_le_bytes([bytes[0], bytes[1]])) == AF_UNSPEC {
         sock.dgram_connect(None)?;
         return Ok(0.into());
     }
@@ -269,9 +254,7 @@ pub fn sys_connect(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         return Ok(0.into());
     }
     let deadline = opt_deadline(ctx, &sock, SO_SNDTIMEO_NEW);
-    wait_sock(ctx, &[&sock, &target], deadline, file.nonblocking(), || {
-        sock.try_connect(&target)
-    })?;
+    wait_sock(ctx, &[&sock, &target], deadline, file.nonblocking(), || sock.try_connect(&target))?;
     Ok(0.into())
 }
 
@@ -311,12 +294,7 @@ fn send_common(
     let mut fds = Some(fds);
     let r = loop {
         let r = wait_sock(ctx, &socks, deadline, nonblock, || {
-            sock.try_send(
-                &data[done..],
-                fds.as_deref().unwrap_or(&[]),
-                cred,
-                target.clone(),
-            )
+            sock.try_send(&data[done..], fds.as_deref().unwrap_or(&[]), cred, target.clone())
         });
         match r {
             Ok(n) => {
@@ -326,19 +304,12 @@ fn send_common(
                     break Ok(done);
                 }
             }
-            Err(e)
-                if done > 0 && matches!(e, Errno::EAGAIN | Errno::ERESTARTSYS | Errno::EPIPE) =>
-            {
-                break Ok(done)
-            }
+            Err(e) if done > 0 && matches!(e, Errno::EAGAIN | Errno::ERESTARTSYS | Errno::EPIPE) => break Ok(done),
             Err(e) => break Err(e),
         }
     };
     if r == Err(Errno::EPIPE) && flags & MSG_NOSIGNAL == 0 {
-        ctx.kernel.send_to_task(
-            &ctx.task,
-            SigInfo::user(SIGPIPE, ctx.pid(), lock(&ctx.process().creds).uid),
-        );
+        ctx.kernel.send_to_task(&ctx.task, SigInfo::user(SIGPIPE, ctx.pid(), lock(&ctx.process().creds).uid));
     }
     r
 }
@@ -358,16 +329,12 @@ fn recv_common(
     let deadline = opt_deadline(ctx, sock, SO_RCVTIMEO_NEW);
     let mut buf = vec![0u8; len.min(super::io::MAX_RW_COUNT)];
     let peek = flags & MSG_PEEK != 0;
-    let mut r = wait_sock(ctx, &[sock], deadline, nonblock, || {
-        sock.try_recv(&mut buf, peek)
-    })?;
+    let mut r = wait_sock(ctx, &[sock], deadline, nonblock, || sock.try_recv(&mut buf, peek))?;
     // MSG_WAITALL on streams: keep reading until full, EOF or a signal.
     if flags & MSG_WAITALL != 0 && sock.ty == SOCK_STREAM && !peek && !nonblock {
         while r.n < buf.len() && r.n > 0 {
             let mut more = vec![0u8; buf.len() - r.n];
-            match wait_sock(ctx, &[sock], deadline, false, || {
-                sock.try_recv(&mut more, false)
-            }) {
+            match wait_sock(ctx, &[sock], deadline, false, || sock.try_recv(&mut more, false)) {
                 Ok(m) if m.n > 0 => {
                     buf[r.n..r.n + m.n].copy_from_slice(&more[..m.n]);
                     r.n += m.n;
@@ -388,11 +355,7 @@ fn dest_of(ctx: &Ctx<'_>, sock: &Sock, addr: u32, len: u32) -> KResult<Option<Ar
         return Ok(None);
     }
     if sock.ty == SOCK_STREAM {
-        return Err(if sock.peer().is_some() {
-            Errno::EISCONN
-        } else {
-            Errno::EOPNOTSUPP
-        });
+        return Err(if sock.peer().is_some() { Errno::EISCONN } else { Errno::EOPNOTSUPP });
     }
     let ua = read_addr(ctx, addr, len)?;
     resolve(ctx, &ua).map(Some)
@@ -401,29 +364,18 @@ fn dest_of(ctx: &Ctx<'_>, sock: &Sock, addr: u32, len: u32) -> KResult<Option<Ar
 const SEND_FLAGS: u32 = MSG_OOB | MSG_DONTROUTE | MSG_DONTWAIT | MSG_EOR | MSG_NOSIGNAL | MSG_MORE | 0x800 /* MSG_CONFIRM */ | 0x2000_0000 /* MSG_FASTOPEN */;
 
 pub fn sys_sendto(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    let (fd, buf, len, flags, addr, addrlen) =
-        (a.fd(0), a.u32(1), a.usize(2), a.u32(3), a.u32(4), a.u32(5));
+    let (fd, buf, len, flags, addr, addrlen) = (a.fd(0), a.u32(1), a.usize(2), a.u32(3), a.u32(4), a.u32(5));
     let (file, sock) = sock_fd(ctx, fd)?;
     if flags & MSG_OOB != 0 {
         return Err(Errno::EOPNOTSUPP);
     }
     let data = ctx.read_bytes(buf, len.min(super::io::MAX_RW_COUNT))?;
     let target = dest_of(ctx, &sock, addr, addrlen)?;
-    Ok(send_common(
-        ctx,
-        &file,
-        &sock,
-        &data,
-        Vec::new(),
-        flags & SEND_FLAGS,
-        target,
-    )?
-    .into())
+    Ok(send_common(ctx, &file, &sock, &data, Vec::new(), flags & SEND_FLAGS, target)?.into())
 }
 
 pub fn sys_recvfrom(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    let (fd, buf, len, flags, addr, addrlen) =
-        (a.fd(0), a.u32(1), a.usize(2), a.u32(3), a.u32(4), a.u32(5));
+    let (fd, buf, len, flags, addr, addrlen) = (a.fd(0), a.u32(1), a.usize(2), a.u32(3), a.u32(4), a.u32(5));
     let (file, sock) = sock_fd(ctx, fd)?;
     crate::mem::check_range(&*ctx.mem, buf, len as u64)?;
     let (data, r) = recv_common(ctx, &file, &sock, len, flags)?;
@@ -431,12 +383,7 @@ pub fn sys_recvfrom(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     if sock.ty != SOCK_STREAM || r.n > 0 {
         write_addr(ctx, &r.from, addr, addrlen)?;
     }
-    Ok(if flags & MSG_TRUNC != 0 && sock.ty != SOCK_STREAM {
-        r.full
-    } else {
-        r.n
-    }
-    .into())
+    Ok(if flags & MSG_TRUNC != 0 && sock.ty != SOCK_STREAM { r.full } else { r.n }.into())
 }
 
 /// What the kernel uses of a guest `struct msghdr` (the generated uapi type).
@@ -564,11 +511,7 @@ pub fn sys_recvmsg(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     // Control messages: credentials (SO_PASSCRED), then descriptors.
     let mut ctl = Vec::new();
-    let room = if m.control == 0 {
-        0
-    } else {
-        m.controllen as usize
-    };
+    let room = if m.control == 0 { 0 } else { m.controllen as usize };
     if sock.passcred() {
         let c = r.cred.unwrap_or_default();
         if room >= ctl.len() + CMSG_HDR + UCRED_SIZE {
@@ -585,11 +528,7 @@ pub fn sys_recvmsg(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     if !r.fds.is_empty() {
         let space = room.saturating_sub(ctl.len());
-        let fit = if space >= CMSG_HDR {
-            ((space - CMSG_HDR) / 4).min(r.fds.len())
-        } else {
-            0
-        };
+        let fit = if space >= CMSG_HDR { ((space - CMSG_HDR) / 4).min(r.fds.len()) } else { 0 };
         if fit < r.fds.len() {
             out_flags |= MSG_CTRUNC;
         }
@@ -617,12 +556,7 @@ pub fn sys_recvmsg(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     ctx.write(msghdr_field(msg, std::mem::offset_of!(uapi::msghdr, msg_controllen))?, &(ctl.len() as u32))?;
     ctx.write(msghdr_field(msg, std::mem::offset_of!(uapi::msghdr, msg_flags))?, &out_flags)?;
-    Ok(if flags & MSG_TRUNC != 0 && sock.ty != SOCK_STREAM {
-        r.full
-    } else {
-        r.n
-    }
-    .into())
+    Ok(if flags & MSG_TRUNC != 0 && sock.ty != SOCK_STREAM { r.full } else { r.n }.into())
 }
 
 pub fn sys_shutdown(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
@@ -647,9 +581,7 @@ fn timeo_ns(val: &[u8], new: bool) -> KResult<u64> {
     if sec < 0 {
         return Ok(0);
     }
-    Ok((sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(usec as u64 * 1000))
+    Ok((sec as u64).saturating_mul(1_000_000_000).saturating_add(usec as u64 * 1000))
 }
 
 pub fn sys_setsockopt(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
@@ -673,20 +605,15 @@ pub fn sys_setsockopt(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         SO_SNDBUF | SO_SNDBUFFORCE => sock.set_buf(true, int.max(0) as u32),
         SO_RCVBUF | SO_RCVBUFFORCE => sock.set_buf(false, int.max(0) as u32),
         SO_PASSCRED => sock.set_passcred(int != 0),
-        SO_RCVTIMEO_NEW | SO_RCVTIMEO_OLD => sock.set_opt(
-            SO_RCVTIMEO_NEW,
-            timeo_ns(&bytes, name == SO_RCVTIMEO_NEW)?
-                .to_le_bytes()
-                .to_vec(),
-        ),
-        SO_SNDTIMEO_NEW | SO_SNDTIMEO_OLD => sock.set_opt(
-            SO_SNDTIMEO_NEW,
-            timeo_ns(&bytes, name == SO_SNDTIMEO_NEW)?
-                .to_le_bytes()
-                .to_vec(),
-        ),
-        SO_REUSEADDR | SO_REUSEPORT | SO_KEEPALIVE | SO_BROADCAST | SO_DEBUG | SO_DONTROUTE
-        | SO_OOBINLINE => sock.set_opt(name, i32::from(int != 0).to_le_bytes().to_vec()),
+        SO_RCVTIMEO_NEW | SO_RCVTIMEO_OLD => {
+            sock.set_opt(SO_RCVTIMEO_NEW, timeo_ns(&bytes, name == SO_RCVTIMEO_NEW)?.to_le_bytes().to_vec())
+        }
+        SO_SNDTIMEO_NEW | SO_SNDTIMEO_OLD => {
+            sock.set_opt(SO_SNDTIMEO_NEW, timeo_ns(&bytes, name == SO_SNDTIMEO_NEW)?.to_le_bytes().to_vec())
+        }
+        SO_REUSEADDR | SO_REUSEPORT | SO_KEEPALIVE | SO_BROADCAST | SO_DEBUG | SO_DONTROUTE | SO_OOBINLINE => {
+            sock.set_opt(name, i32::from(int != 0).to_le_bytes().to_vec())
+        }
         SO_RCVLOWAT => sock.set_opt(name, int.max(1).to_le_bytes().to_vec()),
         SO_LINGER => sock.set_opt(name, bytes),
         _ => return Err(Errno::ENOPROTOOPT),
@@ -706,9 +633,7 @@ pub fn sys_getsockopt(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     let int = |v: i32| v.to_le_bytes().to_vec();
     let timeo = |n: i32, new: bool| {
-        let ns = sock
-            .opt(n)
-            .map_or(0, |v| u64::from_le_bytes(v[..8].try_into().expect("8")));
+        let ns = sock.opt(n).map_or(0, |v| u64::from_le_bytes(v[..8].try_into().expect("8")));
         let (s, us) = (ns / 1_000_000_000, (ns % 1_000_000_000) / 1000);
         if new {
             uapi::__kernel_sock_timeval { tv_sec: s as i64, tv_usec: us as i64 }.as_bytes().to_vec()
@@ -726,18 +651,15 @@ pub fn sys_getsockopt(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         SO_ACCEPTCONN => int(i32::from(sock.is_listening())),
         SO_PASSCRED => int(i32::from(sock.passcred())),
         SO_PEERCRED => {
-            let c = sock.peer_cred().unwrap_or(Ucred {
-                pid: 0,
-                uid: 65534,
-                gid: 65534,
-            });
+            let c = sock.peer_cred().unwrap_or(Ucred { pid: 0, uid: 65534, gid: 65534 });
             uapi::ucred { pid: c.pid as u32, uid: c.uid, gid: c.gid }.as_bytes().to_vec()
         }
         SO_RCVTIMEO_NEW | SO_RCVTIMEO_OLD => timeo(SO_RCVTIMEO_NEW, name == SO_RCVTIMEO_NEW),
         SO_SNDTIMEO_NEW | SO_SNDTIMEO_OLD => timeo(SO_SNDTIMEO_NEW, name == SO_SNDTIMEO_NEW),
         SO_LINGER => sock.opt(name).unwrap_or_else(|| vec![0; 8]),
-        SO_REUSEADDR | SO_REUSEPORT | SO_KEEPALIVE | SO_BROADCAST | SO_DEBUG | SO_DONTROUTE
-        | SO_OOBINLINE => sock.opt(name).unwrap_or_else(|| int(0)),
+        SO_REUSEADDR | SO_REUSEPORT | SO_KEEPALIVE | SO_BROADCAST | SO_DEBUG | SO_DONTROUTE | SO_OOBINLINE => {
+            sock.opt(name).unwrap_or_else(|| int(0))
+        }
         SO_RCVLOWAT => sock.opt(name).unwrap_or_else(|| int(1)),
         SO_SNDLOWAT => int(1),
         _ => return Err(Errno::ENOPROTOOPT),
@@ -766,7 +688,9 @@ pub fn sys_sendmmsg(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         let entry = vec.checked_add(done * MMSGHDR_SIZE).ok_or(Errno::EFAULT)?;
         let r = sys_sendmsg(ctx, Args([a.u32(0), entry, flags, 0, 0, 0]));
         match r {
-            Ok(super::Ret::Val(n)) => ctx.write(UserPtr::<i32>::new(entry.checked_add(MMSG_LEN).ok_or(Errno::EFAULT)?), &n)?,
+            Ok(super::Ret::Val(n)) => {
+                ctx.write(UserPtr::<i32>::new(entry.checked_add(MMSG_LEN).ok_or(Errno::EFAULT)?), &n)?
+            }
             Ok(_) => break,
             Err(e) if done == 0 => return Err(e),
             Err(_) => break,
@@ -780,7 +704,8 @@ pub fn sys_sendmmsg(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// entry; MSG_WAITFORONE makes the calls after the first non-blocking; the
 /// timeout is checked after each message (as Linux does).
 pub fn sys_recvmmsg_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    let (fd, vec, vlen, flags, timeout) = (a.fd(0), a.u32(1), a.u32(2).min(UIO_MAXIOV), a.u32(3), a.ptr::<crate::mem::KTimespec>(4));
+    let (fd, vec, vlen, flags, timeout) =
+        (a.fd(0), a.u32(1), a.u32(2).min(UIO_MAXIOV), a.u32(3), a.ptr::<crate::mem::KTimespec>(4));
     let deadline = match timeout.read_opt(&*ctx.mem)? {
         Some(ts) => Some(ctx.now(crate::api::HostClock::Monotonic).saturating_add(ts.to_ns()?)),
         None => None,
@@ -792,7 +717,9 @@ pub fn sys_recvmmsg_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         let entry = vec.checked_add(done * MMSGHDR_SIZE).ok_or(Errno::EFAULT)?;
         let r = sys_recvmsg(ctx, Args([a.u32(0), entry, f, 0, 0, 0]));
         match r {
-            Ok(super::Ret::Val(n)) => ctx.write(UserPtr::<i32>::new(entry.checked_add(MMSG_LEN).ok_or(Errno::EFAULT)?), &n)?,
+            Ok(super::Ret::Val(n)) => {
+                ctx.write(UserPtr::<i32>::new(entry.checked_add(MMSG_LEN).ok_or(Errno::EFAULT)?), &n)?
+            }
             Ok(_) => break,
             Err(e) if done == 0 => return Err(e),
             Err(_) => break,

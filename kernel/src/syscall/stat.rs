@@ -177,7 +177,9 @@ pub fn sys_fstatfs64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let s = match node_of(&file) {
         Some(h) => ops::statfs(&h)?,
         // pipefs/sockfs/anon inodes.
-        None => StatFs { fs_type: 0x5049_5045, bsize: 4096, namelen: 255, frsize: 4096, flags: 0x20, ..Default::default() },
+        None => {
+            StatFs { fs_type: 0x5049_5045, bsize: 4096, namelen: 255, frsize: 4096, flags: 0x20, ..Default::default() }
+        }
     };
     ctx.write_bytes(user_buf, to_statfs64(&s).as_bytes())?;
     Ok(0.into())

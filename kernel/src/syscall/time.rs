@@ -5,9 +5,9 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::{Args, Ctx, SysResult};
+use crate::abi::uapi;
 use crate::api::HostClock;
 use crate::error::{Errno, KResult};
-use crate::abi::uapi;
 use crate::mem::{KTimespec, OldTimeval, Plain};
 use crate::signal::{SigInfo, SIGALRM, SIGPROF, SIGVTALRM};
 use crate::task::{lock, Pid};
@@ -31,7 +31,9 @@ pub const TIMER_ABSTIME: u32 = 1;
 pub fn host_clock(id: i32) -> KResult<HostClock> {
     Ok(match id {
         CLOCK_REALTIME | CLOCK_REALTIME_COARSE | CLOCK_REALTIME_ALARM | CLOCK_TAI => HostClock::Realtime,
-        CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_MONOTONIC_COARSE | CLOCK_BOOTTIME | CLOCK_BOOTTIME_ALARM => HostClock::Monotonic,
+        CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_MONOTONIC_COARSE | CLOCK_BOOTTIME | CLOCK_BOOTTIME_ALARM => {
+            HostClock::Monotonic
+        }
         CLOCK_PROCESS_CPUTIME_ID | CLOCK_THREAD_CPUTIME_ID => HostClock::ProcessCpu,
         _ => return Err(Errno::EINVAL),
     })

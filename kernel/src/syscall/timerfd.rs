@@ -3,9 +3,7 @@
 //! (time64) is two `__kernel_timespec`: interval at 0, value at 16.
 
 use super::time::host_clock;
-use super::time::{
-    CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM,
-};
+use super::time::{CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM};
 use super::{Args, Ctx, SysResult};
 use crate::error::{Errno, KResult};
 use crate::file::{oflags, OpenFile};
@@ -38,11 +36,7 @@ pub fn sys_timerfd_create(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (clock_id, flags) = (a.i32(0), a.u32(1));
     if !matches!(
         clock_id,
-        CLOCK_REALTIME
-            | CLOCK_MONOTONIC
-            | CLOCK_BOOTTIME
-            | CLOCK_REALTIME_ALARM
-            | CLOCK_BOOTTIME_ALARM
+        CLOCK_REALTIME | CLOCK_MONOTONIC | CLOCK_BOOTTIME | CLOCK_REALTIME_ALARM | CLOCK_BOOTTIME_ALARM
     ) {
         return Err(Errno::EINVAL);
     }
@@ -53,11 +47,7 @@ pub fn sys_timerfd_create(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         return Err(Errno::EPERM);
     }
     let ops = TimerFd::new(host_clock(clock_id)?, ctx.kernel.host.clone());
-    let file = OpenFile::new(
-        ops,
-        oflags::O_RDWR | (flags & TFD_NONBLOCK),
-        b"anon_inode:[timerfd]".to_vec(),
-    );
+    let file = OpenFile::new(ops, oflags::O_RDWR | (flags & TFD_NONBLOCK), b"anon_inode:[timerfd]".to_vec());
     Ok(ctx.install_fd(file, flags & TFD_CLOEXEC != 0)?.into())
 }
 
@@ -70,37 +60,20 @@ fn timerfd_of(ctx: &Ctx<'_>, fd: i32) -> KResult<std::sync::Arc<OpenFile>> {
 }
 
 fn spec(value_ns: u64, interval_ns: u64) -> ITimerSpec {
-    ITimerSpec {
-        interval: KTimespec::from_ns(interval_ns),
-        value: KTimespec::from_ns(value_ns),
-    }
+    ITimerSpec { interval: KTimespec::from_ns(interval_ns), value: KTimespec::from_ns(value_ns) }
 }
 
 /// timerfd_settime64(fd, flags, new_value, old_value).
 pub fn sys_timerfd_settime64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    let (fd, flags, new_ptr, old_ptr) = (
-        a.fd(0),
-        a.u32(1),
-        a.ptr::<ITimerSpec>(2),
-        a.ptr::<ITimerSpec>(3),
-    );
+    let (fd, flags, new_ptr, old_ptr) = (a.fd(0), a.u32(1), a.ptr::<ITimerSpec>(2), a.ptr::<ITimerSpec>(3));
     if flags & !(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET) != 0 {
         return Err(Errno::EINVAL);
     }
     let new = ctx.read(new_ptr)?;
     let (value, interval) = (new.value.to_ns()?, new.interval.to_ns()?);
     let file = timerfd_of(ctx, fd)?;
-    let tfd = file
-        .ops
-        .as_any()
-        .downcast_ref::<TimerFd>()
-        .ok_or(Errno::EINVAL)?;
-    let (old_value, old_interval) = tfd.set(
-        &ctx.kernel.timers,
-        value,
-        interval,
-        flags & TFD_TIMER_ABSTIME != 0,
-    );
+    let tfd = file.ops.as_any().downcast_ref::<TimerFd>().ok_or(Errno::EINVAL)?;
+    let (old_value, old_interval) = tfd.set(&ctx.kernel.timers, value, interval, flags & TFD_TIMER_ABSTIME != 0);
     old_ptr.write_opt(ctx.mem, &spec(old_value, old_interval))?;
     Ok(0.into())
 }
@@ -108,11 +81,7 @@ pub fn sys_timerfd_settime64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// timerfd_gettime64(fd, curr_value).
 pub fn sys_timerfd_gettime64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let file = timerfd_of(ctx, a.fd(0))?;
-    let tfd = file
-        .ops
-        .as_any()
-        .downcast_ref::<TimerFd>()
-        .ok_or(Errno::EINVAL)?;
+    let tfd = file.ops.as_any().downcast_ref::<TimerFd>().ok_or(Errno::EINVAL)?;
     let (value, interval) = tfd.get();
     ctx.write(a.ptr::<ITimerSpec>(1), &spec(value, interval))?;
     Ok(0.into())

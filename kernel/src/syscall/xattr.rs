@@ -94,7 +94,11 @@ fn permission(creds: &Creds, t: &XTarget, name: &[u8], may: u32) -> KResult<()> 
         if kind != S_IFREG && kind != S_IFDIR {
             return Err(denied);
         }
-        if kind == S_IFDIR && st.mode & S_ISVTX != 0 && may & MAY_WRITE != 0 && !(creds.fsuid == st.uid || is_admin(creds)) {
+        if kind == S_IFDIR
+            && st.mode & S_ISVTX != 0
+            && may & MAY_WRITE != 0
+            && !(creds.fsuid == st.uid || is_admin(creds))
+        {
             return Err(Errno::EPERM);
         }
     }
@@ -114,7 +118,9 @@ fn permission(creds: &Creds, t: &XTarget, name: &[u8], may: u32) -> KResult<()> 
 /// keeps none, or the name's namespace is not one tmpfs offers).
 fn store_node<'t>(t: &'t XTarget, name: &[u8]) -> KResult<&'t PathHandle> {
     match t {
-        XTarget::Node(h) if supported(h) && ["user.", "trusted.", "security."].iter().any(|p| has_prefix(name, p)) => Ok(h),
+        XTarget::Node(h) if supported(h) && ["user.", "trusted.", "security."].iter().any(|p| has_prefix(name, p)) => {
+            Ok(h)
+        }
         _ => Err(Errno::EOPNOTSUPP),
     }
 }

@@ -60,7 +60,15 @@ pub fn parse_shebang(data: &[u8]) -> KResult<(Vec<u8>, Option<Vec<u8>>)> {
 
 impl Kernel {
     /// Resolve `path` (relative to `dirfd`) for execve by process of `task`.
-    pub(crate) fn resolve_image(&self, task: &Task, dirfd: i32, path: &[u8], argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>, flags: u32) -> KResult<ExecImage> {
+    pub(crate) fn resolve_image(
+        &self,
+        task: &Task,
+        dirfd: i32,
+        path: &[u8],
+        argv: Vec<Vec<u8>>,
+        envp: Vec<Vec<u8>>,
+        flags: u32,
+    ) -> KResult<ExecImage> {
         let fs = lock(&task.process.fs).clone().ok_or(Errno::ENOSYS)?;
         let creds = task.process.creds_copy();
         let start = if path.first() == Some(&b'/') || dirfd == AT_FDCWD {
@@ -75,7 +83,15 @@ impl Kernel {
         self.resolve_from(&fs, &creds, &start, path, argv, envp)
     }
 
-    fn resolve_from(&self, fs: &crate::vfs::FsContext, creds: &crate::cred::Creds, start: &PathHandle, path: &[u8], mut argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>) -> KResult<ExecImage> {
+    fn resolve_from(
+        &self,
+        fs: &crate::vfs::FsContext,
+        creds: &crate::cred::Creds,
+        start: &PathHandle,
+        path: &[u8],
+        mut argv: Vec<Vec<u8>>,
+        envp: Vec<Vec<u8>>,
+    ) -> KResult<ExecImage> {
         let caller = Caller::new(fs, creds);
         let mut path = path.to_vec();
         for depth in 0..=MAX_INTERP_DEPTH {
@@ -85,7 +101,12 @@ impl Kernel {
                 caller.open_exec(start, &path)?
             };
             if data.starts_with(b"\0asm") {
-                return Ok(ExecImage { path: String::from_utf8_lossy(&path).into_owned(), module: Arc::new(data), argv, envp });
+                return Ok(ExecImage {
+                    path: String::from_utf8_lossy(&path).into_owned(),
+                    module: Arc::new(data),
+                    argv,
+                    envp,
+                });
             }
             if data.starts_with(b"#!") {
                 if depth == MAX_INTERP_DEPTH {
@@ -117,7 +138,11 @@ impl Kernel {
             ts.saved_mask = None;
         }
         *lock(&proc.comm) = crate::task::comm_of(image.path.as_bytes());
-        *lock(&proc.exec) = crate::task::ExecInfo { path: image.path.as_bytes().to_vec(), argv: image.argv.clone(), envp: image.envp.clone() };
+        *lock(&proc.exec) = crate::task::ExecInfo {
+            path: image.path.as_bytes().to_vec(),
+            argv: image.argv.clone(),
+            envp: image.envp.clone(),
+        };
         proc.bridge_buf.store(0, Ordering::Relaxed);
         {
             // POSIX timers are deleted and the robust list forgotten at
@@ -134,7 +159,13 @@ impl Kernel {
     }
 
     /// Resolve a guest path for the first program (see `Kernel::resolve_exec`).
-    pub(crate) fn resolve_exec_impl(&self, tid: Tid, path: &str, argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>) -> KResult<ExecImage> {
+    pub(crate) fn resolve_exec_impl(
+        &self,
+        tid: Tid,
+        path: &str,
+        argv: Vec<Vec<u8>>,
+        envp: Vec<Vec<u8>>,
+    ) -> KResult<ExecImage> {
         let task = self.task(tid).ok_or(Errno::ESRCH)?;
         let fs = lock(&task.process.fs).clone().ok_or(Errno::ENOSYS)?;
         let creds = lock(&task.process.creds).clone();
@@ -177,7 +208,16 @@ impl Kernel {
         if end > mem.size() {
             mem.grow(end).map_err(|_| Errno::ENOMEM)?;
         }
-        mm.insert(base, Vma { len: total, prot: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: b"[stack]".to_vec(), shared: None });
+        mm.insert(
+            base,
+            Vma {
+                len: total,
+                prot: PROT_READ | PROT_WRITE,
+                flags: MAP_PRIVATE | MAP_ANONYMOUS,
+                name: b"[stack]".to_vec(),
+                shared: None,
+            },
+        );
         let str_base = base + table_len as u32;
         let mut w: Vec<u32> = Vec::with_capacity(words);
         w.push(u32::try_from(image.argv.len()).map_err(|_| Errno::E2BIG)?);
@@ -222,7 +262,10 @@ mod tests {
     #[test]
     fn shebang_lines() {
         assert_eq!(parse_shebang(b"#!/bin/sh\necho").unwrap(), (b"/bin/sh".to_vec(), None));
-        assert_eq!(parse_shebang(b"#! /usr/bin/env  python3 -u \n").unwrap(), (b"/usr/bin/env".to_vec(), Some(b"python3 -u".to_vec())));
+        assert_eq!(
+            parse_shebang(b"#! /usr/bin/env  python3 -u \n").unwrap(),
+            (b"/usr/bin/env".to_vec(), Some(b"python3 -u".to_vec()))
+        );
         assert_eq!(parse_shebang(b"#!\n"), Err(Errno::ENOEXEC));
     }
 }

@@ -59,7 +59,9 @@ impl Kernel {
         // Reparent children to the nearest live ancestor that is a child
         // subreaper (prctl PR_SET_CHILD_SUBREAPER), else to init, else to
         // nobody when init itself is gone (man 2 prctl).
-        let live = |e: &crate::task::ProcEntry| !matches!(e.state, ProcState::Zombie(_)) && !e.proc.exiting.load(Ordering::Acquire);
+        let live = |e: &crate::task::ProcEntry| {
+            !matches!(e.state, ProcState::Zombie(_)) && !e.proc.exiting.load(Ordering::Acquire)
+        };
         let mut reaper = None;
         let mut up = ppid;
         let mut hops = 0;
@@ -72,7 +74,8 @@ impl Kernel {
             up = e.ppid;
             hops += 1;
         }
-        if reaper.is_none() && pid != 1 && table.procs.get(&1).is_some_and(|e| !matches!(e.state, ProcState::Zombie(_))) {
+        if reaper.is_none() && pid != 1 && table.procs.get(&1).is_some_and(|e| !matches!(e.state, ProcState::Zombie(_)))
+        {
             reaper = Some(1);
         }
         let mut orphan_zombies = Vec::new();
@@ -128,7 +131,9 @@ impl Kernel {
                 if let ProcState::Zombie(st) = state {
                     let (code, status) = match st {
                         ExitStatus::Exited(x) => (CLD_EXITED, x as i32),
-                        ExitStatus::Signaled { signo, core } => (if core { CLD_DUMPED } else { CLD_KILLED }, signo as i32),
+                        ExitStatus::Signaled { signo, core } => {
+                            (if core { CLD_DUMPED } else { CLD_KILLED }, signo as i32)
+                        }
                     };
                     self.send_to_process(rp.pid, SigInfo { signo: sig, code, pid: c, status, ..Default::default() });
                 }
@@ -226,13 +231,19 @@ pub struct Waited {
 impl Kernel {
     /// Find (and unless WNOWAIT consume) a child state change of the
     /// caller; blocks unless WNOHANG. `Ok(None)`: WNOHANG and nothing ready.
-    pub(crate) fn do_wait(&self, task: &crate::task::Task, target: WaitTarget, opts: WaitOptions) -> crate::error::KResult<Option<Waited>> {
+    pub(crate) fn do_wait(
+        &self,
+        task: &crate::task::Task,
+        target: WaitTarget,
+        opts: WaitOptions,
+    ) -> crate::error::KResult<Option<Waited>> {
         use crate::error::Errno;
         let me = task.pid();
         let proc = task.process.clone();
         let r = task.block_on(&self.host, &[&proc.child_wait], None, false, || {
             let mut table = lock(&self.procs);
-            let children: Vec<Pid> = table.procs.get(&me).map(|e| e.children.iter().copied().collect()).unwrap_or_default();
+            let children: Vec<Pid> =
+                table.procs.get(&me).map(|e| e.children.iter().copied().collect()).unwrap_or_default();
             let mut any = false;
             for c in children {
                 let Some(ce) = table.procs.get(&c) else { continue };
@@ -250,19 +261,30 @@ impl Kernel {
                     ProcState::Zombie(st) if opts.exited => {
                         let (code, status) = match st {
                             ExitStatus::Exited(c) => (CLD_EXITED, c as i32),
-                            ExitStatus::Signaled { signo, core } => (if core { CLD_DUMPED } else { CLD_KILLED }, signo as i32),
+                            ExitStatus::Signaled { signo, core } => {
+                                (if core { CLD_DUMPED } else { CLD_KILLED }, signo as i32)
+                            }
                         };
                         if !opts.nowait {
                             let cu = (&ce.proc.usage, &ce.proc.child_usage);
-                            let total = |f: fn(&crate::task::CpuUsage) -> &std::sync::atomic::AtomicU64| f(cu.0).load(Ordering::Relaxed) + f(cu.1).load(Ordering::Relaxed);
-                            let (ut, st, rss) = (total(|u| &u.utime_ns), total(|u| &u.stime_ns), cu.0.maxrss_kb.load(Ordering::Relaxed).max(cu.1.maxrss_kb.load(Ordering::Relaxed)));
+                            let total = |f: fn(&crate::task::CpuUsage) -> &std::sync::atomic::AtomicU64| {
+                                f(cu.0).load(Ordering::Relaxed) + f(cu.1).load(Ordering::Relaxed)
+                            };
+                            let (ut, st, rss) = (
+                                total(|u| &u.utime_ns),
+                                total(|u| &u.stime_ns),
+                                cu.0.maxrss_kb.load(Ordering::Relaxed).max(cu.1.maxrss_kb.load(Ordering::Relaxed)),
+                            );
                             proc.child_usage.absorb(ut, st, rss);
                             table.procs.remove(&c);
                             if let Some(me_e) = table.procs.get_mut(&me) {
                                 me_e.children.remove(&c);
                             }
                         }
-                        return Ok(Some(Waited { pid: c, info: SigInfo { signo: SIGCHLD, code, pid: c, uid, status, ..Default::default() } }));
+                        return Ok(Some(Waited {
+                            pid: c,
+                            info: SigInfo { signo: SIGCHLD, code, pid: c, uid, status, ..Default::default() },
+                        }));
                     }
                     ProcState::Stopped { signo, reported: false } if opts.stopped => {
                         if !opts.nowait {
@@ -270,7 +292,17 @@ impl Kernel {
                                 ce.state = ProcState::Stopped { signo, reported: true };
                             }
                         }
-                        return Ok(Some(Waited { pid: c, info: SigInfo { signo: SIGCHLD, code: crate::signal::CLD_STOPPED, pid: c, uid, status: signo as i32, ..Default::default() } }));
+                        return Ok(Some(Waited {
+                            pid: c,
+                            info: SigInfo {
+                                signo: SIGCHLD,
+                                code: crate::signal::CLD_STOPPED,
+                                pid: c,
+                                uid,
+                                status: signo as i32,
+                                ..Default::default()
+                            },
+                        }));
                     }
                     _ if ce.continued && opts.continued => {
                         if !opts.nowait {
@@ -280,7 +312,14 @@ impl Kernel {
                         }
                         return Ok(Some(Waited {
                             pid: c,
-                            info: SigInfo { signo: SIGCHLD, code: crate::signal::CLD_CONTINUED, pid: c, uid, status: crate::signal::SIGCONT as i32, ..Default::default() },
+                            info: SigInfo {
+                                signo: SIGCHLD,
+                                code: crate::signal::CLD_CONTINUED,
+                                pid: c,
+                                uid,
+                                status: crate::signal::SIGCONT as i32,
+                                ..Default::default()
+                            },
                         }));
                     }
                     _ => {}

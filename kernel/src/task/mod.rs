@@ -13,8 +13,8 @@
 //! Read API for procfs/devfs: [`crate::Kernel::procs_snapshot`].
 
 pub mod block;
-pub mod fd;
 pub mod exec;
+pub mod fd;
 pub mod lifecycle;
 pub mod posix_timer;
 pub mod snapshot;
@@ -31,8 +31,8 @@ use crate::signal::{AltStack, SigActions, SigPending, SigSet};
 use crate::vfs::FsContext;
 use crate::wait::WaitQueue;
 
-pub use fd::{FdEntry, FdTable};
 pub(crate) use fd::release_fds;
+pub use fd::{FdEntry, FdTable};
 
 pub type Pid = i32;
 
@@ -310,7 +310,10 @@ impl Task {
 pub enum ProcState {
     Running,
     /// Stopped by `signo`; `reported` once a waiter saw it (WUNTRACED).
-    Stopped { signo: u32, reported: bool },
+    Stopped {
+        signo: u32,
+        reported: bool,
+    },
     Zombie(ExitStatus),
 }
 
@@ -349,7 +352,10 @@ impl ProcTable {
         for _ in 0..PID_MAX {
             self.next_id = if self.next_id >= PID_MAX || self.next_id < 1 { 1 } else { self.next_id + 1 };
             let id = self.next_id;
-            if !self.procs.contains_key(&id) && !self.tasks.contains_key(&id) && !self.procs.values().any(|p| p.pgid == id || p.sid == id) {
+            if !self.procs.contains_key(&id)
+                && !self.tasks.contains_key(&id)
+                && !self.procs.values().any(|p| p.pgid == id || p.sid == id)
+            {
                 return Some(id);
             }
         }
@@ -362,7 +368,11 @@ impl ProcTable {
 
     /// Live (non-zombie) processes of group `pgid`.
     pub fn group_members(&self, pgid: Pid) -> Vec<Pid> {
-        self.procs.iter().filter(|(_, e)| e.pgid == pgid && !matches!(e.state, ProcState::Zombie(_))).map(|(&p, _)| p).collect()
+        self.procs
+            .iter()
+            .filter(|(_, e)| e.pgid == pgid && !matches!(e.state, ProcState::Zombie(_)))
+            .map(|(&p, _)| p)
+            .collect()
     }
 }
 

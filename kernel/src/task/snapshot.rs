@@ -136,7 +136,15 @@ struct Entry {
 }
 
 fn copy_entry(e: &ProcEntry) -> Entry {
-    Entry { pid: e.proc.pid, ppid: e.ppid, pgid: e.pgid, sid: e.sid, threads: e.threads.clone(), state: e.state, process: e.proc.clone() }
+    Entry {
+        pid: e.proc.pid,
+        ppid: e.ppid,
+        pgid: e.pgid,
+        sid: e.sid,
+        threads: e.threads.clone(),
+        state: e.state,
+        process: e.proc.clone(),
+    }
 }
 
 fn fill(e: Entry, current: Option<Pid>) -> ProcSnapshot {

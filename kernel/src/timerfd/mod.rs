@@ -82,21 +82,12 @@ impl TimerFd {
         let mut st = lock(&self.st);
         self.expire(&mut st);
         let now = self.now();
-        (
-            st.next.map_or(0, |n| n.saturating_sub(now).max(1)),
-            st.interval,
-        )
+        (st.next.map_or(0, |n| n.saturating_sub(now).max(1)), st.interval)
     }
 
     /// Arm (`value_ns > 0`) or disarm the timer; `abs`: `value_ns` is a time
     /// on the timer's clock. Returns the previous setting as [`TimerFd::get`].
-    pub fn set(
-        &self,
-        timers: &Arc<Timers>,
-        value_ns: u64,
-        interval_ns: u64,
-        abs: bool,
-    ) -> (u64, u64) {
+    pub fn set(&self, timers: &Arc<Timers>, value_ns: u64, interval_ns: u64, abs: bool) -> (u64, u64) {
         let old = self.get();
         let (next, gen) = {
             let mut st = lock(&self.st);

@@ -12,8 +12,8 @@ use crate::error::{Errno, KResult};
 use crate::file::{DirEntry, Stat};
 use crate::task::lock;
 use crate::vfs::{
-    alloc_anon_dev, makedev, FileSystem, FileType, Inode, InodeRef, SetAttr, StatFs,
-    DEVPTS_SUPER_MAGIC, DT_CHR, S_IFCHR, S_IFDIR,
+    alloc_anon_dev, makedev, FileSystem, FileType, Inode, InodeRef, SetAttr, StatFs, DEVPTS_SUPER_MAGIC, DT_CHR,
+    S_IFCHR, S_IFDIR,
 };
 
 pub struct DevPts {
@@ -23,12 +23,7 @@ pub struct DevPts {
 
 impl DevPts {
     pub fn new(layer: &Arc<TtyLayer>) -> Arc<DevPts> {
-        Arc::new(DevPts {
-            root: Arc::new(DevPtsRoot {
-                layer: Arc::downgrade(layer),
-            }),
-            dev: alloc_anon_dev(),
-        })
+        Arc::new(DevPts { root: Arc::new(DevPtsRoot { layer: Arc::downgrade(layer) }), dev: alloc_anon_dev() })
     }
 }
 
@@ -45,13 +40,7 @@ impl FileSystem for DevPts {
 }
 
 fn statfs() -> StatFs {
-    StatFs {
-        fs_type: DEVPTS_SUPER_MAGIC,
-        bsize: 4096,
-        namelen: 255,
-        frsize: 4096,
-        ..Default::default()
-    }
+    StatFs { fs_type: DEVPTS_SUPER_MAGIC, bsize: 4096, namelen: 255, frsize: 4096, ..Default::default() }
 }
 
 struct DevPtsRoot {
@@ -63,13 +52,7 @@ const PTMX_INO: u64 = 2;
 
 impl Inode for DevPtsRoot {
     fn stat(&self) -> KResult<Stat> {
-        Ok(Stat {
-            ino: ROOT_INO,
-            mode: S_IFDIR | 0o755,
-            nlink: 2,
-            blksize: 4096,
-            ..Default::default()
-        })
+        Ok(Stat { ino: ROOT_INO, mode: S_IFDIR | 0o755, nlink: 2, blksize: 4096, ..Default::default() })
     }
     fn ino(&self) -> u64 {
         ROOT_INO
@@ -79,16 +62,10 @@ impl Inode for DevPtsRoot {
     }
     fn lookup(&self, name: &[u8]) -> KResult<InodeRef> {
         if name == b"ptmx" {
-            return Ok(Arc::new(PtsNode {
-                layer: self.layer.clone(),
-                index: None,
-            }));
+            return Ok(Arc::new(PtsNode { layer: self.layer.clone(), index: None }));
         }
         let s = std::str::from_utf8(name).map_err(|_| Errno::ENOENT)?;
-        if s.is_empty()
-            || (s.len() > 1 && s.starts_with('0'))
-            || !s.bytes().all(|b| b.is_ascii_digit())
-        {
+        if s.is_empty() || (s.len() > 1 && s.starts_with('0')) || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Errno::ENOENT);
         }
         let n: u32 = s.parse().map_err(|_| Errno::ENOENT)?;
@@ -97,24 +74,13 @@ impl Inode for DevPtsRoot {
         if !exists {
             return Err(Errno::ENOENT);
         }
-        Ok(Arc::new(PtsNode {
-            layer: self.layer.clone(),
-            index: Some(n),
-        }))
+        Ok(Arc::new(PtsNode { layer: self.layer.clone(), index: Some(n) }))
     }
     fn list(&self) -> KResult<Vec<DirEntry>> {
-        let mut v = vec![DirEntry {
-            ino: PTMX_INO,
-            kind: DT_CHR,
-            name: b"ptmx".to_vec(),
-        }];
+        let mut v = vec![DirEntry { ino: PTMX_INO, kind: DT_CHR, name: b"ptmx".to_vec() }];
         if let Some(layer) = self.layer.upgrade() {
             for p in lock(&layer.ptys).all() {
-                v.push(DirEntry {
-                    ino: p.index as u64 + 3,
-                    kind: DT_CHR,
-                    name: p.index.to_string().into_bytes(),
-                });
+                v.push(DirEntry { ino: p.index as u64 + 3, kind: DT_CHR, name: p.index.to_string().into_bytes() });
             }
         }
         Ok(v)
@@ -154,10 +120,7 @@ impl Inode for PtsNode {
             }),
             Some(n) => {
                 let (uid, mode) = match self.pty() {
-                    Some(p) => (
-                        p.uid.load(Ordering::Relaxed),
-                        p.mode.load(Ordering::Relaxed),
-                    ),
+                    Some(p) => (p.uid.load(Ordering::Relaxed), p.mode.load(Ordering::Relaxed)),
                     None => (0, 0o620),
                 };
                 Ok(Stat {
@@ -201,14 +164,10 @@ impl Inode for PtsNode {
 
 /// Mount the devpts of `console` on /dev/pts when that directory exists
 /// (the boot namespace creates it in devfs). Called by `Kernel::new`.
-pub fn mount_dev_pts(
-    ns: &Arc<crate::vfs::MountNamespace>,
-    console: &super::Console,
-) -> Result<(), String> {
+pub fn mount_dev_pts(ns: &Arc<crate::vfs::MountNamespace>, console: &super::Console) -> Result<(), String> {
     let ctx = crate::vfs::FsContext::new(ns.clone());
     let creds = crate::cred::Creds::new(0, 0);
-    let Ok(at) = crate::vfs::ops::Caller::new(&ctx, &creds).lookup(&ctx.root, b"/dev/pts", true)
-    else {
+    let Ok(at) = crate::vfs::ops::Caller::new(&ctx, &creds).lookup(&ctx.root, b"/dev/pts", true) else {
         return Ok(());
     };
     if at.file_type() != FileType::Directory {
@@ -216,13 +175,7 @@ pub fn mount_dev_pts(
     }
     let fs = console.devpts();
     let root = fs.root();
-    ns.attach(
-        &at,
-        fs,
-        root,
-        crate::vfs::MS_NOSUID | crate::vfs::MS_NOEXEC,
-        "devpts",
-    )
-    .map(|_| ())
-    .map_err(|e| format!("mounting /dev/pts: {e}"))
+    ns.attach(&at, fs, root, crate::vfs::MS_NOSUID | crate::vfs::MS_NOEXEC, "devpts")
+        .map(|_| ())
+        .map_err(|e| format!("mounting /dev/pts: {e}"))
 }

@@ -42,10 +42,7 @@ pub(crate) fn signal_pid(k: &Kernel, pid: Pid, sig: u32) {
 
 /// Is session `sid` still led by a live process?
 fn session_alive(table: &ProcTable, sid: Pid) -> bool {
-    table
-        .procs
-        .get(&sid)
-        .is_some_and(|e| e.sid == sid && !matches!(e.state, ProcState::Zombie(_)))
+    table.procs.get(&sid).is_some_and(|e| e.sid == sid && !matches!(e.state, ProcState::Zombie(_)))
 }
 
 /// (pgid, sid) of a live process.
@@ -60,9 +57,10 @@ pub(crate) fn is_orphaned_pgrp(table: &ProcTable, pgid: Pid) -> bool {
     !table.procs.values().any(|e| {
         e.pgid == pgid
             && !matches!(e.state, ProcState::Zombie(_))
-            && table.procs.get(&e.ppid).is_some_and(|p| {
-                !matches!(p.state, ProcState::Zombie(_)) && p.pgid != pgid && p.sid == e.sid
-            })
+            && table
+                .procs
+                .get(&e.ppid)
+                .is_some_and(|p| !matches!(p.state, ProcState::Zombie(_)) && p.pgid != pgid && p.sid == e.sid)
     })
 }
 
@@ -85,11 +83,7 @@ fn tty_session(k: &Kernel, tty: &Tty) -> Option<Pid> {
 /// The controlling terminal of process `pid`.
 pub(crate) fn ctty_of(k: &Kernel, pid: Pid) -> Option<Arc<Tty>> {
     let (_, sid) = ids(k, pid).ok()?;
-    k.console
-        .layer
-        .all_ttys()
-        .into_iter()
-        .find(|t| tty_session(k, t) == Some(sid))
+    k.console.layer.all_ttys().into_iter().find(|t| tty_session(k, t) == Some(sid))
 }
 
 /// Open of a terminal without O_NOCTTY: a session leader without a
@@ -126,11 +120,7 @@ pub(crate) fn check_change(k: &Kernel, task: &Task, tty: &Tty, sig: u32) -> KRes
         return Ok(());
     }
     if ignored_or_blocked(task, sig) {
-        return if sig == SIGTTOU {
-            Ok(())
-        } else {
-            Err(Errno::EIO)
-        };
+        return if sig == SIGTTOU { Ok(()) } else { Err(Errno::EIO) };
     }
     if is_orphaned_pgrp(&lock(&k.procs), pgid) {
         return Err(Errno::EIO);
@@ -186,14 +176,7 @@ pub(crate) fn tty_ioctl(
         }
         TCSETS2 | TCSETSW2 | TCSETSF2 => {
             let t = UserPtr::<termios2>::new(arg).read(mem)?;
-            set_termios(
-                k,
-                task,
-                &tty,
-                master.as_ref(),
-                from_termios2(&t),
-                cmd == TCSETSF2,
-            )
+            set_termios(k, task, &tty, master.as_ref(), from_termios2(&t), cmd == TCSETSF2)
         }
         TIOCGWINSZ => {
             let ws = tty.state().winsize;
@@ -214,9 +197,7 @@ pub(crate) fn tty_ioctl(
         }
         TIOCOUTQ => {
             let n = match (&master, &tty.driver) {
-                (None, super::Driver::PtySlave(link)) => {
-                    (super::pty::PTY_OUT_CAP - link.room()) as i32
-                }
+                (None, super::Driver::PtySlave(link)) => (super::pty::PTY_OUT_CAP - link.room()) as i32,
                 _ => 0,
             };
             write_int(mem, arg, n)
@@ -226,16 +207,9 @@ pub(crate) fn tty_ioctl(
                 return Err(Errno::EINVAL);
             }
             check_change(k, task, &tty, SIGTTOU)?;
-            let (input, output) = (
-                arg == TCIFLUSH || arg == TCIOFLUSH,
-                arg == TCOFLUSH || arg == TCIOFLUSH,
-            );
+            let (input, output) = (arg == TCIFLUSH || arg == TCIOFLUSH, arg == TCOFLUSH || arg == TCIOFLUSH);
             // On the master, "input" is what the slave wrote.
-            let (flush_ld, flush_link) = if master.is_some() {
-                (output, input)
-            } else {
-                (input, output)
-            };
+            let (flush_ld, flush_link) = if master.is_some() { (output, input) } else { (input, output) };
             if flush_ld {
                 tty.state().ld.flush_input();
             }
@@ -328,10 +302,8 @@ pub(crate) fn tty_ioctl(
             }
             {
                 let table = lock(&k.procs);
-                let mut members = table
-                    .procs
-                    .values()
-                    .filter(|e| e.pgid == pgrp && !matches!(e.state, ProcState::Zombie(_)));
+                let mut members =
+                    table.procs.values().filter(|e| e.pgid == pgrp && !matches!(e.state, ProcState::Zombie(_)));
                 match members.next() {
                     None => return Err(Errno::ESRCH),
                     Some(e) if e.sid != sid => return Err(Errno::EPERM),

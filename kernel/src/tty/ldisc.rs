@@ -153,8 +153,7 @@ impl Ldisc {
 
     /// Room for more input from a writer that can wait (pty master).
     pub fn input_room(&self) -> usize {
-        let used =
-            self.lines.iter().map(|l| l.len()).sum::<usize>() + self.line.len() + self.raw.len();
+        let used = self.lines.iter().map(|l| l.len()).sum::<usize>() + self.line.len() + self.raw.len();
         N_TTY_BUF_SIZE.saturating_sub(used)
     }
 

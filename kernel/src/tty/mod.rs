@@ -101,14 +101,7 @@ pub struct Tty {
 }
 
 impl Tty {
-    fn new(
-        name: String,
-        rdev: u64,
-        t: Termios,
-        ws: winsize,
-        driver: Driver,
-        layer: Weak<TtyLayer>,
-    ) -> Arc<Tty> {
+    fn new(name: String, rdev: u64, t: Termios, ws: winsize, driver: Driver, layer: Weak<TtyLayer>) -> Arc<Tty> {
         Arc::new(Tty {
             name,
             rdev,
@@ -137,9 +130,7 @@ impl Tty {
     }
 
     fn now(&self) -> u64 {
-        self.layer()
-            .map(|l| l.host.now_ns(HostClock::Monotonic))
-            .unwrap_or(0)
+        self.layer().map(|l| l.host.now_ns(HostClock::Monotonic)).unwrap_or(0)
     }
 
     fn is_console(&self) -> bool {
@@ -230,11 +221,7 @@ impl Tty {
             return Err(Errno::EAGAIN);
         }
         // Processing may double newlines: keep the expansion within room.
-        let take = data.len().min(if room == usize::MAX {
-            usize::MAX
-        } else {
-            (room / 2).max(1)
-        });
+        let take = data.len().min(if room == usize::MAX { usize::MAX } else { (room / 2).max(1) });
         let mut out = Vec::new();
         st.ld.process_output(&data[..take], &mut out);
         self.emit(&out, stream);
@@ -291,10 +278,7 @@ impl Tty {
     fn poll(&self) -> u32 {
         let st = self.state();
         if st.hung_up {
-            return poll_bits::POLLIN
-                | poll_bits::POLLRDNORM
-                | poll_bits::POLLOUT
-                | poll_bits::POLLHUP;
+            return poll_bits::POLLIN | poll_bits::POLLRDNORM | poll_bits::POLLOUT | poll_bits::POLLHUP;
         }
         let mut ev = 0;
         if st.ld.readable() || st.input_eof {
@@ -440,12 +424,7 @@ impl Console {
                 let mut t = std_termios();
                 // The host terminal is UTF-8: erase whole characters.
                 t.c_iflag |= IUTF8;
-                let ws = winsize {
-                    ws_row: rows,
-                    ws_col: cols,
-                    ws_xpixel: 0,
-                    ws_ypixel: 0,
-                };
+                let ws = winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
                 let tty = Tty::new(
                     "console".into(),
                     makedev(CONSOLE_MAJOR, CONSOLE_MINOR),
@@ -504,12 +483,7 @@ impl Console {
     /// The host terminal was resized.
     pub fn resize(&self, rows: u16, cols: u16) {
         if let Some(tty) = &self.tty {
-            tty.set_winsize(winsize {
-                ws_row: rows,
-                ws_col: cols,
-                ws_xpixel: 0,
-                ws_ypixel: 0,
-            });
+            tty.set_winsize(winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 });
         }
     }
 
@@ -588,13 +562,7 @@ impl FileOps for ConsoleFile {
     fn stat(&self) -> KResult<Stat> {
         match self.tty() {
             Some(tty) => Ok(tty.stat()),
-            None => Ok(Stat {
-                mode: 0o010600,
-                nlink: 1,
-                blksize: 4096,
-                ino: 1,
-                ..Default::default()
-            }),
+            None => Ok(Stat { mode: 0o010600, nlink: 1, blksize: 4096, ino: 1, ..Default::default() }),
         }
     }
     fn poll(&self) -> u32 {
@@ -674,8 +642,7 @@ pub fn open(k: &Kernel, task: &Task, rdev: u64, flags: u32) -> KResult<Arc<dyn F
     let console = &k.console;
     let layer = &console.layer;
     let (maj, min) = (major(rdev), minor(rdev));
-    let console_file =
-        || -> Arc<dyn FileOps> { ConsoleFile::new(console.clone(), ConsoleStream::Stdout) };
+    let console_file = || -> Arc<dyn FileOps> { ConsoleFile::new(console.clone(), ConsoleStream::Stdout) };
     match (maj, min) {
         (CONSOLE_MAJOR, TTY_MINOR) => {
             let tty = job::ctty_of(k, task.pid()).ok_or(Errno::ENXIO)?;
@@ -711,7 +678,14 @@ pub fn open(k: &Kernel, task: &Task, rdev: u64, flags: u32) -> KResult<Arc<dyn F
 /// Terminal ioctls for `file` (`syscall::io::sys_ioctl` calls this after
 /// the generic requests); `None` when `file` is no terminal or `cmd` is
 /// one of the generic requests.
-pub fn ioctl(k: &Kernel, task: &Task, mem: &mut dyn GuestMemory, file: &OpenFile, cmd: u32, arg: u32) -> Option<KResult<i32>> {
+pub fn ioctl(
+    k: &Kernel,
+    task: &Task,
+    mem: &mut dyn GuestMemory,
+    file: &OpenFile,
+    cmd: u32,
+    arg: u32,
+) -> Option<KResult<i32>> {
     use termios::ioctls::*;
     if matches!(cmd, FIONBIO | FIOCLEX | FIONCLEX | FIOASYNC) {
         return None;
@@ -732,13 +706,12 @@ pub fn read(k: &Kernel, task: &Task, file: &Arc<OpenFile>, len: usize) -> Option
     Some(match end {
         TtyEnd::Master(p) => {
             let mut buf = vec![0u8; len.min(1 << 16)];
-            task.block_on(&k.host, &[&p.link.master_wq], None, file.nonblocking(), || {
-                p.master_read(&mut buf)
-            })
-            .map(|n| {
-                buf.truncate(n);
-                buf
-            })
+            task.block_on(&k.host, &[&p.link.master_wq], None, file.nonblocking(), || p.master_read(&mut buf)).map(
+                |n| {
+                    buf.truncate(n);
+                    buf
+                },
+            )
         }
         TtyEnd::Tty(tty) => tty_read(k, task, file, &tty, len),
     })
@@ -754,14 +727,12 @@ fn tty_read(k: &Kernel, task: &Task, file: &Arc<OpenFile>, tty: &Arc<Tty>, len: 
         let mut next_deadline = None;
         // try_read runs after block_on registered on the queue, so no
         // wake-up between the check and the park is lost.
-        let r = task.block_on(&k.host, &[&tty.wq], deadline, nonblock, || {
-            match tty.try_read(&mut buf, start) {
-                ReadStep::Ready(n) => Ok(Some(n)),
-                ReadStep::Wait(d) if d == deadline => Err(Errno::EAGAIN),
-                ReadStep::Wait(d) => {
-                    next_deadline = d;
-                    Ok(None)
-                }
+        let r = task.block_on(&k.host, &[&tty.wq], deadline, nonblock, || match tty.try_read(&mut buf, start) {
+            ReadStep::Ready(n) => Ok(Some(n)),
+            ReadStep::Wait(d) if d == deadline => Err(Errno::EAGAIN),
+            ReadStep::Wait(d) => {
+                next_deadline = d;
+                Ok(None)
             }
         });
         match r {

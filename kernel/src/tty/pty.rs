@@ -92,10 +92,7 @@ impl PtyTable {
         self.map.values().cloned().collect()
     }
     pub fn by_tty(&self, tty: &Arc<Tty>) -> Option<Arc<Pty>> {
-        self.map
-            .values()
-            .find(|p| Arc::ptr_eq(&p.tty, tty))
-            .cloned()
+        self.map.values().find(|p| Arc::ptr_eq(&p.tty, tty)).cloned()
     }
 }
 
@@ -104,21 +101,14 @@ impl Pty {
     /// starts locked, with `tty_std_termios` and a 0x0 window.
     pub(crate) fn alloc(layer: &Arc<TtyLayer>, uid: u32) -> KResult<Arc<Pty>> {
         let mut table = lock(&layer.ptys);
-        let index = (0..PTY_MAX)
-            .find(|i| !table.map.contains_key(i))
-            .ok_or(Errno::ENOSPC)?;
+        let index = (0..PTY_MAX).find(|i| !table.map.contains_key(i)).ok_or(Errno::ENOSPC)?;
         let link = Arc::new(PtyLink {
             out: Mutex::new(VecDeque::new()),
             master_wq: WaitQueue::new(),
             slaves: AtomicUsize::new(0),
             slave_seen: AtomicBool::new(false),
         });
-        let ws = winsize {
-            ws_row: 0,
-            ws_col: 0,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
+        let ws = winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
         let tty = Tty::new(
             format!("pts/{index}"),
             makedev(PTS_MAJOR, index as u64),
@@ -127,14 +117,8 @@ impl Pty {
             Driver::PtySlave(link.clone()),
             Arc::downgrade(layer),
         );
-        let master_t = Termios {
-            c_iflag: 0,
-            c_oflag: 0,
-            c_cflag: B38400 | CS8 | CREAD,
-            c_lflag: 0,
-            c_line: 0,
-            c_cc: INIT_C_CC,
-        };
+        let master_t =
+            Termios { c_iflag: 0, c_oflag: 0, c_cflag: B38400 | CS8 | CREAD, c_lflag: 0, c_line: 0, c_cc: INIT_C_CC };
         let pty = Arc::new(Pty {
             index,
             tty,
@@ -171,11 +155,7 @@ impl Pty {
                 if self.link.other_closed() {
                     return Err(Errno::EIO);
                 }
-                return if buf.is_empty() {
-                    Ok(0)
-                } else {
-                    Err(Errno::EAGAIN)
-                };
+                return if buf.is_empty() { Ok(0) } else { Err(Errno::EAGAIN) };
             }
             let (dst, skip) = if packet && !buf.is_empty() {
                 buf[0] = 0; // TIOCPKT_DATA
@@ -263,15 +243,7 @@ impl FileOps for PtyMaster {
         self.pty.master_write(data)
     }
     fn stat(&self) -> KResult<Stat> {
-        Ok(Stat {
-            mode: 0o020666,
-            nlink: 1,
-            blksize: 1024,
-            rdev: makedev(5, 2),
-            ino: 2,
-            gid: 5,
-            ..Default::default()
-        })
+        Ok(Stat { mode: 0o020666, nlink: 1, blksize: 1024, rdev: makedev(5, 2), ino: 2, gid: 5, ..Default::default() })
     }
     fn poll(&self) -> u32 {
         self.pty.master_poll()

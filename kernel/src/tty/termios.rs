@@ -143,9 +143,8 @@ pub mod ioctls {
 }
 
 /// `INIT_C_CC`: ^C ^\ DEL ^U ^D, VTIME 0, VMIN 1, ^Q ^S ^Z, ^R ^O ^W ^V.
-pub const INIT_C_CC: [u8; NCCS] = [
-    3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0, 0, 0,
-];
+pub const INIT_C_CC: [u8; NCCS] =
+    [3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0, 0, 0];
 
 /// Linux `tty_std_termios`: what a fresh tty (console, pty slave) starts with.
 pub fn std_termios() -> termios {
@@ -161,12 +160,10 @@ pub fn std_termios() -> termios {
 
 /// Baud rate of a `CBAUD` code (for termios2's speed fields).
 pub fn baud_of(cflag: u32) -> u32 {
-    const LOW: [u32; 16] = [
-        0, 50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600, 19200, 38400,
-    ];
+    const LOW: [u32; 16] = [0, 50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600, 19200, 38400];
     const HIGH: [u32; 16] = [
-        0, 57600, 115200, 230400, 460800, 500000, 576000, 921600, 1000000, 1152000, 1500000,
-        2000000, 2500000, 3000000, 3500000, 4000000,
+        0, 57600, 115200, 230400, 460800, 500000, 576000, 921600, 1000000, 1152000, 1500000, 2000000, 2500000, 3000000,
+        3500000, 4000000,
     ];
     let code = cflag & CBAUD;
     if code & 0x1000 != 0 {

@@ -118,7 +118,15 @@ impl FileLocks {
 
     /// F_SETLK: take (or with `kind == None`, release) `[start, end)`.
     /// `EAGAIN` on conflict.
-    pub fn try_set_record(&self, key: Key, owner: LockOwner, pid: i32, kind: Option<LockKind>, start: u64, end: u64) -> KResult<()> {
+    pub fn try_set_record(
+        &self,
+        key: Key,
+        owner: LockOwner,
+        pid: i32,
+        kind: Option<LockKind>,
+        start: u64,
+        end: u64,
+    ) -> KResult<()> {
         let mut t = self.tables();
         let list = t.records.entry(key).or_default();
         if let Some(kind) = kind {

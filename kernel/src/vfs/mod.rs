@@ -18,8 +18,8 @@
 //! VFS lock is held while calling into a file system except the mount
 //! table read lock during `mounted_on` (leaf).
 
-pub mod inode;
 pub mod file;
+pub mod inode;
 pub mod lock;
 pub mod ops;
 pub mod path;
@@ -97,7 +97,14 @@ impl MountNamespace {
     /// A namespace whose root is `root_fs`.
     pub fn new(root_fs: Arc<dyn FileSystem>, source: &str, flags: u32) -> Arc<MountNamespace> {
         let root = root_fs.root();
-        let m = Arc::new(Mount { id: 1, fs: root_fs, root, parent: None, flags: AtomicU32::new(flags), source: source.into() });
+        let m = Arc::new(Mount {
+            id: 1,
+            fs: root_fs,
+            root,
+            parent: None,
+            flags: AtomicU32::new(flags),
+            source: source.into(),
+        });
         Arc::new(MountNamespace { mounts: RwLock::new(vec![m]), next_id: AtomicU64::new(2) })
     }
 
@@ -119,7 +126,14 @@ impl MountNamespace {
     }
 
     /// Attach `fs` (rooted at `root`) over the directory `at`.
-    pub fn attach(&self, at: &PathHandle, fs: Arc<dyn FileSystem>, root: InodeRef, flags: u32, source: &str) -> KResult<Arc<Mount>> {
+    pub fn attach(
+        &self,
+        at: &PathHandle,
+        fs: Arc<dyn FileSystem>,
+        root: InodeRef,
+        flags: u32,
+        source: &str,
+    ) -> KResult<Arc<Mount>> {
         if at.inode.file_type() != FileType::Directory {
             return Err(Errno::ENOTDIR);
         }

@@ -46,7 +46,10 @@ pub type DevOpener<'d> = &'d dyn Fn(u64) -> Option<KResult<Arc<dyn FileOps>>>;
 /// Permission check of `may` on `h` (EACCES).
 pub fn permission(creds: &Creds, h: &PathHandle, may: u32) -> KResult<()> {
     let st = h.inode.stat()?;
-    if may & MAY_WRITE != 0 && h.mnt.read_only() && matches!(h.file_type(), FileType::Regular | FileType::Directory | FileType::Symlink) {
+    if may & MAY_WRITE != 0
+        && h.mnt.read_only()
+        && matches!(h.file_type(), FileType::Regular | FileType::Directory | FileType::Symlink)
+    {
         return Err(Errno::EROFS);
     }
     if may & MAY_EXEC != 0 && h.file_type() == FileType::Regular && h.mnt.flags() & MS_NOEXEC != 0 {
@@ -153,7 +156,14 @@ impl<'a> Caller<'a> {
 
     /// `openat`. `mode` applies with O_CREAT. Returns the handle opened
     /// and what to install.
-    pub fn open(&self, start: &PathHandle, path: &[u8], flags: u32, mode: u32, devs: DevOpener<'_>) -> KResult<(PathHandle, Opened)> {
+    pub fn open(
+        &self,
+        start: &PathHandle,
+        path: &[u8],
+        flags: u32,
+        mode: u32,
+        devs: DevOpener<'_>,
+    ) -> KResult<(PathHandle, Opened)> {
         if flags & O_TMPFILE == O_TMPFILE {
             return Err(Errno::EOPNOTSUPP);
         }
@@ -401,7 +411,14 @@ impl<'a> Caller<'a> {
     }
 
     /// `renameat2` with `RENAME_*` flags.
-    pub fn rename(&self, old_start: &PathHandle, old_path: &[u8], new_start: &PathHandle, new_path: &[u8], flags: u32) -> KResult<()> {
+    pub fn rename(
+        &self,
+        old_start: &PathHandle,
+        old_path: &[u8],
+        new_start: &PathHandle,
+        new_path: &[u8],
+        flags: u32,
+    ) -> KResult<()> {
         if flags & !(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT) != 0 {
             return Err(Errno::EINVAL);
         }

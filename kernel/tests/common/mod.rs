@@ -44,10 +44,7 @@ impl FakeHost {
 impl HostOps for FakeHost {
     fn now_ns(&self, clock: HostClock) -> u64 {
         match clock {
-            HostClock::Realtime => SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64,
+            HostClock::Realtime => SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64,
             HostClock::Monotonic => self.start.elapsed().as_nanos() as u64 + 1_000_000_000,
             HostClock::ProcessCpu => self.start.elapsed().as_nanos() as u64 / 2,
         }
@@ -64,10 +61,7 @@ impl HostOps for FakeHost {
                     if now >= d {
                         return;
                     }
-                    let (g, _) = self
-                        .cv
-                        .wait_timeout(p, Duration::from_nanos(d - now))
-                        .unwrap();
+                    let (g, _) = self.cv.wait_timeout(p, Duration::from_nanos(d - now)).unwrap();
                     p = g;
                 }
                 None => p = self.cv.wait(p).unwrap(),
@@ -138,20 +132,10 @@ impl Env {
         let host = FakeHost::new();
         let k = Kernel::new(KernelConfig::default(), host.clone()).unwrap();
         let tid = k
-            .spawn_init(InitSpec {
-                argv: vec![b"/sbin/init".to_vec()],
-                envp: vec![],
-                cwd: "/".into(),
-                uid: 0,
-                gid: 0,
-            })
+            .spawn_init(InitSpec { argv: vec![b"/sbin/init".to_vec()], envp: vec![], cwd: "/".into(), uid: 0, gid: 0 })
             .unwrap();
         assert_eq!(tid, 1);
-        Env {
-            k,
-            host,
-            mem: VecMemory::new(1 << 20),
-        }
+        Env { k, host, mem: VecMemory::new(1 << 20) }
     }
     /// Raw syscall for init.
     pub fn sc(&mut self, nr: u32, args: &[u32]) -> SyscallOutcome {
@@ -449,12 +433,7 @@ pub fn epoll_ctl(e: &mut Env, ep: u32, op: u32, fd: u32, events: u32, data: u64)
 pub fn epoll_wait(e: &mut Env, ep: u32, max: u32, timeout_ms: i32) -> (i32, Vec<(u32, u64)>) {
     let n = e.call(nr::epoll_pwait, &[ep, 0x6000, max, timeout_ms as u32, 0, 8]);
     let evs = (0..n.max(0) as u32)
-        .map(|i| {
-            (
-                e.u32_at(0x6000 + i * 16),
-                u64::from_le_bytes(e.get(0x6000 + i * 16 + 8, 8).try_into().unwrap()),
-            )
-        })
+        .map(|i| (e.u32_at(0x6000 + i * 16), u64::from_le_bytes(e.get(0x6000 + i * 16 + 8, 8).try_into().unwrap())))
         .collect();
     (n, evs)
 }
@@ -487,7 +466,8 @@ pub fn itimerspec(e: &mut Env, addr: u32, interval_ns: u64, value_ns: u64) -> u3
 }
 /// `struct itimerspec` bytes.
 pub fn itimerspec_bytes(interval_ns: u64, value_ns: u64) -> Vec<u8> {
-    let ts = |ns: u64| [((ns / 1_000_000_000) as i64).to_le_bytes(), ((ns % 1_000_000_000) as i64).to_le_bytes()].concat();
+    let ts =
+        |ns: u64| [((ns / 1_000_000_000) as i64).to_le_bytes(), ((ns % 1_000_000_000) as i64).to_le_bytes()].concat();
     [ts(interval_ns), ts(value_ns)].concat()
 }
 /// `struct itimerval` with 32-bit timevals: interval then value.

@@ -107,17 +107,10 @@ const VARS: &[&str] = &["WASMLINUX_DIRENT64_NAME_OFFSET"];
 
 /// Headers whose every item is wanted: the errno numbers (the kernel's `Errno` enum takes its
 /// values from them) and the signal numbers and `SA_*` flags (`kernel/src/signal`).
-const VAR_FILES: &[&str] = &[
-    ".*/asm-generic/errno(-base)?\\.h",
-    ".*/asm-generic/signal(-defs)?\\.h",
-];
+const VAR_FILES: &[&str] = &[".*/asm-generic/errno(-base)?\\.h", ".*/asm-generic/signal(-defs)?\\.h"];
 
-const ZEROCOPY_DERIVES: &[&str] = &[
-    "zerocopy::FromBytes",
-    "zerocopy::IntoBytes",
-    "zerocopy::Immutable",
-    "zerocopy::KnownLayout",
-];
+const ZEROCOPY_DERIVES: &[&str] =
+    &["zerocopy::FromBytes", "zerocopy::IntoBytes", "zerocopy::Immutable", "zerocopy::KnownLayout"];
 
 #[derive(Debug)]
 struct Callbacks;
@@ -136,9 +129,7 @@ impl ParseCallbacks for Callbacks {
 }
 
 fn strip_prefix(name: &str) -> Option<String> {
-    name.strip_prefix("wasmlinux_")
-        .or_else(|| name.strip_prefix("WASMLINUX_"))
-        .map(str::to_string)
+    name.strip_prefix("wasmlinux_").or_else(|| name.strip_prefix("WASMLINUX_")).map(str::to_string)
 }
 
 /// Replaces every raw pointer and `Option<fn>` type by `u32` (wasm32 guest address).
@@ -155,10 +146,9 @@ impl VisitMut for GuestPointers {
                 let last = p.path.segments.last();
                 match last {
                     Some(seg) if seg.ident == "Option" => match &seg.arguments {
-                        syn::PathArguments::AngleBracketed(a) => a
-                            .args
-                            .iter()
-                            .any(|g| matches!(g, syn::GenericArgument::Type(syn::Type::BareFn(_)))),
+                        syn::PathArguments::AngleBracketed(a) => {
+                            a.args.iter().any(|g| matches!(g, syn::GenericArgument::Type(syn::Type::BareFn(_))))
+                        }
                         _ => false,
                     },
                     _ => false,
@@ -218,16 +208,11 @@ pub mod ctypes {
 ";
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("sysroot crate has a parent")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("sysroot crate has a parent").to_path_buf()
 }
 
 fn ensure_headers(root: &Path) -> Result<PathBuf, String> {
-    let build = std::env::var_os("WASMLINUX_BUILD")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("build"));
+    let build = std::env::var_os("WASMLINUX_BUILD").map(PathBuf::from).unwrap_or_else(|| root.join("build"));
     let include = build.join("sysroot/include");
     let script = root.join("sysroot/uapi/export-headers.sh");
     let status = Command::new("bash")
@@ -246,11 +231,7 @@ fn generate(root: &Path, include: &Path) -> Result<String, String> {
     let wrapper = root.join("sysroot/uapi/wasmlinux/abi.h");
     let mut builder = bindgen::Builder::default()
         .header(wrapper.to_string_lossy())
-        .clang_args([
-            "--target=wasm32-unknown-unknown",
-            "-nostdinc",
-            "-fno-builtin",
-        ])
+        .clang_args(["--target=wasm32-unknown-unknown", "-nostdinc", "-fno-builtin"])
         .clang_arg(format!("-I{}", include.display()))
         .use_core()
         .ctypes_prefix("ctypes")
@@ -275,13 +256,10 @@ fn generate(root: &Path, include: &Path) -> Result<String, String> {
     for f in VAR_FILES {
         builder = builder.allowlist_file(*f);
     }
-    let bindings = builder
-        .generate()
-        .map_err(|e| format!("bindgen failed: {e}"))?;
+    let bindings = builder.generate().map_err(|e| format!("bindgen failed: {e}"))?;
     let raw = bindings.to_string();
 
-    let mut file: syn::File =
-        syn::parse_str(&raw).map_err(|e| format!("bindgen output does not parse: {e}"))?;
+    let mut file: syn::File = syn::parse_str(&raw).map_err(|e| format!("bindgen output does not parse: {e}"))?;
     let mut v = GuestPointers { replaced: 0 };
     v.visit_file_mut(&mut file);
     check_no_unsafe(&file)?;
@@ -295,11 +273,9 @@ fn generate(root: &Path, include: &Path) -> Result<String, String> {
 fn check_no_unsafe(file: &syn::File) -> Result<(), String> {
     let text = quote::quote!(#file).to_string();
     if text.contains("unsafe") {
-        return Err(
-            "generated bindings contain `unsafe` (a flexible array, bitfield or union?); \
+        return Err("generated bindings contain `unsafe` (a flexible array, bitfield or union?); \
                     change sysroot/uapi/wasmlinux/abi.h"
-                .into(),
-        );
+            .into());
     }
     for item in &file.items {
         if let syn::Item::Union(u) = item {
@@ -365,16 +341,10 @@ fn run() -> Result<ExitCode, String> {
     if check {
         let old = std::fs::read_to_string(&out).unwrap_or_default();
         if same_tokens(&old, &text) {
-            eprintln!(
-                "gen-abi: {} is up to date ({structs} structs)",
-                out.display()
-            );
+            eprintln!("gen-abi: {} is up to date ({structs} structs)", out.display());
             Ok(ExitCode::SUCCESS)
         } else {
-            eprintln!(
-                "gen-abi: {} is stale; run `cargo run -p wasmlinux-sysroot --bin gen-abi`",
-                out.display()
-            );
+            eprintln!("gen-abi: {} is stale; run `cargo run -p wasmlinux-sysroot --bin gen-abi`", out.display());
             Ok(ExitCode::FAILURE)
         }
     } else {
