@@ -385,6 +385,27 @@ pub fn signal_name(sig: u32) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// sigaction and stack_t land at the Linux (wasm32) offsets through
+    /// their generated uapi types.
+    #[test]
+    fn signal_types_use_linux_offsets() {
+        use crate::api::VecMemory;
+        use crate::mem::UserPtr;
+        let mut m = VecMemory::new(8192);
+        let a = 4096u32;
+        let at = |m: &VecMemory, n: usize| m.bytes[a as usize..a as usize + n].to_vec();
+        // sigaction: handler @0, flags @4, 64-bit mask @8 (low word first), no restorer.
+        let act = SigAction { handler: 7, flags: 0x0400_0000, restorer: 0, mask: SigSet(0x1_0000_0002) };
+        UserPtr::<SigAction>::new(a).write(&mut m, &act).unwrap();
+        assert_eq!(at(&m, 16), [7, 0, 0, 0, 0, 0, 0, 4, 2, 0, 0, 0, 1, 0, 0, 0]);
+        assert_eq!(UserPtr::<SigAction>::new(a).read(&m), Ok(act));
+        // stack_t: ss_sp @0, ss_flags @4, ss_size @8.
+        let st = AltStack { sp: 0x2000, flags: 2, size: 0x800 };
+        UserPtr::<AltStack>::new(a).write(&mut m, &st).unwrap();
+        assert_eq!(at(&m, 12), [0, 0x20, 0, 0, 2, 0, 0, 0, 0, 8, 0, 0]);
+        assert_eq!(UserPtr::<AltStack>::new(a).read(&m), Ok(st));
+    }
+
     use super::*;
 
     fn word(b: &[u8], off: usize) -> u32 {
