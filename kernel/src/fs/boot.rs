@@ -68,7 +68,7 @@ fn copy_tree_at(root: &Arc<OwnedFd>, src: &Path, rel: &Path, dst: &Arc<TmpNode>)
         let r: KResult<()> = if ft.is_dir() {
             match dst.create_node(&name, NewNode::Directory, mode, 0, 0) {
                 Ok(d) => {
-                    copy_tree_at(root, &path, &rel.join(&e.file_name()), &d)?;
+                    copy_tree_at(root, &path, &rel.join(e.file_name()), &d)?;
                     Ok(())
                 }
                 Err(e) => Err(e),
