@@ -21,9 +21,13 @@ pub fn open_fifo(k: &Kernel, task: &Task, node: &PathHandle, flags: u32) -> KRes
     let nonblock = flags & O_NONBLOCK != 0;
     match flags & O_ACCMODE {
         O_RDONLY => {
+            // Count writer opens from before this reader exists: a writer that
+            // opens (sees this reader), writes and closes before we look again
+            // has still met us (looking after `open_end` missed it and waited forever).
+            let (_, _, _, w0) = pipe.counts();
             let end = pipe.open_end(false, Some(node.clone()));
-            let (_, writers, _, w0) = pipe.counts();
-            if !nonblock && writers == 0 {
+            let (_, writers, _, wo) = pipe.counts();
+            if !nonblock && writers == 0 && wo == w0 {
                 task.block_on(&k.host, &[&pipe.wq], None, false, || {
                     let (_, w, _, wo) = pipe.counts();
                     if w > 0 || wo > w0 {
