@@ -1,5 +1,5 @@
 //! Tests of the syscall family in `kernel/src/syscall/misc.rs`: uname/sethostname/sysinfo,
-//! getrandom, personality/prctl/getcpu/membarrier, vhangup.
+//! getrandom, personality/prctl/getcpu/membarrier, vhangup, syslog.
 mod common;
 use common::*;
 use wasmlinux_kernel::syscall::nr;
@@ -77,4 +77,27 @@ fn vhangup_root_only() {
     assert_eq!(e.call(nr::vhangup, &[]), 0);
     assert_eq!(e.call(nr::setuid, &[1000]), 0);
     assert_eq!(e.call(nr::vhangup, &[]), EPERM);
+}
+
+/// syslog(2) on an empty kernel log: sizes, reads of nothing, argument
+/// checks, and the privilege rule of `dmesg_restrict = 0`.
+#[test]
+fn syslog_empty_log() {
+    let mut e = Env::new();
+    assert_eq!(e.call(nr::syslog, &[10, 0, 0]), 1 << 17, "SIZE_BUFFER");
+    assert_eq!(e.call(nr::syslog, &[9, 0, 0]), 0, "SIZE_UNREAD");
+    assert_eq!(e.call(nr::syslog, &[3, SCRATCH, 4096]), 0, "READ_ALL copies nothing");
+    assert_eq!(e.call(nr::syslog, &[2, SCRATCH, 4096]), 0, "READ does not wait");
+    assert_eq!(e.call(nr::syslog, &[3, 0, 4096]), EINVAL, "NULL buffer");
+    assert_eq!(e.call(nr::syslog, &[3, SCRATCH, -1i32 as u32]), EINVAL, "negative length");
+    assert_eq!(e.call(nr::syslog, &[11, 0, 0]), EINVAL);
+    assert_eq!(e.call(nr::syslog, &[-1i32 as u32, 0, 0]), EINVAL);
+    assert_eq!(e.call(nr::syslog, &[8, 0, 9]), EINVAL, "console level 1..=8");
+    assert_eq!(e.call(nr::syslog, &[8, 0, 4]), 0);
+    assert_eq!(e.call(nr::syslog, &[5, 0, 0]), 0, "CLEAR as root");
+    assert_eq!(e.call(nr::setuid, &[1000]), 0);
+    assert_eq!(e.call(nr::syslog, &[5, 0, 0]), EPERM, "CLEAR needs CAP_SYSLOG");
+    assert_eq!(e.call(nr::syslog, &[4, SCRATCH, 16]), EPERM);
+    assert_eq!(e.call(nr::syslog, &[3, SCRATCH, 16]), 0, "READ_ALL is open to all");
+    assert_eq!(e.call(nr::syslog, &[10, 0, 0]), 1 << 17);
 }

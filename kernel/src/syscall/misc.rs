@@ -209,3 +209,35 @@ pub fn sys_vhangup(ctx: &mut Ctx<'_>, _a: Args) -> SysResult {
     }
     Ok(0.into())
 }
+
+/// Size of the kernel log buffer `syslog` reports (`SYSLOG_ACTION_SIZE_BUFFER`).
+const LOG_BUF_LEN: u32 = 1 << 17;
+
+/// syslog(2) (musl's `klogctl`): the kernel log, which is empty here.
+/// Actions (man 2 syslog): 0 close, 1 open, 2 read, 3 read all, 4 read and
+/// clear, 5 clear, 6/7/8 console off/on/level, 9 unread size, 10 buffer
+/// size; others EINVAL. As with `kernel.dmesg_restrict = 0`, actions 3 and
+/// 10 are open to everyone, the rest need root (CAP_SYSLOG) or fail with
+/// EPERM. Reads check `buf`/`len` (EINVAL for NULL or a negative length)
+/// and copy nothing; 2 returns 0 rather than wait for a message that will
+/// never come. Level 8 takes 1..=8.
+pub fn sys_syslog(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (action, buf, len) = (a.i32(0), a.u32(1), a.i32(2));
+    if !matches!(action, 0..=10) {
+        return Err(Errno::EINVAL);
+    }
+    if !matches!(action, 3 | 10) && ctx.creds().euid != 0 {
+        return Err(Errno::EPERM);
+    }
+    match action {
+        2..=4 => {
+            if buf == 0 || len < 0 {
+                return Err(Errno::EINVAL);
+            }
+            Ok(0.into())
+        }
+        8 if !(1..=8).contains(&len) => Err(Errno::EINVAL),
+        10 => Ok(LOG_BUF_LEN.into()),
+        _ => Ok(0.into()),
+    }
+}
