@@ -91,6 +91,9 @@ fn parse_mount(s: &str) -> Result<HostMount, String> {
     if host.is_empty() || !guest.starts_with('/') {
         return Err("expected HOST:GUEST[:ro] with an absolute GUEST path".into());
     }
+    if guest.split('/').all(|c| c.is_empty() || c == ".") {
+        return Err("cannot mount over the root file system / (use --root DIR)".into());
+    }
     Ok(HostMount { host_path: PathBuf::from(host), guest_path: guest.to_string(), read_only })
 }
 
@@ -245,7 +248,12 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
         kernel.set_strace(Some(open_strace(target)?));
     }
     let spec = InitSpec { argv: argv.clone(), envp: envp.clone(), cwd: args.cwd.clone(), uid: args.uid, gid: args.gid };
-    let tid = kernel.spawn_init(spec).map_err(|e| Fail(format!("cannot create the first process: {}", e.name()), 1))?;
+    let tid = kernel.spawn_init(spec).map_err(|e| match e {
+        Errno::ENOENT | Errno::ENOTDIR | Errno::EACCES => {
+            Fail(format!("--cwd {}: cannot enter it in the guest ({})", args.cwd, e.name()), 2)
+        }
+        e => Fail(format!("cannot create the first process: {}", e.name()), 1),
+    })?;
     let image = resolve_program(&kernel, tid, &prog, &argv, &envp, &guest_path)?;
 
     let mut rt_config = RuntimeConfig::default();

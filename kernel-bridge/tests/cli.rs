@@ -37,6 +37,22 @@ fn bad_flag_is_2() {
     assert_eq!(run(&["run"]).0, 2);
 }
 
+/// A working directory the guest does not have, and a mount over the root,
+/// are command-line errors (2) with one clear message, not silently ignored.
+#[test]
+fn bad_cwd_and_root_mount_are_2() {
+    let tmp = std::env::temp_dir();
+    let host = tmp.to_str().unwrap();
+    let (code, _, err) = run(&["run", "--cwd", "/no/such/dir", "/bin/true"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--cwd /no/such/dir") && err.contains("ENOENT"), "{err}");
+    for guest in ["/", "//", "/."] {
+        let (code, _, err) = run(&["run", "--mount", &format!("{host}:{guest}"), "/bin/true"]);
+        assert_eq!(code, 2, "{guest}: {err}");
+        assert!(err.contains("cannot mount over the root"), "{err}");
+    }
+}
+
 #[test]
 fn missing_program_is_127() {
     let (code, _, err) = run(&["run", "/definitely/not/here"]);

@@ -153,7 +153,9 @@ impl Kernel {
     }
 
     /// Create the first process (pid 1) with fds 0/1/2 on the console.
-    /// The bridge then resolves and starts its program.
+    /// The bridge then resolves and starts its program. Fails with the
+    /// errno of `chdir` (ENOENT, ENOTDIR, EACCES) when `spec.cwd` cannot be
+    /// entered: a first process never starts somewhere else silently.
     pub fn spawn_init(&self, spec: InitSpec) -> Result<Tid, Errno> {
         let mut fds = FdTable::new();
         let streams = [ConsoleStream::Stdout, ConsoleStream::Stdout, ConsoleStream::Stderr];
@@ -183,9 +185,7 @@ impl Kernel {
             let mut fs = lock(&proc.fs);
             if let Some(fs) = fs.as_mut() {
                 let root = fs.root.clone();
-                if let Ok(cwd) = crate::vfs::ops::Caller::new(fs, &creds).chdir_target(&root, spec.cwd.as_bytes()) {
-                    fs.cwd = cwd;
-                }
+                fs.cwd = crate::vfs::ops::Caller::new(fs, &creds).chdir_target(&root, spec.cwd.as_bytes())?;
             }
         }
         table.next_id = 1;

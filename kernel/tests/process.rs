@@ -362,3 +362,14 @@ fn rlimit_nproc_is_index_6() {
     assert_eq!(f.call(nr::prlimit64, &[0, 6, 0, SCRATCH]), 0);
     assert_eq!(u64::from_le_bytes(f.get(SCRATCH, 8).try_into().unwrap()), 4096);
 }
+
+/// The first process starts in `InitSpec::cwd` or not at all.
+#[test]
+fn spawn_init_fails_on_a_cwd_it_cannot_enter() {
+    let spec =
+        |cwd: &str| InitSpec { argv: vec![b"/sbin/init".to_vec()], envp: vec![], cwd: cwd.into(), uid: 0, gid: 0 };
+    let k = Kernel::new(KernelConfig::default(), FakeHost::new()).unwrap();
+    assert_eq!(k.spawn_init(spec("/no/such/dir")), Err(wasmlinux_kernel::error::Errno::ENOENT));
+    assert_eq!(k.spawn_init(spec("/dev/null")), Err(wasmlinux_kernel::error::Errno::ENOTDIR));
+    assert_eq!(k.spawn_init(spec("/tmp")), Ok(1));
+}
