@@ -115,7 +115,7 @@ fi
 
 # ---- configure (hand-written config.mak; musl's configure does not know wasm32) ---------------------
 CFLAGS_AUTO="-O2 -pipe -ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables"
-CFLAGS_AUTO+=" -mbulk-memory -mnontrapping-fptoint -msign-ext -mmutable-globals"
+CFLAGS_AUTO+=" -matomics -mbulk-memory -mnontrapping-fptoint -msign-ext -mmutable-globals"
 CFLAGS_AUTO+=" -Werror=implicit-function-declaration -Werror=implicit-int -Werror=pointer-sign -Werror=pointer-arith"
 CFLAGS_AUTO+=" -Werror=int-conversion -Werror=incompatible-pointer-types -Werror=incompatible-function-pointer-types"
 CFLAGS_AUTO+=" -Qunused-arguments -Wno-parentheses -Wno-dangling-else -Wno-string-plus-int -Wno-unknown-pragmas"

@@ -6,7 +6,11 @@
  * the saved locals, so the argument is not read again. */
 #include <features.h>
 #include <signal.h>
+#include <stdint.h>
+#include <ucontext.h>
 #include "libc.h"
+#include "pthread_impl.h"
+#include "syscall.h"
 
 int __libc_start_main(int (*)(int, char **, char **), int, char **,
 	void (*)(void), void (*)(void), void (*)(void));
@@ -42,12 +46,44 @@ void _start(long *startblock)
 
 /* Called by the bridge to run a signal handler on the current stack (the bridge has
  * already set __stack_pointer and written siginfo/ucontext). The bridge performs the
- * sigreturn (mask restore) after this returns. */
+ * sigreturn (mask restore) after this returns.
+ *
+ * Cancellation (thread/syscall_cp.c): when the signal interrupted the syscall of a
+ * cancellation point, the handler sees a pc of __cp_begin; if it moves the pc to
+ * __cp_cancel (musl's cancel_handler), the thread acts on the cancellation here. */
+extern hidden __thread int __wasmlinux_in_cp;
+extern hidden const char __cp_begin[1], __cp_cancel[1];
+hidden long __cancel(void);
+
 __attribute__((__export_name__("__wasmlinux_sigentry")))
 void __wasmlinux_sigentry(int signo, void *handler, void *siginfo, void *ucontext, int sa_flags)
 {
+	ucontext_t *uc = ucontext;
+	int in_cp = __wasmlinux_in_cp;
+	__wasmlinux_in_cp = 0;
+	if (in_cp && uc) uc->uc_mcontext.__pc = (uintptr_t)__cp_begin;
 	if (sa_flags & SA_SIGINFO)
 		((void (*)(int, siginfo_t *, void *))handler)(signo, siginfo, ucontext);
 	else
 		((void (*)(int))handler)(signo);
+	if (in_cp && uc && uc->uc_mcontext.__pc == (uintptr_t)__cp_cancel) __cancel();
+	__wasmlinux_in_cp = in_cp;
+}
+
+/* A new thread (thread/clone.c): the bridge runs it in a new instance over the process's
+ * shared memory and calls this with __stack_pointer = sp, where clone stored fn and arg.
+ * The thread's wasm TLS block (compiler __thread data) lives at the bottom of its first
+ * frame; then the thread pointer is set from clone's tls argument, as CLONE_SETTLS does. */
+void __wasm_init_tls(void *);
+
+__attribute__((__export_name__("__wasmlinux_thread_start")))
+void __wasmlinux_thread_start(uintptr_t *sp, void *tp)
+{
+	size_t align = __builtin_wasm_tls_align();
+	char *block = __builtin_alloca(__builtin_wasm_tls_size() + align);
+	int (*fn)(void *) = (int (*)(void *))sp[0];
+	void *arg = (void *)sp[1];
+	__wasm_init_tls((void *)(((uintptr_t)block + align - 1) & -align));
+	__set_thread_area(tp);
+	for (;;) __syscall(SYS_exit, fn(arg));
 }

@@ -17,11 +17,13 @@
 #include <stdlib.h>
 #include <stdint.h>
 
-int __THREW__;
-int __threwValue;
+/* Thread-local: LLVM declares __THREW__ and __threwValue local-exec TLS, and every
+ * thread has its own longjmp in flight and its own setjmp ids. */
+__thread int __THREW__;
+__thread int __threwValue;
 
-static int temp_ret0;
-static uint32_t setjmp_id;
+static __thread int temp_ret0;
+static __thread uint32_t setjmp_id;
 
 struct sjlj_entry {
 	uint32_t id;
