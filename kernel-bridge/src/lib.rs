@@ -2,17 +2,18 @@
 //! kernel with wasmtime.
 //!
 //! The only crate that touches wasmtime. One `Engine` for the whole host
-//! process; one `Store` + instance + linear memory per guest process; one host
-//! thread per guest task (the kernel blocks a task by parking its thread).
+//! process; one shared linear memory per guest process; one `Store` + instance
+//! per guest thread (task), each on its own host thread (the kernel blocks a task by parking its thread).
 //!
 //! Modules: [`runtime`] (imports, process lifecycle: exec, fork, signals,
 //! traps), [`guest_memory`] (the kernel's `GuestMemory` over a wasmtime
-//! memory), [`cache`] (compiled modules in memory and on disk), [`host`]
+//! memory, own or shared), [`cache`] (compiled modules in memory and on disk), [`host`]
 //! (`HostOps`: parking, clocks, random, console output), [`sys`] (the kernel
 //! API the runtime uses, as a trait), [`console`] (host terminal: raw mode,
 //! SIGWINCH, stdin feeding), [`cli`] (`wasmlinux run`).
 
-// The only exception: `cache::ModuleCache::load` (Module::deserialize).
+// The only exceptions: `cache::ModuleCache::load` (Module::deserialize) and
+// `guest_memory::shared` (raw copies to and from a shared linear memory).
 #![deny(unsafe_code)]
 
 pub mod cache;

@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use wasmlinux_kernel::{
-    Errno, ExecImage, ExitStatus, GuestMemory, Kernel, SignalAction, SignalDelivery, SyscallOutcome, Tid, TrapSignal,
+    Errno, ExecImage, ExitStatus, GuestMemory, Kernel, SignalAction, SignalDelivery, SyscallOutcome, ThreadRequest, Tid, TrapSignal,
 };
 
 /// Errors are plain errno numbers (positive) here.
@@ -33,6 +33,13 @@ pub trait Sys: Send + Sync {
         std::iter::once(0..1 << 32).collect()
     }
     fn abort_task(&self, tid: Tid, status: ExitStatus);
+    /// Create a thread (see `Kernel::clone_thread`). Default: ENOSYS.
+    fn clone_thread(&self, _parent: Tid, _req: &ThreadRequest, _mem: &mut dyn GuestMemory) -> Result<Tid, Errno> {
+        Err(wasmlinux_kernel::error::Errno::ENOSYS.code())
+    }
+    /// A thread from `clone_thread` could not start (see
+    /// `Kernel::thread_start_failed`).
+    fn thread_start_failed(&self, _tid: Tid) {}
 }
 
 impl Sys for Kernel {
@@ -68,5 +75,11 @@ impl Sys for Kernel {
     }
     fn abort_task(&self, tid: Tid, status: ExitStatus) {
         Kernel::abort_task(self, tid, status)
+    }
+    fn clone_thread(&self, parent: Tid, req: &ThreadRequest, mem: &mut dyn GuestMemory) -> Result<Tid, Errno> {
+        Kernel::clone_thread(self, parent, req, mem).map_err(|e| e.code())
+    }
+    fn thread_start_failed(&self, tid: Tid) {
+        Kernel::thread_start_failed(self, tid)
     }
 }

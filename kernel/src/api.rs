@@ -269,11 +269,32 @@ pub enum SyscallOutcome {
     /// clone/fork/vfork: the bridge must capture the stack (asyncify), then
     /// call [`Kernel::fork`] and run the child. `flags` are clone's flags.
     Fork { flags: u32 },
+    /// clone with CLONE_THREAD: the bridge reserves the thread's host
+    /// resources (host thread, an instance over the process's shared memory),
+    /// then calls [`Kernel::clone_thread`], which creates the task and returns
+    /// its tid for the caller; the new thread starts at the module's thread
+    /// entry with `__stack_pointer = stack` (docs/ARCHITECTURE.md, "Threads").
+    Thread(ThreadRequest),
     /// The call was interrupted by a signal whose handler has SA_RESTART:
     /// the bridge delivers signals ([`Kernel::check_signals`]) and then
     /// issues the same call again with the same arguments. (Calls that must
     /// not restart return `Return(-EINTR)` instead.)
     Restart,
+}
+
+/// A validated `clone(CLONE_THREAD…)` (asm-generic 32-bit argument order:
+/// flags, newsp, parent_tidptr, tls, child_tidptr).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadRequest {
+    pub flags: u32,
+    /// The new thread's stack pointer (nonzero).
+    pub stack: u32,
+    /// CLONE_PARENT_SETTID: where the new tid is written.
+    pub parent_tid: u32,
+    /// CLONE_SETTLS: the thread pointer value.
+    pub tls: u32,
+    /// CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID word.
+    pub child_tid: u32,
 }
 
 /// A signal the bridge must deliver to a guest handler now.

@@ -233,6 +233,7 @@ impl Kernel {
             Ok(Ret::Exit) => SyscallOutcome::Exit,
             Ok(Ret::Exec(img)) => SyscallOutcome::Exec(img),
             Ok(Ret::Fork { flags }) => SyscallOutcome::Fork { flags },
+            Ok(Ret::Thread(req)) => SyscallOutcome::Thread(req),
             Err(Errno::ERESTARTSYS) => {
                 if self.should_restart(&task) {
                     SyscallOutcome::Restart
@@ -356,6 +357,25 @@ impl Kernel {
     /// copies the linear memory and globals itself.
     pub fn fork(&self, parent: Tid, flags: u32) -> Result<Tid, Errno> {
         self.do_fork(parent, flags)
+    }
+
+    /// Create the thread a `SyscallOutcome::Thread` asked for, in the
+    /// caller's process (after the bridge reserved its host resources):
+    /// returns the new tid. Writes it to `parent_tid`/`child_tid` as the
+    /// flags ask (EFAULT before the task exists).
+    pub fn clone_thread(
+        &self,
+        parent: Tid,
+        req: &crate::api::ThreadRequest,
+        mem: &mut dyn GuestMemory,
+    ) -> Result<Tid, Errno> {
+        self.do_clone_thread(parent, req, mem)
+    }
+
+    /// The bridge could not start thread `tid` after `clone_thread`: the
+    /// task goes away without a trace (no exit status, no futex wake).
+    pub fn thread_start_failed(&self, tid: Tid) {
+        self.remove_unstarted_thread(tid)
     }
 
     /// Map `len` bytes of zeroed anonymous memory for the bridge's own use

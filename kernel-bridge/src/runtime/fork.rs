@@ -8,12 +8,12 @@
 use std::ops::Range;
 use std::sync::{mpsc, Arc};
 
-use wasmlinux_kernel::{ExitStatus, Tid};
-use wasmtime::{AsContextMut, Memory, Store, StoreContextMut, TypedFunc};
+use wasmlinux_kernel::{ExitStatus, GuestMemory, Tid};
+use wasmtime::{AsContextMut, Store, StoreContextMut};
 
 use super::proc::{Exports, ForkState, Proc};
 use super::{Runtime, TaskEnd, TaskFailure, TaskStart, EAGAIN, EFAULT, ENOMEM, ENOSYS};
-use crate::guest_memory::WasmMemory;
+use crate::guest_memory::{shared, LinearMemory, WasmMemory};
 
 const CLONE_THREAD: u32 = 0x0001_0000;
 /// Size of the per-process asyncify buffer (fork stack capture).
@@ -28,24 +28,26 @@ pub struct ForkedChild {
 impl ForkedChild {
     /// Step 3 for the child, on its own thread: same address space contents
     /// (copied by the parent); rewind into the fork import, which returns 0.
-    pub(super) fn start(self, tid: Tid, segv: ExitStatus) -> Result<(Store<Proc>, TypedFunc<i32, ()>), TaskFailure> {
+    /// The runtime then calls the entry the parent was in (`_start`, or
+    /// the thread entry when a thread forked).
+    pub(super) fn start(self, tid: Tid, segv: ExitStatus) -> Result<Store<Proc>, TaskFailure> {
         let mut store = self.store;
         store.data_mut().tid = tid;
         let p = store.data();
         let buf = p.async_buf.unwrap_or(0);
-        let (start_fn, start_rewind) = match p.ex.as_ref() {
-            Some(Exports { start, asyncify: Some(a), .. }) => (start.clone(), a.start_rewind.clone()),
+        let start_rewind = match p.ex.as_ref() {
+            Some(Exports { asyncify: Some(a), .. }) => a.start_rewind.clone(),
             _ => return Err(("fork child without asyncify exports".into(), segv)),
         };
         start_rewind.call(&mut store, buf as i32).map_err(|e| (format!("instantiate: {e:#}"), segv))?;
-        Ok((store, start_fn))
+        Ok(store)
     }
 }
 
 /// Step 1 of fork: start unwinding the guest to `_start`.
 pub(super) fn begin_fork(
     cx: &mut StoreContextMut<'_, Proc>,
-    memory: Memory,
+    memory: LinearMemory,
     flags: u32,
     fork_import: bool,
 ) -> wasmtime::Result<i32> {
@@ -64,7 +66,7 @@ pub(super) fn begin_fork(
         Some(b) => b,
         None => {
             let r = {
-                let mut gm = WasmMemory::new(memory, cx.as_context_mut());
+                let mut gm = WasmMemory::new(memory.clone(), cx.as_context_mut());
                 kernel.map_anonymous(tid, &mut gm, ASYNCIFY_BUF)
             };
             match r {
@@ -80,7 +82,7 @@ pub(super) fn begin_fork(
     let mut header = [0u8; 8];
     header[..4].copy_from_slice(&(buf + 8).to_le_bytes());
     header[4..].copy_from_slice(&(buf + ASYNCIFY_BUF).to_le_bytes());
-    if memory.write(&mut *cx, buf as usize, &header).is_err() {
+    if WasmMemory::new(memory, cx.as_context_mut()).write(buf, &header).is_err() {
         return Ok(-EFAULT);
     }
     cx.data_mut().fork = ForkState::Unwinding { flags };
@@ -181,17 +183,23 @@ impl Runtime {
         let p = parent.data();
         let program = p.program.clone().ok_or_else(|| wasmtime::Error::msg("no program"))?;
         let ex = p.ex.as_ref().ok_or_else(|| wasmtime::Error::msg("no instance"))?;
-        let (pmem, globals) = (ex.memory, ex.globals.clone());
-        let (ptid, async_buf, start_arg) = (p.tid, p.async_buf, p.start_arg);
+        let (pmem, globals) = (ex.memory.clone(), ex.globals.clone());
+        let (ptid, async_buf, entry) = (p.tid, p.async_buf, p.entry);
         let ranges = p.kernel.mapped_ranges(ptid);
-        let (mut store, instance) = self.new_instance(ptid, &program)?;
+        let (mut store, instance) = self.new_instance(ptid, &program, None)?;
         let cmem = store.data().memory();
         let initial = cmem.data_size(&store);
         let want = pmem.data_size(&*parent);
-        if want > initial {
-            cmem.grow(&mut store, ((want - initial) / 65536) as u64)?;
+        cmem.grow_to(&mut store, want)?;
+        match (&pmem, &cmem) {
+            (LinearMemory::Own(p), LinearMemory::Own(c)) => {
+                copy_memory(&mut SliceCopy { src: p.data(&*parent), dst: &mut c.data_mut(&mut store)[..want] }, initial, ranges)
+            }
+            (LinearMemory::Shared(p), LinearMemory::Shared(c)) => {
+                copy_memory(&mut SharedCopy { src: p, dst: c, len: want }, initial, ranges)
+            }
+            _ => return Err(wasmtime::Error::msg("fork: parent and child memories differ in kind")),
         }
-        copy_memory(pmem.data(&*parent), &mut cmem.data_mut(&mut store)[..want], initial, ranges);
         for (name, g) in globals {
             let v = g.get(&mut *parent);
             if let Some(cg) = instance.get_global(&mut store, &name) {
@@ -200,7 +208,7 @@ impl Runtime {
         }
         let c = store.data_mut();
         c.async_buf = async_buf;
-        c.start_arg = start_arg;
+        c.entry = entry;
         c.fork = ForkState::Rewinding { result: 0 };
         Ok(Box::new(ForkedChild { store }))
     }
@@ -209,33 +217,91 @@ impl Runtime {
 const PAGE: usize = 4096;
 static ZERO_PAGE: [u8; PAGE] = [0; PAGE];
 
-/// Make a fresh instance's memory `dst` (its first `initial` bytes are the
-/// module image, the rest zero) equal to the parent's `src` wherever it can
-/// hold data: the image region and the ranges the kernel has mapped (image
-/// and heap up to brk, every mapping), so the hole between the heap and the
-/// mappings (the kernel maps from brk + 64 MiB) is never looked at. Only
-/// pages that differ are written: the rest stay shared (CoW image, zero).
-fn copy_memory(src: &[u8], dst: &mut [u8], initial: usize, mut ranges: Vec<Range<u64>>) {
-    let len = dst.len().min(src.len());
-    let copy_pages = |dst: &mut [u8], first: usize, end: usize| {
+/// Page access for [`copy_memory`]: the parent's memory (`src`) and the
+/// child's fresh one (`dst`), both `len()` bytes long.
+trait PageCopy {
+    fn len(&self) -> usize;
+    /// Does `src[a..b]` differ from `dst[a..b]` (`dst_zero`: dst is known to
+    /// be zero there, so only src is read — reading dst would fault in pages
+    /// that will not be written)?
+    fn differs(&mut self, a: usize, b: usize, dst_zero: bool) -> bool;
+    fn copy(&mut self, a: usize, b: usize);
+}
+
+/// Two unshared memories, as slices of their stores.
+struct SliceCopy<'a> {
+    src: &'a [u8],
+    dst: &'a mut [u8],
+}
+
+impl PageCopy for SliceCopy<'_> {
+    fn len(&self) -> usize {
+        self.dst.len().min(self.src.len())
+    }
+    fn differs(&mut self, a: usize, b: usize, dst_zero: bool) -> bool {
+        if dst_zero {
+            self.src[a..b] != ZERO_PAGE[..b - a]
+        } else {
+            self.dst[a..b] != self.src[a..b]
+        }
+    }
+    fn copy(&mut self, a: usize, b: usize) {
+        self.dst[a..b].copy_from_slice(&self.src[a..b]);
+    }
+}
+
+/// Two shared memories: pages go through a buffer (other threads of the
+/// parent run on; see `guest_memory::shared`).
+struct SharedCopy<'a> {
+    src: &'a wasmtime::SharedMemory,
+    dst: &'a wasmtime::SharedMemory,
+    len: usize,
+}
+
+impl PageCopy for SharedCopy<'_> {
+    fn len(&self) -> usize {
+        self.len.min(self.src.data_size()).min(self.dst.data_size())
+    }
+    fn differs(&mut self, a: usize, b: usize, dst_zero: bool) -> bool {
+        let (mut s, mut d) = ([0u8; PAGE], [0u8; PAGE]);
+        if shared::read(self.src, a as u32, &mut s[..b - a]).is_err() {
+            return false;
+        }
+        if !dst_zero && shared::read(self.dst, a as u32, &mut d[..b - a]).is_err() {
+            return false;
+        }
+        s[..b - a] != d[..b - a]
+    }
+    fn copy(&mut self, a: usize, b: usize) {
+        // In bounds: `len()` is within both memories.
+        let _ = shared::copy_between(self.src, self.dst, a, b - a);
+    }
+}
+
+/// Make a fresh instance's memory (its first `initial` bytes are the module
+/// image, the rest zero) equal to the parent's wherever it can hold data: the
+/// image region and the ranges the kernel has mapped (image and heap up to
+/// brk, every mapping), so the hole between the heap and the mappings (the
+/// kernel maps from brk + 64 MiB) is never looked at. Only pages that differ
+/// are written: the rest stay shared (CoW image, zero).
+fn copy_memory(pages: &mut dyn PageCopy, initial: usize, mut ranges: Vec<Range<u64>>) {
+    let len = pages.len();
+    let copy_pages = |pages: &mut dyn PageCopy, first: usize, end: usize| {
         for i in first..end {
             let (a, b) = (i * PAGE, ((i + 1) * PAGE).min(len));
-            // Above the image dst is zero: test src alone, so that reading
-            // dst does not fault in pages that will not be written.
-            let differs = if a >= initial { src[a..b] != ZERO_PAGE[..b - a] } else { dst[a..b] != src[a..b] };
-            if differs {
-                dst[a..b].copy_from_slice(&src[a..b]);
+            if pages.differs(a, b, a >= initial) {
+                pages.copy(a, b);
             }
         }
     };
     let mut next = initial.min(len).div_ceil(PAGE); // first page not yet looked at
-    copy_pages(dst, 0, next);
+    copy_pages(pages, 0, next);
     ranges.sort_by_key(|r| r.start);
     for r in ranges {
         let first = (r.start as usize / PAGE).max(next);
         let end = (r.end.min(len as u64) as usize).div_ceil(PAGE);
         if first < end {
-            copy_pages(dst, first, end);
+            copy_pages(pages, first, end);
             next = end;
         }
     }

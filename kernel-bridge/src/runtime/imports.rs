@@ -3,14 +3,14 @@
 //! per-module `env.invoke_*` (emscripten SjLj, [`define_invoke`]). Contract:
 //! docs/ARCHITECTURE.md, "The guest ABI".
 
-use wasmlinux_kernel::SyscallOutcome;
-use wasmtime::{AsContextMut, Caller, Engine, Func, FuncType, Linker, Memory, Ref, StoreContextMut, Trap, Val};
+use wasmlinux_kernel::{GuestMemory, SyscallOutcome};
+use wasmtime::{AsContextMut, Caller, Engine, Func, FuncType, Linker, Ref, StoreContextMut, Trap, Val};
 
 use super::fork::begin_fork;
 use super::proc::{ForkState, Proc};
 use super::signals::{deliver_signals, run_trap_handler};
-use super::{ExecRequest, GuestExit, Longjmp, EFAULT, SYS_EXIT, SYS_EXIT_GROUP};
-use crate::guest_memory::WasmMemory;
+use super::{ExecRequest, GuestExit, Longjmp, EFAULT, ENOSYS, SYS_EXIT, SYS_EXIT_GROUP};
+use crate::guest_memory::{LinearMemory, WasmMemory};
 
 /// The linker every program starts from: the imports that do not depend on
 /// the module (`invoke_*` are added per module by [`define_invoke`]).
@@ -30,9 +30,9 @@ pub(super) fn base_linker(engine: &Engine) -> wasmtime::Result<Linker<Proc>> {
     Ok(linker)
 }
 
-fn read_args(cx: &mut StoreContextMut<'_, Proc>, memory: Memory, args_ptr: u32) -> Option<[u32; 6]> {
+fn read_args(cx: &mut StoreContextMut<'_, Proc>, memory: &LinearMemory, args_ptr: u32) -> Option<[u32; 6]> {
     let mut raw = [0u8; 24];
-    memory.read(&*cx, args_ptr as usize, &mut raw).ok()?;
+    WasmMemory::new(memory.clone(), cx.as_context_mut()).read(args_ptr, &mut raw).ok()?;
     let mut args = [0u32; 6];
     for (i, a) in args.iter_mut().enumerate() {
         *a = u32::from_le_bytes([raw[4 * i], raw[4 * i + 1], raw[4 * i + 2], raw[4 * i + 3]]);
@@ -43,7 +43,7 @@ fn read_args(cx: &mut StoreContextMut<'_, Proc>, memory: Memory, args_ptr: u32) 
 /// `env.wasmlinux_syscall32` and `env.wasmlinux_fork`.
 fn sys_import(mut caller: Caller<'_, Proc>, nr: u32, args_ptr: u32, fork_import: bool) -> wasmtime::Result<i32> {
     let mut cx = caller.as_context_mut();
-    let Some(memory) = cx.data().ex.as_ref().map(|e| e.memory) else {
+    let Some(memory) = cx.data().ex.as_ref().map(|e| e.memory.clone()) else {
         return Err(wasmtime::Error::msg("syscall before the instance was set up"));
     };
     // Step 3 of fork: we are being rewound into the import.
@@ -56,13 +56,13 @@ fn sys_import(mut caller: Caller<'_, Proc>, nr: u32, args_ptr: u32, fork_import:
             return Ok(result);
         }
     }
-    let Some(args) = read_args(&mut cx, memory, args_ptr) else {
+    let Some(args) = read_args(&mut cx, &memory, args_ptr) else {
         return Ok(-EFAULT);
     };
     let (tid, kernel) = (cx.data().tid, cx.data().kernel.clone());
     loop {
         let outcome = {
-            let mut gm = WasmMemory::new(memory, cx.as_context_mut());
+            let mut gm = WasmMemory::new(memory.clone(), cx.as_context_mut());
             kernel.syscall(tid, nr, args, &mut gm)
         };
         match outcome {
@@ -79,6 +79,12 @@ fn sys_import(mut caller: Caller<'_, Proc>, nr: u32, args_ptr: u32, fork_import:
             }
             SyscallOutcome::Exec(image) => return Err(ExecRequest(image).into()),
             SyscallOutcome::Fork { flags } => return begin_fork(&mut cx, memory, flags, fork_import),
+            SyscallOutcome::Thread(req) => {
+                let Some(rt) = cx.data().rt.upgrade() else { return Ok(-ENOSYS) };
+                let r = rt.create_thread(&mut cx, &req).unwrap_or_else(|errno| -errno);
+                deliver_signals(&mut cx)?;
+                return Ok(r);
+            }
         }
     }
 }

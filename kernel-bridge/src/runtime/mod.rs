@@ -13,6 +13,8 @@
 //!   `env.invoke_*`, `env.emscripten_longjmp`;
 //! - `fork`: the asyncify fork protocol, host half (child instance, memory
 //!   copy, child thread);
+//! - `thread`: clone(CLONE_THREAD): a new instance over the process's shared
+//!   memory on a new host thread;
 //! - `signals`: delivery at syscall return and from the epoch-deadline
 //!   callback (an engine-wide ticker advances the epoch), traps → signals.
 //!
@@ -25,15 +27,17 @@ mod imports;
 mod panics;
 mod proc;
 mod signals;
+mod thread;
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use wasmlinux_kernel::{ExecImage, ExitStatus, SyscallOutcome, Tid, TrapSignal};
 use wasmtime::{
-    AsContextMut, Config, Engine, ExternType, Instance, InstancePre, Linker, Module, Mutability, Store, TypedFunc,
+    AsContextMut, Config, Engine, ExternType, Instance, InstancePre, Linker, MemoryType, Module, Mutability,
+    SharedMemory, Store,
 };
 
 use crate::cache::{CacheSource, ModuleCache};
@@ -44,7 +48,8 @@ use admission::{Admission, TaskSlot};
 pub use fork::ForkedChild;
 pub use panics::in_contained_code;
 pub use proc::Proc;
-use proc::{Exports, ForkState};
+use proc::{Entry, Exports, ForkState};
+pub use thread::NewThread;
 use signals::trap_signal;
 
 // errno numbers come from the kernel's one definition (asm-generic), never the host's libc.
@@ -167,10 +172,18 @@ pub enum CacheDir {
 /// A compiled, linked program: ready to instantiate.
 pub struct Program {
     pub module: Module,
-    pre: InstancePre<Proc>,
+    /// Linked imports. A module with its own memory is pre-instantiated;
+    /// one that imports a shared `env.memory` gets a memory per process
+    /// (threads share their process's), defined at each instantiation.
+    link: ProgramLink,
     /// Exported mutable globals (copied on fork).
     mutable_globals: Vec<String>,
     pub source: CacheSource,
+}
+
+enum ProgramLink {
+    Own(InstancePre<Proc>),
+    Shared { linker: Linker<Proc>, memory: MemoryType },
 }
 
 /// How a task thread ended (the CLI's fallback when the kernel did not
@@ -184,6 +197,8 @@ pub enum TaskEnd {
 }
 
 pub struct Runtime {
+    /// This runtime (stores keep it to create threads from the import).
+    me: Weak<Runtime>,
     engine: Engine,
     cache: Arc<ModuleCache>,
     linker: Linker<Proc>,
@@ -201,6 +216,9 @@ pub enum TaskStart {
     /// A forked child: its instance, already holding a copy of the parent;
     /// the thread rewinds it into the fork import.
     Fork(Box<ForkedChild>),
+    /// A thread of an existing process: its instance over the process's
+    /// shared memory; the task thread calls its thread entry.
+    Thread(Box<NewThread>),
 }
 
 impl Runtime {
@@ -214,6 +232,9 @@ impl Runtime {
             .memory_may_move(false)
             // Offsets are unsigned: a guard below memory only costs a mapping.
             .guard_before_linear_memory(false)
+            // Threads: modules are built with -matomics and import a shared memory.
+            .wasm_threads(true)
+            .shared_memory(true)
             .parallel_compilation(true);
         let engine = Engine::new(&wc)?;
         let cache = match &config.cache_dir {
@@ -223,7 +244,8 @@ impl Runtime {
         };
         let linker = imports::base_linker(&engine)?;
         panics::install_hook();
-        let rt = Arc::new(Runtime {
+        let rt = Arc::new_cyclic(|me| Runtime {
+            me: me.clone(),
             engine,
             cache,
             linker,
@@ -268,9 +290,21 @@ impl Runtime {
 
     fn link(&self, module: Module, source: CacheSource) -> Result<Program, PrepareError> {
         let bad = |m: String| PrepareError::NotProgram(m);
-        match module.get_export("memory") {
-            Some(ExternType::Memory(_)) => {}
-            _ => return Err(bad("no exported memory".into())),
+        let mut shared = None;
+        for imp in module.imports() {
+            if let ExternType::Memory(ty) = imp.ty() {
+                if (imp.module(), imp.name()) != ("env", "memory") || !ty.is_shared() || ty.is_64() {
+                    return Err(bad(format!(
+                        "imports memory {}.{}: only a shared 32-bit env.memory can be imported",
+                        imp.module(),
+                        imp.name()
+                    )));
+                }
+                shared = Some(ty);
+            }
+        }
+        if shared.is_none() && !matches!(module.get_export("memory"), Some(ExternType::Memory(_))) {
+            return Err(bad("no memory (neither a shared env.memory import nor an exported memory)".into()));
         }
         match module.get_export("_start") {
             Some(ExternType::Func(f)) if f.params().len() == 1 && f.results().len() == 0 => {}
@@ -285,7 +319,10 @@ impl Runtime {
                 imports::define_invoke(&mut linker, imp.name(), ty).map_err(|e| bad(format!("{e:#}")))?;
             }
         }
-        let pre = linker.instantiate_pre(&module).map_err(|e| bad(format!("{e:#}")))?;
+        let link = match shared {
+            Some(memory) => ProgramLink::Shared { linker, memory },
+            None => ProgramLink::Own(linker.instantiate_pre(&module).map_err(|e| bad(format!("{e:#}")))?),
+        };
         let mutable_globals = module
             .exports()
             .filter_map(|e| match e.ty() {
@@ -293,7 +330,7 @@ impl Runtime {
                 _ => None,
             })
             .collect();
-        Ok(Program { module, pre, mutable_globals, source })
+        Ok(Program { module, link, mutable_globals, source })
     }
 
     /// Start a host thread running task `tid`.
@@ -338,10 +375,10 @@ impl Runtime {
     /// A bug in the host or the kernel panicked while running `tid`: kill
     /// its process with SIGKILL through the kernel (its parent's wait sees
     /// it killed by signal 9; its thread ends and releases its slot) and
-    /// say what to report. Each process has one task, whose tid is its pid.
+    /// say what to report (the tid of a process's first thread is its pid).
     fn internal_error(&self, tid: Tid, msg: &str) -> TaskEnd {
         eprintln!(
-            "wasmlinux: internal error in pid {tid} (tid {tid}): {}; please report it at {}",
+            "wasmlinux: internal error in task {tid}: {}; please report it at {}",
             one_line(msg),
             panics::REPORT_AT
         );
@@ -354,7 +391,7 @@ impl Runtime {
     fn run_images(self: &Arc<Self>, tid: Tid, start: TaskStart) -> TaskEnd {
         let mut next = start;
         loop {
-            let (mut store, start_fn) = match self.instantiate(tid, next) {
+            let mut store = match self.instantiate(tid, next) {
                 Ok(x) => x,
                 Err((msg, status)) => {
                     eprintln!("wasmlinux: {msg}");
@@ -362,42 +399,62 @@ impl Runtime {
                     return TaskEnd::Aborted(status);
                 }
             };
-            match self.run_store(tid, &mut store, start_fn) {
+            match self.run_store(tid, &mut store) {
                 Ok(exec) => next = TaskStart::Exec(exec),
                 Err(end) => return end,
             }
         }
     }
 
-    /// A fresh store and instance of `program` for task `tid`.
-    fn new_instance(&self, tid: Tid, program: &Arc<Program>) -> wasmtime::Result<(Store<Proc>, Instance)> {
-        let mut store = Store::new(&self.engine, Proc::new(tid, self.kernel.clone()));
+    /// A fresh store and instance of `program` for task `tid`: over `memory`
+    /// (a new thread of a process), or with a new memory (a new process).
+    fn new_instance(
+        &self,
+        tid: Tid,
+        program: &Arc<Program>,
+        memory: Option<SharedMemory>,
+    ) -> wasmtime::Result<(Store<Proc>, Instance)> {
+        let mut proc = Proc::new(tid, self.kernel.clone());
+        proc.rt = self.me.clone();
+        let mut store = Store::new(&self.engine, proc);
         if self.config.preempt {
             signals::arm_preemption(&mut store);
         }
-        let instance = program.pre.instantiate(&mut store)?;
-        let ex = Exports::collect(&mut store, &instance, &program.mutable_globals)?;
+        let (instance, shared) = match &program.link {
+            ProgramLink::Own(pre) => (pre.instantiate(&mut store)?, None),
+            ProgramLink::Shared { linker, memory: ty } => {
+                let mem = match memory {
+                    Some(m) => m,
+                    None => SharedMemory::new(&self.engine, ty.clone())?,
+                };
+                let mut linker = linker.clone();
+                linker.define(&store, "env", "memory", mem.clone())?;
+                (linker.instantiate(&mut store, &program.module)?, Some(mem))
+            }
+        };
+        let ex = Exports::collect(&mut store, &instance, &program.mutable_globals, shared)?;
         store.data_mut().ex = Some(ex);
         store.data_mut().program = Some(program.clone());
         Ok((store, instance))
     }
 
-    /// Create the store and instance for a task start. Returns the store and
-    /// `_start`; on failure a message and the status to kill the task with.
-    fn instantiate(&self, tid: Tid, start: TaskStart) -> Result<(Store<Proc>, TypedFunc<i32, ()>), TaskFailure> {
+    /// Create the store and instance for a task start, its entry set; on
+    /// failure a message and the status to kill the task with.
+    fn instantiate(&self, tid: Tid, start: TaskStart) -> Result<Store<Proc>, TaskFailure> {
         let segv = ExitStatus::Signaled { signo: SIGSEGV, core: false };
         let fail = |e: wasmtime::Error| (format!("instantiate: {e:#}"), segv);
         let image = match start {
             TaskStart::Exec(image) => image,
             TaskStart::Fork(child) => return child.start(tid, segv),
+            TaskStart::Thread(t) => return Ok(t.store),
         };
         let program = match self.prepare(&image.module) {
             Ok(p) => p,
             Err(e) => return Err((format!("exec {}: {e}", image.path), segv)),
         };
-        let (mut store, _) = self.new_instance(tid, &program).map_err(fail)?;
-        let (start_fn, memory) = match store.data().ex.as_ref() {
-            Some(ex) => (ex.start.clone(), ex.memory),
+        let (mut store, _) = self.new_instance(tid, &program, None).map_err(fail)?;
+        let memory = match store.data().ex.as_ref() {
+            Some(ex) => ex.memory.clone(),
             None => return Err(("no instance exports".into(), segv)),
         };
         let r = {
@@ -405,23 +462,23 @@ impl Runtime {
             self.kernel.exec_start(tid, &mut gm, &image)
         };
         match r {
-            Ok(block) => store.data_mut().start_arg = block as i32,
+            Ok(block) => store.data_mut().entry = Entry::Start(block as i32),
             Err(e) => return Err((format!("exec {}: exec_start failed (errno {e})", image.path), segv)),
         }
-        Ok((store, start_fn))
+        Ok(store)
     }
 
-    /// Call `_start` (again after each fork rewind) until the image ends.
-    /// `Ok(image)`: the task exec'd; `Err(end)`: the task is over.
-    fn run_store(
-        self: &Arc<Self>,
-        tid: Tid,
-        store: &mut Store<Proc>,
-        start_fn: TypedFunc<i32, ()>,
-    ) -> Result<Box<ExecImage>, TaskEnd> {
+    /// Call the task's entry (again after each fork rewind) until the image
+    /// ends. `Ok(image)`: the task exec'd; `Err(end)`: the task is over.
+    fn run_store(self: &Arc<Self>, tid: Tid, store: &mut Store<Proc>) -> Result<Box<ExecImage>, TaskEnd> {
         loop {
-            let arg = store.data().start_arg;
-            let result = start_fn.call(&mut *store, arg);
+            let result = match (store.data().entry, store.data().ex.as_ref()) {
+                (Entry::Start(arg), Some(ex)) => ex.start.clone().call(&mut *store, arg),
+                (Entry::Thread { stack, tls }, Some(Exports { thread_start: Some(f), .. })) => {
+                    f.clone().call(&mut *store, (stack, tls))
+                }
+                _ => Err(wasmtime::Error::msg("no entry point for the task")),
+            };
             match result {
                 Ok(()) => {
                     if let ForkState::Unwinding { flags } = store.data().fork {
@@ -431,11 +488,13 @@ impl Runtime {
                         }
                         continue;
                     }
-                    // `_start` returned without exit_group: exit(0).
+                    // `_start` returned without exit_group: exit(0); a
+                    // thread's entry never returns (it calls exit).
+                    let nr = if matches!(store.data().entry, Entry::Start(_)) { SYS_EXIT_GROUP } else { SYS_EXIT };
                     let r = {
                         let memory = store.data().memory();
                         let mut gm = WasmMemory::new(memory, store.as_context_mut());
-                        self.kernel.syscall(tid, SYS_EXIT_GROUP, [0; 6], &mut gm)
+                        self.kernel.syscall(tid, nr, [0; 6], &mut gm)
                     };
                     if !matches!(r, SyscallOutcome::Exit) {
                         self.kernel.abort_task(tid, ExitStatus::Exited(0));

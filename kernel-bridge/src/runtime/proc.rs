@@ -1,12 +1,13 @@
 //! The store record of one process ([`Proc`]), the fork protocol's state
 //! ([`ForkState`]) and the instance exports the runtime calls ([`Exports`]).
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use wasmlinux_kernel::Tid;
-use wasmtime::{Global, Memory, Store, Table, TypedFunc};
+use wasmtime::{Global, Store, Table, TypedFunc};
 
-use super::Program;
+use super::{Program, Runtime};
+use crate::guest_memory::LinearMemory;
 use crate::sys::Sys;
 
 /// The four functions binaryen's asyncify pass exports.
@@ -21,10 +22,14 @@ pub(super) struct Asyncify {
 /// `__wasmlinux_sigentry(signo, handler, siginfo, ucontext, sa_flags)`.
 pub(super) type SigEntry = TypedFunc<(i32, i32, i32, i32, i32), ()>;
 
+/// `__wasmlinux_thread_start(stack, tls)`: a new thread's entry.
+pub(super) type ThreadStart = TypedFunc<(i32, i32), ()>;
+
 /// What the runtime needs from an instance, looked up once.
 pub(super) struct Exports {
-    pub memory: Memory,
+    pub memory: LinearMemory,
     pub start: TypedFunc<i32, ()>,
+    pub thread_start: Option<ThreadStart>,
     pub sp: Option<Global>,
     pub sigentry: Option<SigEntry>,
     pub set_threw: Option<TypedFunc<(i32, i32), ()>>,
@@ -39,9 +44,16 @@ impl Exports {
         store: &mut Store<Proc>,
         inst: &wasmtime::Instance,
         global_names: &[String],
+        shared: Option<wasmtime::SharedMemory>,
     ) -> wasmtime::Result<Exports> {
-        let memory = inst.get_memory(&mut *store, "memory").ok_or_else(|| wasmtime::Error::msg("no memory"))?;
+        let memory = match shared {
+            Some(m) => LinearMemory::Shared(m),
+            None => LinearMemory::Own(
+                inst.get_memory(&mut *store, "memory").ok_or_else(|| wasmtime::Error::msg("no memory"))?,
+            ),
+        };
         let start = inst.get_typed_func::<i32, ()>(&mut *store, "_start")?;
+        let thread_start = inst.get_typed_func(&mut *store, "__wasmlinux_thread_start").ok();
         let sp = inst.get_global(&mut *store, "__stack_pointer");
         let sigentry = inst.get_typed_func(&mut *store, "__wasmlinux_sigentry").ok();
         let set_threw = inst.get_typed_func(&mut *store, "setThrew").ok();
@@ -60,7 +72,7 @@ impl Exports {
                 globals.push((name.clone(), g));
             }
         }
-        Ok(Exports { memory, start, sp, sigentry, set_threw, table, asyncify, globals })
+        Ok(Exports { memory, start, thread_start, sp, sigentry, set_threw, table, asyncify, globals })
     }
 }
 
@@ -85,13 +97,25 @@ impl ForkState {
     }
 }
 
-/// Store data of one process.
+/// Where a task enters its instance (called again to rewind after a fork).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Entry {
+    /// `_start(arg)`: the process's first thread (arg: the start block).
+    Start(i32),
+    /// `__wasmlinux_thread_start(stack, tls)`: a thread made by clone.
+    Thread { stack: i32, tls: i32 },
+}
+
+/// Store data of one task: a process's first thread, or another thread
+/// (its own instance over the process's shared memory).
 pub struct Proc {
     pub(super) tid: Tid,
     pub(super) kernel: Arc<dyn Sys>,
+    /// The runtime, for creating threads from the syscall import.
+    pub(super) rt: Weak<Runtime>,
     pub(super) program: Option<Arc<Program>>,
     pub(super) ex: Option<Exports>,
-    pub(super) start_arg: i32,
+    pub(super) entry: Entry,
     /// Guest address of the asyncify buffer (mapped on first fork).
     pub(super) async_buf: Option<u32>,
     pub(super) fork: ForkState,
@@ -106,9 +130,10 @@ impl Proc {
         Proc {
             tid,
             kernel,
+            rt: Weak::new(),
             program: None,
             ex: None,
-            start_arg: 0,
+            entry: Entry::Start(0),
             async_buf: None,
             fork: ForkState::Idle,
             exit_code: None,
@@ -116,8 +141,8 @@ impl Proc {
         }
     }
 
-    pub(super) fn memory(&self) -> Memory {
-        self.ex.as_ref().map(|e| e.memory).expect("instance exports collected before any guest code runs")
+    pub(super) fn memory(&self) -> LinearMemory {
+        self.ex.as_ref().map(|e| e.memory.clone()).expect("instance exports collected before any guest code runs")
     }
 
     pub(super) fn asyncify(&self) -> wasmtime::Result<Asyncify> {

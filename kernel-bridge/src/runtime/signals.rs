@@ -66,7 +66,7 @@ pub(super) fn deliver_signals(cx: &mut StoreContextMut<'_, Proc>) -> wasmtime::R
             return Ok(());
         }
         let (memory, sp, sigentry) = match cx.data().ex.as_ref() {
-            Some(e) => (e.memory, e.sp, e.sigentry.clone()),
+            Some(e) => (e.memory.clone(), e.sp, e.sigentry.clone()),
             None => return Ok(()),
         };
         let old_sp = match sp {
@@ -74,7 +74,7 @@ pub(super) fn deliver_signals(cx: &mut StoreContextMut<'_, Proc>) -> wasmtime::R
             None => 0,
         };
         let action = {
-            let mut gm = WasmMemory::new(memory, cx.as_context_mut());
+            let mut gm = WasmMemory::new(memory.clone(), cx.as_context_mut());
             kernel.check_signals(tid, &mut gm, old_sp as u32)
         };
         let d = match action {

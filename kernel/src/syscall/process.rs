@@ -518,14 +518,40 @@ pub const CLONE_NEWNET: u32 = 0x4000_0000;
 pub const CLONE_IO: u32 = 0x8000_0000;
 pub const CSIGNAL: u32 = 0xff;
 
-/// clone(flags, newsp, parent_tid, tls, child_tid): only process creation.
-/// Each process has its own linear memory, so CLONE_VM|CLONE_VFORK
-/// (vfork, posix_spawn) is a plain fork; threads (CLONE_THREAD, CLONE_VM
-/// without CLONE_VFORK) and shared tables are not offered (ENOSYS/EINVAL).
+/// clone(flags, newsp, parent_tid, tls, child_tid). Processes: each has its
+/// own linear memory, so CLONE_VM|CLONE_VFORK (vfork, posix_spawn) is a plain
+/// fork. Threads (CLONE_THREAD, which Linux requires to come with
+/// CLONE_SIGHAND and CLONE_VM): `Ret::Thread`, the bridge then calls
+/// `Kernel::clone_thread`. A process sharing the caller's memory (CLONE_VM
+/// without CLONE_THREAD or CLONE_VFORK) is not offered (ENOSYS).
 pub fn sys_clone(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let flags = a.u32(0);
     let ns = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
-    if flags & (CLONE_THREAD | CLONE_SIGHAND) != 0 || (flags & CLONE_VM != 0 && flags & CLONE_VFORK == 0) {
+    if flags & CLONE_THREAD != 0 && flags & CLONE_SIGHAND == 0 {
+        return Err(Errno::EINVAL);
+    }
+    if flags & CLONE_SIGHAND != 0 && flags & CLONE_VM == 0 {
+        return Err(Errno::EINVAL);
+    }
+    if flags & CLONE_THREAD != 0 {
+        // Tables are per process here: a thread always shares them.
+        if flags & (ns | CLONE_PIDFD | CLONE_VFORK | CLONE_PARENT) != 0 || flags & (CLONE_FS | CLONE_FILES) != CLONE_FS | CLONE_FILES
+        {
+            return Err(Errno::EINVAL);
+        }
+        if a.u32(1) == 0 {
+            return Err(Errno::EINVAL);
+        }
+        ctx.kernel.check_fork_allowed(ctx.pid())?;
+        return Ok(Ret::Thread(crate::api::ThreadRequest {
+            flags,
+            stack: a.u32(1),
+            parent_tid: a.u32(2),
+            tls: a.u32(3),
+            child_tid: a.u32(4),
+        }));
+    }
+    if flags & CLONE_SIGHAND != 0 || (flags & CLONE_VM != 0 && flags & CLONE_VFORK == 0) {
         return Err(Errno::ENOSYS);
     }
     if flags & (ns | CLONE_FS | CLONE_FILES | CLONE_PIDFD | CLONE_PARENT) != 0 {

@@ -3,6 +3,7 @@
 //! `HostOps::process_exited`. Fork, exec and wait are added alongside.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use crate::api::{ExitStatus, Tid};
 use crate::signal::{SigInfo, CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SIGCHLD, SIG_IGN};
@@ -407,5 +408,61 @@ impl Kernel {
         }
         table.tasks.insert(pid, task);
         Ok(pid)
+    }
+
+    /// A new thread in `parent`'s process (see `Kernel::clone_thread`).
+    pub(crate) fn do_clone_thread(
+        &self,
+        parent_tid: Tid,
+        req: &crate::api::ThreadRequest,
+        mem: &mut dyn crate::api::GuestMemory,
+    ) -> crate::error::KResult<Tid> {
+        use crate::error::Errno;
+        use crate::syscall::process::{CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID};
+        let parent = self.task(parent_tid).ok_or(Errno::ESRCH)?;
+        let pid = parent.pid();
+        let mut table = lock(&self.procs);
+        if parent.process.exiting.load(Ordering::Acquire) {
+            return Err(Errno::EAGAIN);
+        }
+        let tid = table.alloc_id().ok_or(Errno::EAGAIN)?;
+        let le = |v: Tid| v.to_le_bytes();
+        if req.flags & CLONE_PARENT_SETTID != 0 {
+            mem.write(req.parent_tid, &le(tid)).map_err(|_| Errno::EFAULT)?;
+        }
+        if req.flags & CLONE_CHILD_SETTID != 0 {
+            mem.write(req.child_tid, &le(tid)).map_err(|_| Errno::EFAULT)?;
+        }
+        let task = Arc::new(crate::task::Task {
+            tid,
+            process: parent.process.clone(),
+            sig: Default::default(),
+            sig_pending: Default::default(),
+            clear_child_tid: std::sync::atomic::AtomicU32::new(if req.flags & CLONE_CHILD_CLEARTID != 0 {
+                req.child_tid
+            } else {
+                0
+            }),
+            dead: Default::default(),
+            user_since_ns: std::sync::atomic::AtomicU64::new(
+                self.host.now_ns(crate::api::HostClock::Monotonic).max(1),
+            ),
+            blocked_ns: Default::default(),
+        });
+        lock(&task.sig).mask = lock(&parent.sig).mask;
+        let e = table.procs.get_mut(&pid).ok_or(Errno::ESRCH)?;
+        e.threads.push(tid);
+        table.tasks.insert(tid, task);
+        Ok(tid)
+    }
+
+    /// Remove a thread the bridge could not start.
+    pub(crate) fn remove_unstarted_thread(&self, tid: Tid) {
+        let mut table = lock(&self.procs);
+        let Some(t) = table.tasks.remove(&tid) else { return };
+        t.dead.store(true, Ordering::Release);
+        if let Some(e) = table.procs.get_mut(&t.pid()) {
+            e.threads.retain(|&x| x != tid);
+        }
     }
 }
