@@ -20,14 +20,13 @@ pub fn open_fifo(k: &Kernel, task: &Task, node: &PathHandle, flags: u32) -> KRes
     let pipe: Arc<Pipe> = any.downcast::<Pipe>().map_err(|_| Errno::ENXIO)?;
     let nonblock = flags & O_NONBLOCK != 0;
     match flags & O_ACCMODE {
+        // Each side waits unless the other side was there the moment its own
+        // end was counted (one lock), or comes later (its opens counter moves).
+        // A peer that opens, does its work and closes while we wait has still
+        // met us; a peer already waiting when we arrive is there.
         O_RDONLY => {
-            // Count writer opens from before this reader exists: a writer that
-            // opens (sees this reader), writes and closes before we look again
-            // has still met us (looking after `open_end` missed it and waited forever).
-            let (_, _, _, w0) = pipe.counts();
-            let end = pipe.open_end(false, Some(node.clone()));
-            let (_, writers, _, wo) = pipe.counts();
-            if !nonblock && writers == 0 && wo == w0 {
+            let (end, (_, writers, _, w0)) = pipe.open_end_counted(false, Some(node.clone()));
+            if !nonblock && writers == 0 {
                 task.block_on(&k.host, &[&pipe.wq], None, false, || {
                     let (_, w, _, wo) = pipe.counts();
                     if w > 0 || wo > w0 {
@@ -40,12 +39,14 @@ pub fn open_fifo(k: &Kernel, task: &Task, node: &PathHandle, flags: u32) -> KRes
             Ok(end)
         }
         O_WRONLY => {
-            let (readers, _, r0, _) = pipe.counts();
-            if readers == 0 && nonblock {
+            if nonblock && pipe.counts().0 == 0 {
                 return Err(Errno::ENXIO);
             }
-            let end = pipe.open_end(true, Some(node.clone()));
+            let (end, (readers, _, r0, _)) = pipe.open_end_counted(true, Some(node.clone()));
             if readers == 0 {
+                if nonblock {
+                    return Err(Errno::ENXIO);
+                }
                 task.block_on(&k.host, &[&pipe.wq], None, false, || {
                     let (r, _, ro, _) = pipe.counts();
                     if r > 0 || ro > r0 {

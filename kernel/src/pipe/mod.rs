@@ -82,7 +82,18 @@ impl Pipe {
 
     /// A new end (counted until dropped).
     pub fn open_end(self: &Arc<Self>, write: bool, node: Option<PathHandle>) -> Arc<PipeEnd> {
-        {
+        self.open_end_counted(write, node).0
+    }
+
+    /// A new end, and [`Pipe::counts`] as they were the moment it was
+    /// counted (taken under the same lock: a FIFO open decides from them
+    /// whether the other side was there when it arrived).
+    pub fn open_end_counted(
+        self: &Arc<Self>,
+        write: bool,
+        node: Option<PathHandle>,
+    ) -> (Arc<PipeEnd>, (usize, usize, u64, u64)) {
+        let counts = {
             let mut i = lock(&self.inner);
             if write {
                 i.writers += 1;
@@ -91,9 +102,10 @@ impl Pipe {
                 i.readers += 1;
                 i.read_opens += 1;
             }
-        }
+            (i.readers, i.writers, i.read_opens, i.write_opens)
+        };
         self.wq.wake_all();
-        Arc::new(PipeEnd { pipe: self.clone(), write, node })
+        (Arc::new(PipeEnd { pipe: self.clone(), write, node }), counts)
     }
 
     /// (readers, writers, read_opens, write_opens).
