@@ -52,8 +52,7 @@ fn sys_import(mut caller: Caller<'_, Proc>, nr: u32, args_ptr: u32, fork_import:
             let asy = cx.data().asyncify()?;
             asy.stop_rewind.call(&mut cx, ())?;
             cx.data_mut().fork = ForkState::Idle;
-            deliver_signals(&mut cx)?;
-            return Ok(result);
+            return Ok(deliver_signals(&mut cx)?.unwrap_or(result));
         }
     }
     let Some(args) = read_args(&mut cx, &memory, args_ptr) else {
@@ -66,11 +65,12 @@ fn sys_import(mut caller: Caller<'_, Proc>, nr: u32, args_ptr: u32, fork_import:
             kernel.syscall(tid, nr, args, &mut gm)
         };
         match outcome {
-            SyscallOutcome::Return(v) => {
-                deliver_signals(&mut cx)?;
-                return Ok(v);
+            SyscallOutcome::Return(v) => return Ok(deliver_signals(&mut cx)?.unwrap_or(v)),
+            SyscallOutcome::Restart => {
+                if let Some(v) = deliver_signals(&mut cx)? {
+                    return Ok(v);
+                }
             }
-            SyscallOutcome::Restart => deliver_signals(&mut cx)?,
             SyscallOutcome::Exit => {
                 if nr == SYS_EXIT || nr == SYS_EXIT_GROUP {
                     cx.data_mut().exit_code = Some((args[0] & 0xff) as u8);
@@ -82,8 +82,7 @@ fn sys_import(mut caller: Caller<'_, Proc>, nr: u32, args_ptr: u32, fork_import:
             SyscallOutcome::Thread(req) => {
                 let Some(rt) = cx.data().rt.upgrade() else { return Ok(-ENOSYS) };
                 let r = rt.create_thread(&mut cx, &req).unwrap_or_else(|errno| -errno);
-                deliver_signals(&mut cx)?;
-                return Ok(r);
+                return Ok(deliver_signals(&mut cx)?.unwrap_or(r));
             }
         }
     }

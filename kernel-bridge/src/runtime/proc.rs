@@ -19,8 +19,36 @@ pub(super) struct Asyncify {
     pub stop_rewind: TypedFunc<(), ()>,
 }
 
-/// `__wasmlinux_sigentry(signo, handler, siginfo, ucontext, sa_flags)`.
-pub(super) type SigEntry = TypedFunc<(i32, i32, i32, i32, i32), ()>;
+/// `__wasmlinux_sigentry(signo, handler, siginfo, ucontext, sa_flags)`:
+/// returns 0, or the value the interrupted syscall returns instead of being
+/// restarted (a thread cancelled in a masked cancellation point:
+/// -ECANCELED). Modules built before threads return nothing.
+#[derive(Clone)]
+pub(super) enum SigEntry {
+    Ret(TypedFunc<(i32, i32, i32, i32, i32), i32>),
+    Void(TypedFunc<(i32, i32, i32, i32, i32), ()>),
+}
+
+impl SigEntry {
+    fn lookup(store: &mut Store<Proc>, inst: &wasmtime::Instance) -> Option<SigEntry> {
+        const NAME: &str = "__wasmlinux_sigentry";
+        if let Ok(f) = inst.get_typed_func(&mut *store, NAME) {
+            return Some(SigEntry::Ret(f));
+        }
+        inst.get_typed_func(&mut *store, NAME).ok().map(SigEntry::Void)
+    }
+
+    pub fn call(
+        &self,
+        cx: impl wasmtime::AsContextMut<Data = Proc>,
+        args: (i32, i32, i32, i32, i32),
+    ) -> wasmtime::Result<i32> {
+        match self {
+            SigEntry::Ret(f) => f.call(cx, args),
+            SigEntry::Void(f) => f.call(cx, args).map(|()| 0),
+        }
+    }
+}
 
 /// `__wasmlinux_thread_start(stack, tls)`: a new thread's entry.
 pub(super) type ThreadStart = TypedFunc<(i32, i32), ()>;
@@ -55,7 +83,7 @@ impl Exports {
         let start = inst.get_typed_func::<i32, ()>(&mut *store, "_start")?;
         let thread_start = inst.get_typed_func(&mut *store, "__wasmlinux_thread_start").ok();
         let sp = inst.get_global(&mut *store, "__stack_pointer");
-        let sigentry = inst.get_typed_func(&mut *store, "__wasmlinux_sigentry").ok();
+        let sigentry = SigEntry::lookup(store, inst);
         let set_threw = inst.get_typed_func(&mut *store, "setThrew").ok();
         let table = inst.get_table(&mut *store, "__indirect_function_table");
         let asyncify = (|| -> Option<Asyncify> {

@@ -26,7 +26,7 @@ pub(super) fn arm_preemption(store: &mut Store<Proc>) {
             // No nested epoch callbacks while a handler runs from here
             // (wasmtime takes the callback out while it runs).
             cx.set_epoch_deadline(1 << 40);
-            let r = deliver_signals(&mut cx);
+            let r = deliver_signals(&mut cx).map(|_| ());
             // Re-arm even when the handler longjmp'd out (Err): the
             // guest goes on at the catching invoke_*.
             cx.set_epoch_deadline(1);
@@ -53,21 +53,25 @@ pub(super) fn run_trap_handler(caller: &mut Caller<'_, Proc>, trap: wasmtime::Er
     }
     tracing::debug!("task {tid}: {trap:?} -> {sig:?} handler");
     match deliver_signals(&mut cx) {
-        Ok(()) => FatalSignal(sig).into(),
+        Ok(_) => FatalSignal(sig).into(),
         Err(e) => e,
     }
 }
 
 /// Deliver every pending signal to guest handlers (or die of it).
-pub(super) fn deliver_signals(cx: &mut StoreContextMut<'_, Proc>) -> wasmtime::Result<()> {
+/// `Some(v)`: a handler asked that the syscall the signals interrupted
+/// return `v` instead of being restarted or returning its own result (see
+/// [`SigEntry`](super::proc::SigEntry)); the remaining signals are
+/// delivered at the next check.
+pub(super) fn deliver_signals(cx: &mut StoreContextMut<'_, Proc>) -> wasmtime::Result<Option<i32>> {
     let (tid, kernel) = (cx.data().tid, cx.data().kernel.clone());
     loop {
         if !kernel.signal_pending(tid) || cx.data().fork.in_asyncify() {
-            return Ok(());
+            return Ok(None);
         }
         let (memory, sp, sigentry) = match cx.data().ex.as_ref() {
             Some(e) => (e.memory.clone(), e.sp, e.sigentry.clone()),
-            None => return Ok(()),
+            None => return Ok(None),
         };
         let old_sp = match sp {
             Some(g) => g.get(&mut *cx).i32().unwrap_or(0),
@@ -78,7 +82,7 @@ pub(super) fn deliver_signals(cx: &mut StoreContextMut<'_, Proc>) -> wasmtime::R
             kernel.check_signals(tid, &mut gm, old_sp as u32)
         };
         let d = match action {
-            SignalAction::None => return Ok(()),
+            SignalAction::None => return Ok(None),
             SignalAction::Exit => return Err(GuestExit.into()),
             SignalAction::Deliver(d) => d,
         };
@@ -95,10 +99,13 @@ pub(super) fn deliver_signals(cx: &mut StoreContextMut<'_, Proc>) -> wasmtime::R
             (d.signo, d.handler as i32, d.siginfo_ptr as i32, d.ucontext_ptr as i32, d.sa_flags as i32),
         );
         cx.data_mut().handler_depth -= 1;
-        r?;
+        let abandon = r?;
         sp.set(&mut *cx, Val::I32(old_sp))?;
         let mut gm = WasmMemory::new(memory, cx.as_context_mut());
         kernel.signal_return(tid, &mut gm, &d);
+        if abandon != 0 {
+            return Ok(Some(abandon));
+        }
     }
 }
 

@@ -46,28 +46,34 @@ void _start(long *startblock)
 
 /* Called by the bridge to run a signal handler on the current stack (the bridge has
  * already set __stack_pointer and written siginfo/ucontext). The bridge performs the
- * sigreturn (mask restore) after this returns.
+ * sigreturn (mask restore) after this returns. The result is 0, or a value the syscall
+ * this signal interrupted must return instead of being restarted or returning EINTR.
  *
  * Cancellation (thread/syscall_cp.c): when the signal interrupted the syscall of a
  * cancellation point, the handler sees a pc of __cp_begin; if it moves the pc to
- * __cp_cancel (musl's cancel_handler), the thread acts on the cancellation here. */
+ * __cp_cancel (musl's cancel_handler), the thread acts on the cancellation here, as
+ * musl's __cp_cancel does: __cancel() exits the thread, or (cancellation masked, as in
+ * a condition wait) returns -ECANCELED, which becomes the syscall's result. */
 extern hidden __thread int __wasmlinux_in_cp;
 extern hidden const char __cp_begin[1], __cp_cancel[1];
 hidden long __cancel(void);
 
 __attribute__((__export_name__("__wasmlinux_sigentry")))
-void __wasmlinux_sigentry(int signo, void *handler, void *siginfo, void *ucontext, int sa_flags)
+int __wasmlinux_sigentry(int signo, void *handler, void *siginfo, void *ucontext, int sa_flags)
 {
 	ucontext_t *uc = ucontext;
-	int in_cp = __wasmlinux_in_cp;
+	int in_cp = __wasmlinux_in_cp, ret = 0;
 	__wasmlinux_in_cp = 0;
 	if (in_cp && uc) uc->uc_mcontext.__pc = (uintptr_t)__cp_begin;
 	if (sa_flags & SA_SIGINFO)
 		((void (*)(int, siginfo_t *, void *))handler)(signo, siginfo, ucontext);
 	else
 		((void (*)(int))handler)(signo);
-	if (in_cp && uc && uc->uc_mcontext.__pc == (uintptr_t)__cp_cancel) __cancel();
+	if (in_cp && uc && uc->uc_mcontext.__pc == (uintptr_t)__cp_cancel)
+		ret = __cancel();
+	if (uc) uc->uc_mcontext.__pc = 0;
 	__wasmlinux_in_cp = in_cp;
+	return ret;
 }
 
 /* A new thread (thread/clone.c): the bridge runs it in a new instance over the process's
