@@ -15,11 +15,14 @@
 //!   WAT tests): wasmtime's safe, bounds-checked `Memory` API through the
 //!   store, no `unsafe`. Such a process cannot have threads.
 
-use wasmlinux_kernel::{Errno, GuestMemory};
+use std::sync::Arc;
+
+use wasmlinux_kernel::{Errno, GuestMemory, SharedPages};
 use wasmtime::{AsContext, AsContextMut, Memory, SharedMemory, StoreContextMut};
 
 const EFAULT: Errno = wasmlinux_kernel::error::Errno::EFAULT.code();
 const ENOMEM: Errno = wasmlinux_kernel::error::Errno::ENOMEM.code();
+const ENODEV: Errno = wasmlinux_kernel::error::Errno::ENODEV.code();
 const WASM_PAGE: u64 = 65536;
 /// wasm32 linear memories cannot exceed 4 GiB.
 const MAX_MEMORY: u64 = 1 << 32;
@@ -114,6 +117,35 @@ impl<T: 'static> GuestMemory for WasmMemory<'_, T> {
         }
         self.memory.grow_to(self.cx.as_context_mut(), new_size as usize).map_err(|_| ENOMEM)
     }
+
+    fn map_shared(&mut self, addr: u32, len: u32, pages: &Arc<dyn SharedPages>, offset: u64) -> Result<(), Errno> {
+        match &self.memory {
+            LinearMemory::Shared(m) => map_pages(m, addr, len, pages, offset),
+            LinearMemory::Own(_) => Err(ENODEV),
+        }
+    }
+
+    fn unmap_shared(&mut self, addr: u32, len: u32) -> Result<(), Errno> {
+        match &self.memory {
+            LinearMemory::Shared(m) => shared::unmap(m, addr, len as usize),
+            LinearMemory::Own(_) => Ok(()),
+        }
+    }
+}
+
+/// Map `len` bytes of `pages` (one of ours: a memfd) at `addr` of `m`.
+pub fn map_pages(
+    m: &SharedMemory,
+    addr: u32,
+    len: u32,
+    pages: &Arc<dyn SharedPages>,
+    offset: u64,
+) -> Result<(), Errno> {
+    let Some(p) = pages.as_any().downcast_ref::<crate::shared_pages::MemfdPages>() else { return Err(ENODEV) };
+    if offset.checked_add(len as u64).is_none_or(|end| end > p.len()) {
+        return Err(EFAULT);
+    }
+    shared::map_fd(m, addr, len as usize, p.fd(), offset)
 }
 
 /// Byte access to a [`SharedMemory`]: the bridge's only `unsafe` for guest
@@ -170,5 +202,68 @@ pub mod shared {
         // distinct memories never overlap.
         unsafe { std::ptr::copy_nonoverlapping(ptr(src, r.start), ptr(dst, r.start), len) };
         Ok(())
+    }
+
+    /// Map `len` bytes of the file `fd` from `offset` over `[addr, addr+len)`
+    /// of `m`, shared (`MAP_SHARED | MAP_FIXED`). The range must be page
+    /// aligned and within the memory's current size: it then lies inside the
+    /// address range wasmtime reserved for the memory and made accessible,
+    /// and replacing those pages only changes what the guest reads there.
+    /// wasmtime never unmaps or remaps accessible pages of a shared memory
+    /// while it lives (it only grows), and unmaps the whole reservation,
+    /// ours included, when the memory is dropped.
+    pub fn map_fd(
+        m: &SharedMemory,
+        addr: u32,
+        len: usize,
+        fd: std::os::fd::BorrowedFd<'_>,
+        offset: u64,
+    ) -> Result<(), Errno> {
+        use nix::sys::mman::{mmap, MapFlags, ProtFlags};
+        let r = range(addr, len, m.data_size())?;
+        let page = 4096;
+        let (Some(n), true) = (std::num::NonZeroUsize::new(len), r.start % page == 0 && len % page == 0) else {
+            return Err(super::EFAULT);
+        };
+        let off = i64::try_from(offset).map_err(|_| super::EFAULT)?;
+        let at = std::ptr::NonNull::new(ptr(m, r.start).cast::<std::ffi::c_void>()).ok_or(super::EFAULT)?;
+        // SAFETY: see above: `[at, at+len)` is page aligned and inside the
+        // accessible part of the memory's own reservation (checked), so
+        // MAP_FIXED replaces only guest-memory pages, never host memory.
+        unsafe {
+            mmap(
+                Some(std::num::NonZeroUsize::new(at.as_ptr() as usize).ok_or(super::EFAULT)?),
+                n,
+                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
+                MapFlags::MAP_SHARED | MapFlags::MAP_FIXED,
+                fd,
+                off,
+            )
+        }
+        .map(|_| ())
+        .map_err(|_| super::ENOMEM)
+    }
+
+    /// Put private zero pages over `[addr, addr+len)` of `m` (a shared
+    /// mapping there ended): same invariants as [`map_fd`].
+    pub fn unmap(m: &SharedMemory, addr: u32, len: usize) -> Result<(), Errno> {
+        use nix::sys::mman::{mmap_anonymous, MapFlags, ProtFlags};
+        let r = range(addr, len, m.data_size())?;
+        let page = 4096;
+        let (Some(n), true) = (std::num::NonZeroUsize::new(len), r.start % page == 0 && len % page == 0) else {
+            return Err(super::EFAULT);
+        };
+        let at = ptr(m, r.start) as usize;
+        // SAFETY: as in `map_fd`.
+        unsafe {
+            mmap_anonymous(
+                Some(std::num::NonZeroUsize::new(at).ok_or(super::EFAULT)?),
+                n,
+                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
+                MapFlags::MAP_PRIVATE | MapFlags::MAP_FIXED,
+            )
+        }
+        .map(|_| ())
+        .map_err(|_| super::ENOMEM)
     }
 }

@@ -95,6 +95,10 @@ fn clock_ns(id: nix::time::ClockId) -> Option<u64> {
 }
 
 impl HostOps for Host {
+    fn new_shared_pages(&self, len: u64) -> Result<Arc<dyn wasmlinux_kernel::SharedPages>, wasmlinux_kernel::Errno> {
+        crate::shared_pages::MemfdPages::create(len)
+    }
+
     fn now_ns(&self, clock: HostClock) -> u64 {
         match clock {
             HostClock::Realtime => SystemTime::now()

@@ -13,7 +13,8 @@
 //! SIGWINCH, stdin feeding), [`cli`] (`wasmlinux run`).
 
 // The only exceptions: `cache::ModuleCache::load` (Module::deserialize) and
-// `guest_memory::shared` (raw copies to and from a shared linear memory).
+// `guest_memory::shared` (raw copies to and from a shared linear memory, and
+// mapping `shared_pages` memfds into it).
 #![deny(unsafe_code)]
 
 pub mod cache;
@@ -22,4 +23,5 @@ pub mod console;
 pub mod guest_memory;
 pub mod host;
 pub mod runtime;
+pub mod shared_pages;
 pub mod sys;

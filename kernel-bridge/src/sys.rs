@@ -7,9 +7,10 @@
 //! `wasmlinux_kernel::Kernel` one to one (see kernel/src/kernel_impl.rs).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use wasmlinux_kernel::{
-    Errno, ExecImage, ExitStatus, GuestMemory, Kernel, SignalAction, SignalDelivery, SyscallOutcome, ThreadRequest, Tid, TrapSignal,
+    Errno, ExecImage, ExitStatus, GuestMemory, Kernel, SignalAction, SignalDelivery, SharedPages, SyscallOutcome, ThreadRequest, Tid, TrapSignal,
 };
 
 /// Errors are plain errno numbers (positive) here.
@@ -33,6 +34,11 @@ pub trait Sys: Send + Sync {
         std::iter::once(0..1 << 32).collect()
     }
     fn abort_task(&self, tid: Tid, status: ExitStatus);
+    /// Shared mappings to map into a fork child (see
+    /// `Kernel::shared_mappings`). Default: none.
+    fn shared_mappings(&self, _tid: Tid) -> Vec<(u32, u32, Arc<dyn SharedPages>, u64)> {
+        Vec::new()
+    }
     /// Create a thread (see `Kernel::clone_thread`). Default: ENOSYS.
     fn clone_thread(&self, _parent: Tid, _req: &ThreadRequest, _mem: &mut dyn GuestMemory) -> Result<Tid, Errno> {
         Err(wasmlinux_kernel::error::Errno::ENOSYS.code())
@@ -81,5 +87,8 @@ impl Sys for Kernel {
     }
     fn thread_start_failed(&self, tid: Tid) {
         Kernel::thread_start_failed(self, tid)
+    }
+    fn shared_mappings(&self, tid: Tid) -> Vec<(u32, u32, Arc<dyn SharedPages>, u64)> {
+        Kernel::shared_mappings(self, tid)
     }
 }

@@ -36,6 +36,31 @@ pub trait GuestMemory {
     /// Grow the memory to at least `new_size` bytes (rounded up to 64 KiB).
     /// `Err(ENOMEM)` when the host refuses. New bytes are zero.
     fn grow(&mut self, new_size: u64) -> Result<(), Errno>;
+    /// Map `len` bytes of `pages` from `offset` at `addr` (all page
+    /// aligned, within the current size), shared: every mapping of the same
+    /// pages, in any process or thread, sees the same bytes (`MAP_SHARED`).
+    /// `Err(ENODEV)` (the default) when this memory cannot: the kernel then
+    /// keeps a private copy, as before shared memory existed.
+    fn map_shared(&mut self, _addr: u32, _len: u32, _pages: &Arc<dyn SharedPages>, _offset: u64) -> Result<(), Errno> {
+        Err(crate::error::Errno::ENODEV.code())
+    }
+    /// `[addr, addr+len)` stops being a shared mapping: make it private zero
+    /// pages again.
+    fn unmap_shared(&mut self, _addr: u32, _len: u32) -> Result<(), Errno> {
+        Ok(())
+    }
+}
+
+/// Host memory that can be mapped into several guest memories at once
+/// (`MAP_SHARED`; the bridge backs it with a memfd). Made by
+/// [`HostOps::new_shared_pages`], mapped by [`GuestMemory::map_shared`].
+pub trait SharedPages: Send + Sync + std::fmt::Debug {
+    /// Unique among the host's live objects (futex keys).
+    fn id(&self) -> u64;
+    /// Size in bytes.
+    fn len(&self) -> u64;
+    /// For the host to find its own type.
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// A plain `Vec<u8>`-backed guest memory, for tests and tools.
@@ -140,6 +165,11 @@ pub trait HostOps: Send + Sync {
     /// A process ended and became a zombie (or was reaped by init).
     /// The bridge uses it to learn the exit status of the first process.
     fn process_exited(&self, _pid: Tid, _status: ExitStatus) {}
+    /// A new shared-memory object of `len` bytes, all zero, or `Err(errno)`
+    /// (ENOMEM, ENFILE). Default: ENODEV (no sharing; mappings stay private).
+    fn new_shared_pages(&self, _len: u64) -> Result<Arc<dyn SharedPages>, Errno> {
+        Err(crate::error::Errno::ENODEV.code())
+    }
 }
 
 /// A mount of a host directory into the guest tree.

@@ -451,7 +451,8 @@ impl Kernel {
 
     /// The guest address ranges of task `tid`'s process that can hold data,
     /// ascending, merged and non-overlapping: the module image and heap
-    /// (`0 .. page_up(brk)`) and every mapping. The rest of the linear
+    /// (`0 .. page_up(brk)`) and every private mapping (shared ones: see
+    /// [`Kernel::shared_mappings`]). The rest of the linear
     /// memory is unmapped and is zeroed by the kernel before it is mapped
     /// again (mmap, brk growth), so a fork need copy only these. Empty when
     /// the task does not exist.
@@ -461,7 +462,7 @@ impl Kernel {
             let mm = lock(&task.process.mm);
             let heap_end = crate::mm::page_up(mm.brk as u64).min(crate::mm::TASK_SIZE);
             std::iter::once(0..heap_end)
-                .chain(mm.vmas.iter().map(|(&s, v)| s as u64..s as u64 + v.len as u64))
+                .chain(mm.vmas.iter().filter(|(_, v)| v.pages.is_none()).map(|(&s, v)| s as u64..s as u64 + v.len as u64))
                 .collect()
         };
         ranges.sort_by_key(|r| r.start);
@@ -473,6 +474,16 @@ impl Kernel {
             }
         }
         out
+    }
+
+    /// The shared mappings of `tid`'s process (`MAP_SHARED` host pages):
+    /// (address, length, pages, offset in pages). A fork child's memory
+    /// maps these instead of copying them (they are not in
+    /// [`Kernel::mapped_ranges`]).
+    pub fn shared_mappings(&self, tid: Tid) -> Vec<(u32, u32, Arc<dyn crate::api::SharedPages>, u64)> {
+        let Some(task) = self.task(tid) else { return Vec::new() };
+        let mm = lock(&task.process.mm);
+        mm.vmas.iter().filter_map(|(&s, v)| v.pages.as_ref().map(|p| (s, v.len, p.pages.clone(), p.offset))).collect()
     }
 
     /// The bridge could not continue task `tid` (e.g. exec'd module failed

@@ -186,6 +186,7 @@ impl Runtime {
         let (pmem, globals) = (ex.memory.clone(), ex.globals.clone());
         let (ptid, async_buf, entry) = (p.tid, p.async_buf, p.entry);
         let ranges = p.kernel.mapped_ranges(ptid);
+        let shared_maps = p.kernel.shared_mappings(ptid);
         let (mut store, instance) = self.new_instance(ptid, &program, None)?;
         let cmem = store.data().memory();
         let initial = cmem.data_size(&store);
@@ -199,6 +200,13 @@ impl Runtime {
                 copy_memory(&mut SharedCopy { src: p, dst: c, len: want }, initial, ranges)
             }
             _ => return Err(wasmtime::Error::msg("fork: parent and child memories differ in kind")),
+        }
+        // MAP_SHARED mappings: the same host pages, not a copy.
+        if let LinearMemory::Shared(c) = &cmem {
+            for (addr, len, pages, off) in shared_maps {
+                crate::guest_memory::map_pages(c, addr, len, &pages, off)
+                    .map_err(|e| wasmtime::Error::msg(format!("fork: mapping shared pages: errno {e}")))?;
+            }
         }
         for (name, g) in globals {
             let v = g.get(&mut *parent);

@@ -1,6 +1,9 @@
 //! Futexes: the wait table and its operations (wait, wake, requeue).
-//! Every process has its own linear memory, so a futex is keyed by
-//! (pid, address) whether or not FUTEX_PRIVATE_FLAG is given.
+//! A futex is keyed by (pid, address) — the threads of a process share its
+//! memory — unless the address lies in a `MAP_SHARED` mapping backed by
+//! host shared pages, which other processes may map too: then by (pages,
+//! offset in them), encoded as (-pages id, offset) ([`Kernel::futex_key`]),
+//! whether or not FUTEX_PRIVATE_FLAG is given.
 //! `syscall::futex` decodes futex_time64's arguments and calls in here;
 //! `task::lifecycle` wakes CLONE_CHILD_CLEARTID waiters.
 //!
@@ -45,12 +48,33 @@ pub struct FutexTable {
 }
 
 impl Kernel {
+    /// The wait-table key of `addr` in process `pid` (see the module doc).
+    pub(crate) fn futex_key(&self, pid: Pid, addr: u32) -> (Pid, u32) {
+        let proc = lock(&self.procs).procs.get(&pid).map(|e| e.proc.clone());
+        let Some(proc) = proc else { return (pid, addr) };
+        let mm = lock(&proc.mm);
+        match mm.find(addr) {
+            Some((start, v)) => match &v.pages {
+                Some(p) => {
+                    let off = p.offset + (addr - start) as u64;
+                    match (i32::try_from(p.pages.id()), u32::try_from(off)) {
+                        (Ok(id), Ok(off)) => (-id, off),
+                        _ => (pid, addr),
+                    }
+                }
+                None => (pid, addr),
+            },
+            None => (pid, addr),
+        }
+    }
+
     /// Wake up to `n` waiters of (`pid`, `addr`) whose bitset meets `bitset`.
     pub(crate) fn futex_wake(&self, pid: Pid, addr: u32, n: u32, bitset: u32) -> u32 {
+        let key = self.futex_key(pid, addr);
         let mut woken = Vec::new();
         {
             let mut t = lock(&self.futexes);
-            if let Some(q) = t.queues.get_mut(&(pid, addr)) {
+            if let Some(q) = t.queues.get_mut(&key) {
                 let mut i = 0;
                 while i < q.len() && (woken.len() as u32) < n {
                     if q[i].bitset & bitset != 0 {
@@ -62,7 +86,7 @@ impl Kernel {
                     }
                 }
                 if q.is_empty() {
-                    t.queues.remove(&(pid, addr));
+                    t.queues.remove(&key);
                 }
             }
         }
@@ -90,7 +114,7 @@ impl Kernel {
         bitset: u32,
         deadline: Option<u64>,
     ) -> KResult<()> {
-        let pid = task.pid();
+        let key = self.futex_key(task.pid(), uaddr);
         let woken = Arc::new(AtomicBool::new(false));
         {
             let mut t = lock(&self.futexes);
@@ -98,7 +122,7 @@ impl Kernel {
             if cur != val {
                 return Err(Errno::EAGAIN);
             }
-            t.queues.entry((pid, uaddr)).or_default().push(Waiter { tid: task.tid, bitset, woken: woken.clone() });
+            t.queues.entry(key).or_default().push(Waiter { tid: task.tid, bitset, woken: woken.clone() });
         }
         let r = task.block_on(&self.host, &[], deadline, false, || {
             if woken.load(Ordering::Acquire) {
@@ -148,6 +172,7 @@ impl Kernel {
         uaddr2: u32,
         cmp: Option<u32>,
     ) -> KResult<u32> {
+        let (key, key2) = (self.futex_key(pid, uaddr), self.futex_key(pid, uaddr2));
         let mut woken = Vec::new();
         let mut moved = 0u32;
         {
@@ -157,7 +182,7 @@ impl Kernel {
                     return Err(Errno::EAGAIN);
                 }
             }
-            let mut q = t.queues.remove(&(pid, uaddr)).unwrap_or_default();
+            let mut q = t.queues.remove(&key).unwrap_or_default();
             while !q.is_empty() && (woken.len() as u32) < nr_wake {
                 let w = q.remove(0);
                 w.woken.store(true, Ordering::Release);
@@ -165,15 +190,15 @@ impl Kernel {
             }
             let mut rest = Vec::new();
             for w in q {
-                if moved < nr_requeue && uaddr2 != uaddr {
-                    t.queues.entry((pid, uaddr2)).or_default().push(w);
+                if moved < nr_requeue && key2 != key {
+                    t.queues.entry(key2).or_default().push(w);
                     moved += 1;
                 } else {
                     rest.push(w);
                 }
             }
             if !rest.is_empty() {
-                t.queues.insert((pid, uaddr), rest);
+                t.queues.insert(key, rest);
             }
         }
         for tid in &woken {

@@ -68,6 +68,16 @@ impl std::fmt::Debug for SharedBacking {
     }
 }
 
+/// Host shared pages behind a `MAP_SHARED` mapping that is really shared
+/// (`HostOps::new_shared_pages`, mapped with `GuestMemory::map_shared`):
+/// inherited by fork, where the bridge maps the same pages into the child.
+#[derive(Debug, Clone)]
+pub struct PagesBacking {
+    pub pages: Arc<dyn crate::api::SharedPages>,
+    /// Offset in `pages` of the mapping's first byte.
+    pub offset: u64,
+}
+
 /// One mapping.
 #[derive(Debug, Clone)]
 pub struct Vma {
@@ -77,6 +87,7 @@ pub struct Vma {
     /// Path shown in /proc/<pid>/maps.
     pub name: Vec<u8>,
     pub shared: Option<SharedBacking>,
+    pub pages: Option<PagesBacking>,
 }
 
 /// The address-space map of one process. Cloned on fork.
@@ -157,12 +168,18 @@ impl Mm {
                 if let Some(b) = right.shared.as_mut() {
                     b.offset += e - vs as u64;
                 }
+                if let Some(b) = right.pages.as_mut() {
+                    b.offset += e - vs as u64;
+                }
                 self.vmas.insert(e as u32, right);
             }
             let cs = (vs as u64).max(s);
             let ce = ve.min(e);
             let mut mid = v;
             if let Some(b) = mid.shared.as_mut() {
+                b.offset += cs - vs as u64;
+            }
+            if let Some(b) = mid.pages.as_mut() {
                 b.offset += cs - vs as u64;
             }
             mid.len = (ce - cs) as u32;
@@ -225,6 +242,16 @@ pub(crate) fn zero(mem: &mut dyn GuestMemory, addr: u32, len: u32) -> KResult<()
     mem.fill(addr, len, 0).map_err(|_| Errno::EFAULT)
 }
 
+/// Pieces of mappings that were removed stop being shared: their host pages
+/// are unmapped from this memory (private zero pages take their place).
+pub(crate) fn release_shared(mem: &mut dyn GuestMemory, pieces: &[(u32, Vma)]) {
+    for (start, v) in pieces {
+        if v.pages.is_some() {
+            let _ = mem.unmap_shared(*start, v.len);
+        }
+    }
+}
+
 /// Allocate a mapping of `len` (page-rounded) bytes for the kernel/bridge.
 pub(crate) fn map_anon(mm: &mut Mm, mem: &mut dyn GuestMemory, len: u32, name: &[u8]) -> KResult<u32> {
     if len == 0 {
@@ -242,6 +269,7 @@ pub(crate) fn map_anon(mm: &mut Mm, mem: &mut dyn GuestMemory, len: u32, name: &
             flags: MAP_PRIVATE | MAP_ANONYMOUS,
             name: name.to_vec(),
             shared: None,
+            pages: None,
         },
     );
     Ok(addr)
@@ -252,7 +280,7 @@ mod tests {
     use super::*;
 
     fn anon(len: u32) -> Vma {
-        Vma { len, prot: 3, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: Vec::new(), shared: None }
+        Vma { len, prot: 3, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: Vec::new(), shared: None, pages: None }
     }
 
     #[test]

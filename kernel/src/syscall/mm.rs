@@ -12,8 +12,10 @@ fn aligned(addr: u32) -> bool {
     addr.is_multiple_of(PAGE_SIZE)
 }
 
-/// Write the pieces of shared file mappings back to their files.
-fn write_back(ctx: &Ctx<'_>, pieces: &[(u32, Vma)]) {
+/// Write the pieces of shared file mappings back to their files, and unmap
+/// the host pages of shared anonymous ones.
+fn write_back(ctx: &mut Ctx<'_>, pieces: &[(u32, Vma)]) {
+    release_shared(ctx.mem, pieces);
     for (start, v) in pieces {
         if let Some(b) = &v.shared {
             if v.prot & PROT_WRITE == 0 {
@@ -135,7 +137,20 @@ pub fn sys_mmap2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         mm.find_free(len).ok_or(Errno::ENOMEM)?
     };
     ensure_size(ctx.mem, end_of(addr))?;
-    zero(ctx.mem, addr, len)?;
+    // MAP_SHARED|MAP_ANONYMOUS: host pages shared with every process that
+    // inherits the mapping; a private copy where the host or the memory
+    // cannot share (ENODEV).
+    let mut pages = None;
+    if shared && file.is_none() {
+        if let Ok(p) = ctx.kernel.host.new_shared_pages(len as u64) {
+            if ctx.mem.map_shared(addr, len, &p, 0).is_ok() {
+                pages = Some(PagesBacking { pages: p, offset: 0 });
+            }
+        }
+    }
+    if pages.is_none() {
+        zero(ctx.mem, addr, len)?;
+    }
     let mut name = Vec::new();
     let mut backing = None;
     if let Some(f) = &file {
@@ -155,7 +170,7 @@ pub fn sys_mmap2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             backing = Some(SharedBacking { file: f.clone(), offset });
         }
     }
-    mm.insert(addr, Vma { len, prot, flags, name, shared: backing });
+    mm.insert(addr, Vma { len, prot, flags, name, shared: backing, pages });
     Ok(Ret::addr(addr))
 }
 
@@ -221,12 +236,20 @@ pub fn sys_mremap(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         return Err(Errno::EFAULT);
     }
     let dest = if flags & MREMAP_FIXED != 0 {
+        if v.pages.is_some() {
+            return Err(Errno::ENOMEM);
+        }
         Some(new_addr)
     } else if new_len <= old_len {
         if new_len < old_len {
-            mm.remove_range(old + new_len, old_len - new_len);
+            let tail = mm.remove_range(old + new_len, old_len - new_len);
+            release_shared(ctx.mem, &tail);
         }
         return Ok(Ret::addr(old));
+    } else if v.pages.is_some() {
+        // Host shared pages are mapped at a fixed size: a shared anonymous
+        // mapping can shrink, not grow or move.
+        return Err(Errno::ENOMEM);
     } else {
         // Grow in place when the following range is free.
         let end = old as u64 + new_len as u64;

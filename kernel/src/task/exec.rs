@@ -216,6 +216,7 @@ impl Kernel {
                 flags: MAP_PRIVATE | MAP_ANONYMOUS,
                 name: b"[stack]".to_vec(),
                 shared: None,
+                pages: None,
             },
         );
         let str_base = base + table_len as u32;

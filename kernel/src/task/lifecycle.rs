@@ -418,7 +418,10 @@ impl Kernel {
         mem: &mut dyn crate::api::GuestMemory,
     ) -> crate::error::KResult<Tid> {
         use crate::error::Errno;
-        use crate::syscall::process::{CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID};
+        // clone flags (uapi linux/sched.h); the syscall layer validated them.
+        const CLONE_PARENT_SETTID: u32 = 0x0010_0000;
+        const CLONE_CHILD_CLEARTID: u32 = 0x0020_0000;
+        const CLONE_CHILD_SETTID: u32 = 0x0100_0000;
         let parent = self.task(parent_tid).ok_or(Errno::ESRCH)?;
         let pid = parent.pid();
         let mut table = lock(&self.procs);
