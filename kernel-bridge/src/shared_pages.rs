@@ -23,12 +23,13 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 const ENFILE: Errno = wasmlinux_kernel::error::Errno::ENFILE.code();
 const ENOMEM: Errno = wasmlinux_kernel::error::Errno::ENOMEM.code();
+const EIO: Errno = wasmlinux_kernel::error::Errno::EIO.code();
 
-/// One shared-memory object: a memfd of `len` bytes.
+/// One shared-memory object: a memfd of `len` bytes (it only grows).
 #[derive(Debug)]
 pub struct MemfdPages {
     fd: OwnedFd,
-    len: u64,
+    len: std::sync::Mutex<u64>,
     id: u64,
 }
 
@@ -47,7 +48,11 @@ impl MemfdPages {
             Ok(fd)
         })();
         match made {
-            Ok(fd) => Ok(Arc::new(MemfdPages { fd, len, id: NEXT_ID.fetch_add(1, Ordering::Relaxed) })),
+            Ok(fd) => Ok(Arc::new(MemfdPages {
+                fd,
+                len: std::sync::Mutex::new(len),
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            })),
             Err(e) => {
                 LIVE.fetch_sub(1, Ordering::AcqRel);
                 Err(e)
@@ -71,7 +76,52 @@ impl SharedPages for MemfdPages {
         self.id
     }
     fn len(&self) -> u64 {
-        self.len
+        *self.len.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    fn grow(&self, len: u64) -> Result<(), Errno> {
+        let mut cur = self.len.lock().unwrap_or_else(|e| e.into_inner());
+        if len > *cur {
+            let size = i64::try_from(len).map_err(|_| ENOMEM)?;
+            nix::unistd::ftruncate(&self.fd, size).map_err(|_| ENOMEM)?;
+            *cur = len;
+        }
+        Ok(())
+    }
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<(), Errno> {
+        let mut done = 0;
+        while done < buf.len() {
+            let off = i64::try_from(offset + done as u64).map_err(|_| EIO)?;
+            match nix::sys::uio::pread(&self.fd, &mut buf[done..], off) {
+                Ok(0) => break,
+                Ok(n) => done += n,
+                Err(nix::errno::Errno::EINTR) => {}
+                Err(_) => return Err(EIO),
+            }
+        }
+        buf[done..].fill(0);
+        Ok(())
+    }
+    fn write_at(&self, data: &[u8], offset: u64) -> Result<(), Errno> {
+        if offset.checked_add(data.len() as u64).is_none_or(|end| end > self.len()) {
+            return Err(EIO);
+        }
+        let mut done = 0;
+        while done < data.len() {
+            let off = i64::try_from(offset + done as u64).map_err(|_| EIO)?;
+            match nix::sys::uio::pwrite(&self.fd, &data[done..], off) {
+                Ok(0) => return Err(EIO),
+                Ok(n) => done += n,
+                Err(nix::errno::Errno::EINTR) => {}
+                Err(_) => return Err(EIO),
+            }
+        }
+        Ok(())
+    }
+    fn zero(&self, offset: u64, len: u64) -> Result<(), Errno> {
+        use nix::fcntl::{fallocate, FallocateFlags};
+        let (off, n) = (i64::try_from(offset).map_err(|_| EIO)?, i64::try_from(len).map_err(|_| EIO)?);
+        fallocate(&self.fd, FallocateFlags::FALLOC_FL_PUNCH_HOLE | FallocateFlags::FALLOC_FL_KEEP_SIZE, off, n)
+            .map_err(|_| EIO)
     }
     fn as_any(&self) -> &dyn std::any::Any {
         self

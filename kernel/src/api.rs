@@ -59,6 +59,15 @@ pub trait SharedPages: Send + Sync + std::fmt::Debug {
     fn id(&self) -> u64;
     /// Size in bytes.
     fn len(&self) -> u64;
+    /// Grow to at least `len` bytes (new bytes zero; never shrinks: a
+    /// mapping past the end would fault in the host).
+    fn grow(&self, len: u64) -> Result<(), Errno>;
+    /// Copy bytes at `offset` into `buf` (bytes past `len()` read as zero).
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<(), Errno>;
+    /// Copy `data` to `offset` (within `len()`).
+    fn write_at(&self, data: &[u8], offset: u64) -> Result<(), Errno>;
+    /// Zero `[offset, offset+len)` (within `len()`), freeing the memory.
+    fn zero(&self, offset: u64, len: u64) -> Result<(), Errno>;
     /// For the host to find its own type.
     fn as_any(&self) -> &dyn std::any::Any;
 }

@@ -132,6 +132,18 @@ pub trait FileOps: Send + Sync + Any {
     fn readdir(&self, _pos: u64) -> KResult<Option<(DirEntry, u64)>> {
         Err(Errno::ENOTDIR)
     }
+    /// `MAP_SHARED` of this file: the host pages that hold its contents
+    /// from now on, at least `min_len` bytes long, so that every mapping,
+    /// read and write see the same bytes. `None` (the default): the file
+    /// cannot be shared this way (the mapping is a copy written back on
+    /// msync/munmap).
+    fn shared_pages(
+        &self,
+        _host: &dyn crate::api::HostOps,
+        _min_len: u64,
+    ) -> Option<KResult<std::sync::Arc<dyn crate::api::SharedPages>>> {
+        None
+    }
     fn truncate(&self, _len: u64) -> KResult<()> {
         Err(Errno::EINVAL)
     }

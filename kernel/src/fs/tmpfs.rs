@@ -68,6 +68,10 @@ struct Meta {
 struct FileData {
     pages: BTreeMap<u64, Box<[u8]>>,
     size: u64,
+    /// After a `MAP_SHARED` mapping: the host shared pages that hold the
+    /// contents from then on (`pages` is empty), and how many tmpfs pages
+    /// they are counted as (their length, which never shrinks).
+    mapped: Option<(Arc<dyn crate::api::SharedPages>, u64)>,
     /// Contents not loaded yet: a host file copied on first use (boot's
     /// `RootFs::CopyOf` copies trees this way, so booting does not read
     /// every file). `size` is the host size at copy time.
@@ -215,6 +219,57 @@ impl TmpNode {
         }
     }
 
+    /// Count `n` more pages against the tmpfs limit (ENOSPC).
+    fn reserve_pages(&self, n: u64) -> KResult<()> {
+        let prev = self.shared.pages.fetch_add(n, Ordering::Relaxed);
+        if prev.saturating_add(n) > self.shared.max_pages {
+            self.shared.pages.fetch_sub(n, Ordering::Relaxed);
+            return Err(Errno::ENOSPC);
+        }
+        Ok(())
+    }
+
+    /// Make a mapped file's shared pages at least `len` bytes long.
+    fn grow_mapped(&self, data: &mut FileData, len: u64) -> KResult<()> {
+        let Some((obj, counted)) = data.mapped.as_mut() else { return Ok(()) };
+        let want = len.div_ceil(PAGE);
+        if want > *counted {
+            self.reserve_pages(want - *counted)?;
+            if obj.grow(want * PAGE).is_err() {
+                self.shared.pages.fetch_sub(want - *counted, Ordering::Relaxed);
+                return Err(Errno::ENOMEM);
+            }
+            *counted = want;
+        }
+        Ok(())
+    }
+
+    /// `MAP_SHARED` of this file: move its contents into host shared pages
+    /// (once), at least `min_len` bytes long.
+    fn shared_pages(&self, host: &dyn crate::api::HostOps, min_len: u64) -> KResult<Arc<dyn crate::api::SharedPages>> {
+        let mut data = self.data()?;
+        if data.mapped.is_none() {
+            let len = data.size.max(min_len).div_ceil(PAGE) * PAGE;
+            let obj = host.new_shared_pages(len.max(PAGE)).map_err(|e| Errno::from_code(e).unwrap_or(Errno::ENOMEM))?;
+            for (pi, page) in &data.pages {
+                let n = (PAGE).min(data.size.saturating_sub(pi * PAGE)) as usize;
+                obj.write_at(&page[..n], pi * PAGE).map_err(|_| Errno::EIO)?;
+            }
+            // The pages' count carries over; more if the object is longer.
+            let had = data.pages.len() as u64;
+            let want = obj.len() / PAGE;
+            if want > had {
+                self.reserve_pages(want - had)?;
+            } else {
+                self.shared.pages.fetch_sub(had - want, Ordering::Relaxed);
+            }
+            data.pages.clear();
+            data.mapped = Some((obj, want));
+        }
+        self.grow_mapped(&mut data, min_len)?;
+        data.mapped.as_ref().map(|(o, _)| o.clone()).ok_or(Errno::EIO)
+    }
+
     /// The file's data, loading a host-backed file's contents first.
     fn data(&self) -> KResult<MutexGuard<'_, FileData>> {
         let mut data = lock(self.file_data()?);
@@ -270,6 +325,12 @@ impl TmpNode {
             return Ok(0);
         }
         let n = (buf.len() as u64).min(data.size - offset) as usize;
+        if let Some((obj, _)) = &data.mapped {
+            obj.read_at(&mut buf[..n], offset).map_err(|_| Errno::EIO)?;
+            drop(data);
+            self.touch_atime();
+            return Ok(n);
+        }
         let mut done = 0;
         while done < n {
             let pos = offset + done as u64;
@@ -310,6 +371,18 @@ impl TmpNode {
             return Err(Errno::EFBIG);
         }
         let mut data = self.data()?;
+        if data.mapped.is_some() {
+            if src.is_empty() {
+                return Ok(0);
+            }
+            self.grow_mapped(&mut data, end)?;
+            let (obj, _) = data.mapped.as_ref().ok_or(Errno::EIO)?;
+            obj.write_at(src, offset).map_err(|_| Errno::EIO)?;
+            data.size = data.size.max(end);
+            drop(data);
+            self.touch_mc(self.shared.now());
+            return Ok(src.len());
+        }
         let mut done = 0;
         while done < src.len() {
             let pos = offset + done as u64;
@@ -347,6 +420,17 @@ impl TmpNode {
             return Err(Errno::EFBIG);
         }
         let mut data = self.data()?;
+        if let Some((obj, _)) = &data.mapped {
+            // Shrinking zeroes the tail; the pages stay (mappings may reach them).
+            if size < data.size {
+                let end = data.size.min(obj.len());
+                if size < end {
+                    obj.zero(size, end - size).map_err(|_| Errno::EIO)?;
+                }
+            }
+            data.size = size;
+            return Ok(());
+        }
         if size < data.size {
             let first_gone = size.div_ceil(PAGE);
             let gone: Vec<u64> = data.pages.range(first_gone..).map(|(k, _)| *k).collect();
@@ -484,7 +568,11 @@ impl Inode for TmpNode {
         let (size, blocks) = match &self.body {
             Body::File(d) => {
                 let d = lock(d);
-                let pages = if d.host_source.is_some() { d.size.div_ceil(PAGE) } else { d.pages.len() as u64 };
+                let pages = if d.host_source.is_some() || d.mapped.is_some() {
+                    d.size.div_ceil(PAGE)
+                } else {
+                    d.pages.len() as u64
+                };
                 (d.size, pages * (PAGE / 512))
             }
             Body::Dir(_) => (4096, 8),
@@ -748,7 +836,11 @@ impl Inode for TmpNode {
             return Err(Errno::EFBIG);
         }
         let mut data = self.data()?;
-        for pi in offset / PAGE..end.div_ceil(PAGE) {
+        if data.mapped.is_some() {
+            self.grow_mapped(&mut data, end)?;
+        }
+        let unmapped = data.mapped.is_none();
+        for pi in (offset / PAGE..end.div_ceil(PAGE)).filter(|_| unmapped) {
             if let std::collections::btree_map::Entry::Vacant(v) = data.pages.entry(pi) {
                 v.insert(self.alloc_page()?);
             }
@@ -782,7 +874,25 @@ pub struct TmpFile {
     node: Arc<TmpNode>,
 }
 
+impl Drop for TmpNode {
+    /// The node's data goes: so does its count against the tmpfs limit.
+    fn drop(&mut self) {
+        if let Body::File(d) = &self.body {
+            let d = lock(d);
+            let n = d.pages.len() as u64 + d.mapped.as_ref().map_or(0, |(_, c)| *c);
+            self.shared.pages.fetch_sub(n.min(self.shared.pages.load(Ordering::Relaxed)), Ordering::Relaxed);
+        }
+    }
+}
+
 impl FileOps for TmpFile {
+    fn shared_pages(
+        &self,
+        host: &dyn crate::api::HostOps,
+        min_len: u64,
+    ) -> Option<KResult<Arc<dyn crate::api::SharedPages>>> {
+        Some(self.node.shared_pages(host, min_len))
+    }
     fn read(&self, buf: &mut [u8], offset: u64) -> KResult<usize> {
         self.node.read_at(buf, offset)
     }

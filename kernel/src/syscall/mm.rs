@@ -12,11 +12,20 @@ fn aligned(addr: u32) -> bool {
     addr.is_multiple_of(PAGE_SIZE)
 }
 
-/// Write the pieces of shared file mappings back to their files, and unmap
-/// the host pages of shared anonymous ones.
-fn write_back(ctx: &mut Ctx<'_>, pieces: &[(u32, Vma)]) {
+/// Pieces of mappings go away (munmap, MAP_FIXED over them, mremap): write
+/// file copies back, and unmap host shared pages.
+fn unmap_pieces(ctx: &mut Ctx<'_>, pieces: &[(u32, Vma)]) {
+    write_back(ctx, pieces);
     release_shared(ctx.mem, pieces);
+}
+
+/// Write the pieces of shared file mappings that are copies back to their
+/// files (those on the file's own shared pages need nothing).
+fn write_back(ctx: &mut Ctx<'_>, pieces: &[(u32, Vma)]) {
     for (start, v) in pieces {
+        if v.pages.is_some() {
+            continue; // the file's own pages: nothing to write back
+        }
         if let Some(b) = &v.shared {
             if v.prot & PROT_WRITE == 0 {
                 continue;
@@ -123,7 +132,7 @@ pub fn sys_mmap2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
                 return Err(Errno::EEXIST);
             }
             let old = mm.remove_range(hint, len);
-            write_back(ctx, &old);
+            unmap_pieces(ctx, &old);
         }
         hint
     } else if hint != 0
@@ -148,12 +157,24 @@ pub fn sys_mmap2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             }
         }
     }
+    // MAP_SHARED of a file whose contents can live in host shared pages
+    // (tmpfs, memfd): map them, coherent with read/write and other mappings.
+    if let (true, Some(f)) = (shared, &file) {
+        if let Some(p) = f.ops.shared_pages(&*ctx.kernel.host, offset + len as u64) {
+            let p = p?;
+            if ctx.mem.map_shared(addr, len, &p, offset).is_ok() {
+                pages = Some(PagesBacking { pages: p, offset });
+            }
+        }
+    }
     if pages.is_none() {
         zero(ctx.mem, addr, len)?;
     }
     let mut name = Vec::new();
     let mut backing = None;
-    if let Some(f) = &file {
+    if let (Some(f), Some(_)) = (&file, &pages) {
+        name = f.path.clone();
+    } else if let Some(f) = &file {
         name = f.path.clone();
         let mut done = 0usize;
         while done < len as usize {
@@ -181,7 +202,7 @@ pub fn sys_munmap(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     let len = page_len(len)?;
     let removed = lock(&ctx.process().mm).remove_range(addr, len);
-    write_back(ctx, &removed);
+    unmap_pieces(ctx, &removed);
     Ok(0.into())
 }
 
@@ -278,7 +299,7 @@ pub fn sys_mremap(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
                 return Err(Errno::EINVAL);
             }
             let old_there = mm.remove_range(d, new_len);
-            write_back(ctx, &old_there);
+            unmap_pieces(ctx, &old_there);
             d
         }
         None => mm.find_free(new_len).ok_or(Errno::ENOMEM)?,

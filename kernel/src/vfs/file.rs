@@ -129,6 +129,16 @@ impl FileOps for NodeFile {
         let idx = usize::try_from(pos - 2).map_err(|_| Errno::EINVAL)?;
         Ok(snap.get(idx).map(|e| (e.clone(), pos + 1)))
     }
+    fn shared_pages(
+        &self,
+        host: &dyn crate::api::HostOps,
+        min_len: u64,
+    ) -> Option<KResult<std::sync::Arc<dyn crate::api::SharedPages>>> {
+        match &self.inner {
+            Inner::Ops(o) => o.shared_pages(host, min_len),
+            _ => None,
+        }
+    }
     fn truncate(&self, len: u64) -> KResult<()> {
         match &self.inner {
             Inner::Ops(o) => o.truncate(len),
