@@ -169,7 +169,13 @@ fn resolve_program(
             if !bytes.starts_with(b"\0asm") {
                 return Err(Fail(format!("{prog}: not a wasm module"), 126));
             }
-            Ok(ExecImage { path: prog.to_string(), module: Arc::new(bytes), argv: argv.to_vec(), envp: envp.to_vec() })
+            Ok(ExecImage {
+                path: prog.to_string(),
+                module: Arc::new(bytes),
+                argv: argv.to_vec(),
+                envp: envp.to_vec(),
+                new_tid: None,
+            })
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => match denied {
             Some(msg) => Err(Fail(msg, 126)),
@@ -220,6 +226,7 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
             None => ConsoleKind::Pipe,
         },
         stdio,
+        cpus: std::thread::available_parallelism().map_or(1, |n| n.get().min(1024) as u32),
     };
     // The guest must never reach the compiled-module cache (native code the
     // host runs): no disk cache for a run whose root or mounts expose it.

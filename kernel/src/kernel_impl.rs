@@ -15,7 +15,6 @@ use crate::signal::SigSet;
 use crate::syscall::{self, Args, Ctx, Ret};
 use crate::task::{
     default_rlimits, lock, ExecInfo, FdTable, ItimerReal, ProcEntry, ProcSignals, ProcState, ProcTable, Process, Task,
-    TaskSignals,
 };
 use crate::tty::{Console, ConsoleFile};
 use crate::vfs::MountNamespace;
@@ -138,17 +137,12 @@ impl Kernel {
             bridge_buf: Default::default(),
             personality: Default::default(),
             extra: Default::default(),
+            leader_exit_code: std::sync::atomic::AtomicU32::new(u32::MAX),
+            group_stop: Default::default(),
+            dying: Default::default(),
+            thread_wq: WaitQueue::new(),
         });
-        let task = Arc::new(Task {
-            tid: pid,
-            process: proc.clone(),
-            sig: Mutex::new(TaskSignals::default()),
-            sig_pending: Default::default(),
-            clear_child_tid: Default::default(),
-            dead: Default::default(),
-            user_since_ns: std::sync::atomic::AtomicU64::new(self.host.now_ns(HostClock::Monotonic).max(1)),
-            blocked_ns: Default::default(),
-        });
+        let task = Arc::new(Task::new(pid, proc.clone(), self.host.now_ns(HostClock::Monotonic)));
         (proc, task)
     }
 
@@ -215,8 +209,10 @@ impl Kernel {
             return SyscallOutcome::Return(Errno::ESRCH.to_ret());
         };
         if task.dead.load(Ordering::Acquire) {
+            self.leave_dead(&task, mem);
             return SyscallOutcome::Exit;
         }
+        task.in_kernel.store(true, Ordering::Release);
         let _current = crate::task::snapshot::enter(tid);
         let entered_ns = self.account_enter(&task, &*mem);
         let row = syscall::lookup(nr);
@@ -233,6 +229,7 @@ impl Kernel {
             Ok(Ret::Exit) => SyscallOutcome::Exit,
             Ok(Ret::Exec(img)) => SyscallOutcome::Exec(img),
             Ok(Ret::Fork { flags }) => SyscallOutcome::Fork { flags },
+            Ok(Ret::Thread(req)) => SyscallOutcome::Thread(req),
             Err(Errno::ERESTARTSYS) => {
                 if self.should_restart(&task) {
                     SyscallOutcome::Restart
@@ -248,7 +245,21 @@ impl Kernel {
             let line = crate::strace::format_call(self, &task, nr, args, &*ctx.mem, &outcome);
             sink(&line);
         }
+        if task.dead.load(Ordering::Acquire) {
+            self.leave_dead(&task, ctx.mem);
+        } else {
+            task.in_kernel.store(false, Ordering::Release);
+        }
         outcome
+    }
+
+    /// A killed task leaves the kernel for good: walk the robust lists of
+    /// its process's killed threads with its memory (shared by them), then
+    /// tell a waiting exec (de_thread) it is out.
+    fn leave_dead(&self, task: &Task, mem: &mut dyn GuestMemory) {
+        self.reap_dying(&task.process, mem);
+        task.in_kernel.store(false, Ordering::Release);
+        task.process.thread_wq.wake_all();
     }
 
     /// CPU accounting at syscall entry: the time since the task last left
@@ -358,6 +369,29 @@ impl Kernel {
         self.do_fork(parent, flags)
     }
 
+    /// Create a thread for a clone that returned
+    /// [`SyscallOutcome::Thread`] in task `parent` (call it only once the
+    /// bridge has reserved the thread's host resources): a new task of the
+    /// caller's process with a new tid, the caller's signal mask, nothing
+    /// pending, no sigaltstack, no robust list, the caller's comm and
+    /// affinity; CLONE_CHILD_CLEARTID records `child_tid` for the thread's
+    /// exit; CLONE_PARENT_SETTID / CLONE_CHILD_SETTID write the tid to
+    /// `parent_tid` / `child_tid` in `mem` (the shared memory). Errors, with
+    /// no task created: EINVAL (flags, no stack), EFAULT (a tid pointer),
+    /// EAGAIN (RLIMIT_NPROC, no tid, the process is exiting or the caller
+    /// was killed), ESRCH (no such caller).
+    pub fn clone_thread(&self, parent: Tid, req: &ThreadRequest, mem: &mut dyn GuestMemory) -> Result<Tid, Errno> {
+        self.do_clone_thread(parent, req, mem)
+    }
+
+    /// The bridge could not start thread `tid` after [`Kernel::clone_thread`]
+    /// created it: the task is removed without any exit processing (no
+    /// clear_child_tid wake, no SIGCHLD). If it was the process's last
+    /// thread, the process ends.
+    pub fn thread_start_failed(&self, tid: Tid) {
+        self.remove_thread(tid)
+    }
+
     /// Map `len` bytes of zeroed anonymous memory for the bridge's own use
     /// (e.g. the asyncify buffer). Inherited by fork like any mapping.
     pub fn map_anonymous(&self, tid: Tid, mem: &mut dyn GuestMemory, len: u32) -> Result<u32, Errno> {
@@ -370,8 +404,13 @@ impl Kernel {
 
     /// Cheap check (an atomic load) used at syscall return and by the
     /// epoch callback: is a signal pending and unblocked for `tid`?
+    ///
+    /// True for a task that was killed (exit_group, SIGKILL, a fatal
+    /// signal, another thread's execve) and for a tid the kernel does not
+    /// know (a task that is gone): `check_signals` then returns `Exit`, so
+    /// the epoch callback ends a thread that is busy in guest code.
     pub fn signal_pending(&self, tid: Tid) -> bool {
-        self.task(tid).is_some_and(|t| t.signal_pending())
+        self.task(tid).is_none_or(|t| t.signal_pending())
     }
 
     /// Take the next deliverable signal for `tid`. Default actions (ignore,
@@ -381,7 +420,15 @@ impl Kernel {
     /// `sa_mask | signo` (unless SA_NODEFER), applies SA_RESETHAND and
     /// returns the delivery.
     pub fn check_signals(&self, tid: Tid, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction {
-        self.check_signals_impl(tid, mem, sp)
+        let Some(task) = self.task(tid) else { return SignalAction::Exit };
+        task.in_kernel.store(true, Ordering::Release);
+        let action = self.check_signals_impl(&task, mem, sp);
+        if matches!(action, SignalAction::Exit) || task.dead.load(Ordering::Acquire) {
+            self.leave_dead(&task, mem);
+            return SignalAction::Exit;
+        }
+        task.in_kernel.store(false, Ordering::Release);
+        action
     }
 
     /// The handler of `delivery` returned: restore the signal mask from the

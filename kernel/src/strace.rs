@@ -62,6 +62,7 @@ fn format_outcome(out: &SyscallOutcome) -> String {
         SyscallOutcome::Exit => " = ?".to_string(),
         SyscallOutcome::Exec(_) => " = 0".to_string(),
         SyscallOutcome::Fork { .. } => " = ? <fork>".to_string(),
+        SyscallOutcome::Thread(_) => " = ? <thread>".to_string(),
         SyscallOutcome::Restart => " = ? ERESTARTSYS (To be restarted)".to_string(),
     }
 }

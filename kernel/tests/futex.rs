@@ -112,3 +112,69 @@ fn robust_list() {
     assert_eq!(csc(&e.k, child, &mut cm, nr::get_robust_list, &[1, DATA, DATA + 4]), EPERM);
     assert_eq!(e.call(nr::get_robust_list, &[child as u32, DATA, DATA + 4]), 0);
 }
+
+const FUTEX_WAITERS: u32 = 0x8000_0000;
+const FUTEX_OWNER_DIED: u32 = 0x4000_0000;
+
+/// A thread that dies holding robust mutexes: each lock word it owns gets
+/// FUTEX_OWNER_DIED (FUTEX_WAITERS kept, tid cleared) and one waiter is
+/// woken; words owned by others are left alone; list_op_pending counts.
+#[test]
+fn robust_list_is_walked_at_thread_exit() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    // head at 0x6000: next, futex_offset (8: the lock word follows the
+    // 8-byte list node), list_op_pending.
+    let (head, a, b, c, p) = (0x6000u32, 0x6100u32, 0x6200u32, 0x6300u32, 0x6400u32);
+    for (node, next) in [(head, a), (a, b), (b, c), (c, head)] {
+        m.put_u32(node, next);
+    }
+    m.put_u32(head + 4, 8);
+    m.put_u32(head + 8, p);
+    m.put_u32(a + 8, t as u32 | FUTEX_WAITERS);
+    m.put_u32(b + 8, t as u32);
+    m.put_u32(c + 8, pid as u32 | FUTEX_WAITERS);
+    m.put_u32(p + 8, t as u32);
+    assert_eq!(tsc(&e.k, t, &mut m, nr::set_robust_list, &[head, 12]), 0);
+    assert_eq!(tsc(&e.k, t, &mut m, nr::get_robust_list, &[0, 0x6800, 0x6804]), 0);
+    assert_eq!(m.u32_at(0x6800), head);
+    // The leader waits on the first lock word.
+    let (k, mut lm) = (e.k.clone(), m.clone());
+    let w = a + 8;
+    let waiter =
+        std::thread::spawn(move || tsc(&k, pid, &mut lm, nr::futex_time64, &[w, 0, t as u32 | FUTEX_WAITERS, 0, 0, 0]));
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(matches!(tsc_outcome(&e.k, t, &mut m, nr::exit, &[0]), SyscallOutcome::Exit));
+    assert_eq!(waiter.join().unwrap(), 0, "the waiter was woken");
+    assert_eq!(m.u32_at(a + 8), FUTEX_OWNER_DIED | FUTEX_WAITERS);
+    assert_eq!(m.u32_at(b + 8), FUTEX_OWNER_DIED);
+    assert_eq!(m.u32_at(c + 8), pid as u32 | FUTEX_WAITERS, "another owner's lock is untouched");
+    assert_eq!(m.u32_at(p + 8), FUTEX_OWNER_DIED, "list_op_pending");
+}
+
+/// exit_group walks the robust list of every thread, and a cyclic list
+/// stops at ROBUST_LIST_LIMIT; a bad pointer ends the walk.
+#[test]
+fn robust_lists_of_all_threads_at_exit_group() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    // t: a list whose node points to itself (never reaches the head).
+    m.put_u32(0x6000, 0x6100);
+    m.put_u32(0x6004, 8);
+    m.put_u32(0x6008, 0);
+    m.put_u32(0x6100, 0x6100);
+    m.put_u32(0x6108, t as u32);
+    assert_eq!(tsc(&e.k, t, &mut m, nr::set_robust_list, &[0x6000, 12]), 0);
+    // The leader: one node, then a pointer outside memory.
+    m.put_u32(0x7000, 0x7100);
+    m.put_u32(0x7004, 8);
+    m.put_u32(0x7008, 0);
+    m.put_u32(0x7100, 0xffff_0000);
+    m.put_u32(0x7108, pid as u32);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::set_robust_list, &[0x7000, 12]), 0);
+    assert!(matches!(tsc_outcome(&e.k, pid, &mut m, nr::exit_group, &[0]), SyscallOutcome::Exit));
+    assert_eq!(m.u32_at(0x6108), FUTEX_OWNER_DIED);
+    assert_eq!(m.u32_at(0x7108), FUTEX_OWNER_DIED);
+}

@@ -79,6 +79,8 @@ fn sys_import(mut caller: Caller<'_, Proc>, nr: u32, args_ptr: u32, fork_import:
             }
             SyscallOutcome::Exec(image) => return Err(ExecRequest(image).into()),
             SyscallOutcome::Fork { flags } => return begin_fork(&mut cx, memory, flags, fork_import),
+            // Threads are not started by the bridge yet (issue 15).
+            SyscallOutcome::Thread(_) => return Ok(-38),
         }
     }
 }

@@ -182,3 +182,89 @@ impl Kernel {
         Ok(woken.len() as u32 + moved)
     }
 }
+
+/// Robust futex word bits (`linux/futex.h`).
+pub const FUTEX_WAITERS: u32 = 0x8000_0000;
+pub const FUTEX_OWNER_DIED: u32 = 0x4000_0000;
+pub const FUTEX_TID_MASK: u32 = 0x3fff_ffff;
+/// Most robust-list entries walked at exit (`ROBUST_LIST_LIMIT`).
+pub const ROBUST_LIST_LIMIT: u32 = 2048;
+
+impl Kernel {
+    /// Linux's `exit_robust_list` for `task` (exit, exec, killed): every
+    /// lock word on its `set_robust_list` list (and the `list_op_pending`
+    /// one) still owned by the task's tid gets FUTEX_OWNER_DIED, keeps
+    /// FUTEX_WAITERS, loses the tid, and one waiter is woken if there were
+    /// waiters. At most [`ROBUST_LIST_LIMIT`] entries; a bad pointer ends
+    /// the walk. The list is forgotten afterwards (walked once).
+    pub(crate) fn exit_robust_list(&self, task: &Task, mem: &mut dyn GuestMemory) {
+        let (head, _) = std::mem::take(&mut *lock(&task.robust_list));
+        if head == 0 {
+            return;
+        }
+        let word = |mem: &dyn GuestMemory, a: u32| UserPtr::<u32>::new(a).read(mem).ok();
+        // struct robust_list_head { next; long futex_offset; list_op_pending; }
+        let (Some(first), Some(offset), Some(pending)) =
+            (word(mem, head), word(mem, head.wrapping_add(4)), word(mem, head.wrapping_add(8)))
+        else {
+            return;
+        };
+        let (pending, pending_pi) = (pending & !1, pending & 1 != 0);
+        let mut entry = first & !1;
+        let mut pi = first & 1 != 0;
+        let mut limit = ROBUST_LIST_LIMIT;
+        while entry != head {
+            let Some(next) = word(mem, entry) else { return };
+            if entry != pending {
+                self.handle_futex_death(task, mem, entry.wrapping_add(offset), pi, false);
+            }
+            entry = next & !1;
+            pi = next & 1 != 0;
+            limit -= 1;
+            if limit == 0 {
+                break;
+            }
+        }
+        if pending != 0 {
+            self.handle_futex_death(task, mem, pending.wrapping_add(offset), pending_pi, true);
+        }
+    }
+
+    /// One lock word of a dying task (Linux's `handle_futex_death`).
+    fn handle_futex_death(&self, task: &Task, mem: &mut dyn GuestMemory, uaddr: u32, pi: bool, pending_op: bool) {
+        if !uaddr.is_multiple_of(4) {
+            return;
+        }
+        let pid = task.pid();
+        let wake = {
+            // The futex table lock orders this read-modify-write with the
+            // compare of FUTEX_WAIT (guest atomics are the bridge's).
+            let _t = lock(&self.futexes);
+            let Ok(uval) = UserPtr::<u32>::new(uaddr).read(mem) else { return };
+            let owner = uval & FUTEX_TID_MASK;
+            if pending_op && !pi && owner == 0 {
+                true
+            } else if owner != task.tid as u32 {
+                false
+            } else {
+                let mval = (uval & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+                if UserPtr::<u32>::new(uaddr).write(mem, &mval).is_err() {
+                    return;
+                }
+                !pi && mval & FUTEX_WAITERS != 0
+            }
+        };
+        if wake {
+            self.futex_wake(pid, uaddr, 1, FUTEX_BITSET_MATCH_ANY);
+        }
+    }
+
+    /// Walk the robust lists of `proc`'s killed threads not walked yet
+    /// (`Process::dying`), with `mem`, the process's memory.
+    pub(crate) fn reap_dying(&self, proc: &crate::task::Process, mem: &mut dyn GuestMemory) {
+        let dying = std::mem::take(&mut *lock(&proc.dying));
+        for t in dying {
+            self.exit_robust_list(&t, mem);
+        }
+    }
+}

@@ -204,8 +204,8 @@ impl Kernel {
         }
     }
 
-    pub(crate) fn check_signals_impl(&self, tid: Tid, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction {
-        let Some(task) = self.task(tid) else { return SignalAction::Exit };
+    pub(crate) fn check_signals_impl(&self, task: &Arc<Task>, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction {
+        let task = task.clone();
         loop {
             if task.dead.load(Ordering::Acquire) {
                 return SignalAction::Exit;

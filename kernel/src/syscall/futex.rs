@@ -97,13 +97,13 @@ fn futex_requeue(
 /// `sizeof(struct robust_list_head)` on wasm32.
 const ROBUST_LIST_HEAD_SIZE: u32 = 12;
 
-/// set_robust_list(head, len): recorded for get_robust_list. Tasks never
-/// share memory, so the list is not walked at exit.
+/// set_robust_list(head, len): per thread; walked when the thread exits,
+/// is killed or execs (`futex::exit_robust_list`).
 pub fn sys_set_robust_list(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     if a.u32(1) != ROBUST_LIST_HEAD_SIZE {
         return Err(Errno::EINVAL);
     }
-    lock(&ctx.process().extra).robust_list = (a.u32(0), a.u32(1));
+    *lock(&ctx.task.robust_list) = (a.u32(0), a.u32(1));
     Ok(0.into())
 }
 
@@ -111,19 +111,19 @@ pub fn sys_set_robust_list(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// user's process needs root (EPERM, ptrace read access).
 pub fn sys_get_robust_list(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let pid = a.i32(0);
-    let proc = if pid == 0 {
-        ctx.process().clone()
+    let task = if pid == 0 {
+        ctx.task.clone()
     } else {
         let t = lock(&ctx.kernel.procs);
-        let task = t.tasks.get(&pid).ok_or(Errno::ESRCH)?;
-        task.process.clone()
+        t.tasks.get(&pid).ok_or(Errno::ESRCH)?.clone()
     };
+    let proc = task.process.clone();
     let creds = ctx.creds();
     let owner = lock(&proc.creds).clone();
     if creds.euid != 0 && !(creds.uid == owner.uid && creds.uid == owner.euid && creds.uid == owner.suid) {
         return Err(Errno::EPERM);
     }
-    let (head, len) = lock(&proc.extra).robust_list;
+    let (head, len) = *lock(&task.robust_list);
     ctx.write(a.ptr::<u32>(1), &head)?;
     ctx.write(a.ptr::<u32>(2), &len)?;
     Ok(0.into())

@@ -141,6 +141,7 @@ pub enum Ret {
     Fork {
         flags: u32,
     },
+    Thread(crate::api::ThreadRequest),
 }
 
 impl Ret {

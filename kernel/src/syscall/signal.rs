@@ -83,7 +83,11 @@ pub fn sys_kill(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         let me = ctx.pid();
         let my_pgid = t.entry(me).map(|e| e.pgid).unwrap_or(0);
         match pid {
-            p if p > 0 => t.entry(p).map(|_| vec![p]).unwrap_or_default(),
+            // A thread's tid names its thread group (Linux's kill of a tid).
+            p if p > 0 => match t.entry(p) {
+                Some(_) => vec![p],
+                None => t.tasks.get(&p).map(|task| vec![task.pid()]).unwrap_or_default(),
+            },
             0 => t
                 .procs
                 .iter()

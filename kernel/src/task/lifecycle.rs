@@ -35,6 +35,9 @@ impl Kernel {
             t.sig_pending.store(true, Ordering::Release);
             self.host.unpark(t.tid);
         }
+        // Their robust futex lists are walked by whoever next holds the
+        // process's memory (the caller, or each thread on its way out).
+        lock(&proc.dying).extend(tasks.iter().cloned());
         // Release resources outside the table lock: closing pipe ends wakes
         // readers, which may take other locks.
         let files = lock(&proc.fds).take_all();
@@ -156,12 +159,15 @@ impl Kernel {
 
     /// Task `tid` calls exit(2): the last thread ends the process.
     pub(crate) fn exit_task(&self, tid: Tid, code: u8) {
-        let pid = {
+        let (pid, code) = {
             let mut table = lock(&self.procs);
             let Some(t) = table.tasks.get(&tid).cloned() else { return };
             let pid = t.pid();
             let others = table.procs.get(&pid).map(|e| e.threads.len() > 1).unwrap_or(false);
             if others {
+                if t.is_leader() {
+                    t.process.leader_exit_code.store(u32::from(code), Ordering::Release);
+                }
                 t.dead.store(true, Ordering::Release);
                 table.tasks.remove(&tid);
                 if let Some(e) = table.procs.get_mut(&pid) {
@@ -169,7 +175,10 @@ impl Kernel {
                 }
                 return;
             }
-            pid
+            // The process's status is the leader's exit code (Linux reports
+            // the leader's), whichever thread leaves last.
+            let leader = t.process.leader_exit_code.load(Ordering::Acquire);
+            (pid, if leader == u32::MAX { code } else { leader as u8 })
         };
         self.exit_group(pid, ExitStatus::Exited(code));
     }
@@ -343,8 +352,10 @@ impl Kernel {
         let Some(e) = table.procs.get(&pid) else { return Err(crate::error::Errno::ESRCH) };
         let uid = lock(&e.proc.creds).uid;
         let limit = lock(&e.proc.rlimits)[crate::task::RLIMIT_NPROC].cur;
-        let count = table.procs.values().filter(|p| lock(&p.proc.creds).uid == uid).count() as u64;
-        if (uid != 0 && count >= limit) || table.procs.len() >= (crate::task::PID_MAX as usize - 300) {
+        // RLIMIT_NPROC counts tasks (threads), as on Linux.
+        let count = table.tasks.values().filter(|t| lock(&t.process.creds).uid == uid).count() as u64;
+        let ids = table.procs.len() + table.tasks.values().filter(|t| !t.is_leader()).count();
+        if (uid != 0 && count >= limit) || ids >= (crate::task::PID_MAX as usize - 300) {
             return Err(crate::error::Errno::EAGAIN);
         }
         Ok(())
