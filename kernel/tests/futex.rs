@@ -31,7 +31,14 @@ fn wait_value_mismatch_timeout_and_errors() {
     assert_eq!(e.call(nr::futex_time64, &[F, WAIT_BITSET, 5, 0, 0, 0]), EINVAL, "zero bitset");
     assert_eq!(e.call(nr::futex_time64, &[F, WAKE_BITSET, 1, 0, 0, 0]), EINVAL);
     assert_eq!(e.call(nr::futex_time64, &[F, WAKE | CLOCK_RT, 1, 0, 0, 0]), ENOSYS);
-    assert_eq!(e.call(nr::futex_time64, &[F, 5, 1, 0, 0, 0]), ENOSYS, "WAKE_OP");
+    assert_eq!(e.call(nr::futex_time64, &[F, 5, 1, 0, 0, 0]), EFAULT, "WAKE_OP on a NULL uaddr2");
+    for pi in [6, 7, 8, 11, 12, 13] {
+        assert_eq!(e.call(nr::futex_time64, &[F, pi, 1, 0, F + 4, 0]), ENOSYS, "PI op {pi}");
+    }
+    assert_eq!(e.call(nr::futex_time64, &[F, 2, 1, 0, 0, 0]), ENOSYS, "FUTEX_FD");
+    // FUTEX_WAIT with FUTEX_CLOCK_REALTIME: a relative timeout.
+    let t = ts(&mut e, 0x3000, 0, 10_000_000);
+    assert_eq!(e.call(nr::futex_time64, &[F, WAIT | CLOCK_RT, 5, t, 0, 0]), ETIMEDOUT);
     assert_eq!(e.call(nr::futex_time64, &[F, WAKE, 1, 0, 0, 0]), 0, "nobody waiting");
     // Absolute deadlines: monotonic by default, realtime with the flag.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
@@ -177,4 +184,116 @@ fn robust_lists_of_all_threads_at_exit_group() {
     assert!(matches!(tsc_outcome(&e.k, pid, &mut m, nr::exit_group, &[0]), SyscallOutcome::Exit));
     assert_eq!(m.u32_at(0x6108), FUTEX_OWNER_DIED);
     assert_eq!(m.u32_at(0x7108), FUTEX_OWNER_DIED);
+}
+
+const WAKE_OP: u32 = 5;
+
+/// FUTEX_WAKE_OP's val3: op, cmp, oparg, cmparg (`FUTEX_OP` of linux/futex.h).
+fn futex_op(op: u32, oparg: i32, cmp: u32, cmparg: i32) -> u32 {
+    ((op & 0xf) << 28) | ((cmp & 0xf) << 24) | (((oparg as u32) & 0xfff) << 12) | ((cmparg as u32) & 0xfff)
+}
+
+#[test]
+fn wake_op_applies_every_operation_and_comparison() {
+    let mut e = Env::new();
+    let u2 = F + 8;
+    let run = |e: &mut Env, old: u32, op: u32, oparg: i32, cmp: u32, cmparg: i32| -> (i32, u32) {
+        e.put(u2, &old.to_le_bytes());
+        let r = e.call(nr::futex_time64, &[F, WAKE_OP | PRIVATE, 1, 1, u2, futex_op(op, oparg, cmp, cmparg)]);
+        (r, e.u32_at(u2))
+    };
+    // Operations: SET, ADD, OR, ANDN, XOR; OPARG_SHIFT (8) makes oparg 1 << oparg.
+    assert_eq!(run(&mut e, 5, 0, 9, 0, 0), (0, 9));
+    assert_eq!(run(&mut e, 5, 1, -2, 0, 0), (0, 3), "oparg is a signed 12-bit value");
+    assert_eq!(run(&mut e, 5, 2, 8, 0, 0), (0, 13));
+    assert_eq!(run(&mut e, 7, 3, 2, 0, 0), (0, 5));
+    assert_eq!(run(&mut e, 6, 4, 3, 0, 0), (0, 5));
+    assert_eq!(run(&mut e, 0, 8 | 2, 4, 0, 0), (0, 16), "OR with 1 << 4");
+    // Comparisons (of the old value, signed): all give 0 woken here, but an
+    // unknown comparison is ENOSYS after the operation was applied.
+    for cmp in 0..6 {
+        assert_eq!(run(&mut e, 1, 0, 2, cmp, 1).0, 0);
+    }
+    assert_eq!(run(&mut e, 1, 0, 2, 6, 1), (ENOSYS, 2));
+    assert_eq!(run(&mut e, 1, 5, 2, 0, 1), (ENOSYS, 1), "unknown operation: nothing written");
+    // Errors: misaligned addresses, unreadable uaddr2.
+    assert_eq!(e.call(nr::futex_time64, &[F + 1, WAKE_OP, 1, 1, u2, 0]), EINVAL);
+    assert_eq!(e.call(nr::futex_time64, &[F, WAKE_OP, 1, 1, u2 + 2, 0]), EINVAL);
+    assert_eq!(e.call(nr::futex_time64, &[F, WAKE_OP, 1, 1, 0xffff_fff0, 0]), EFAULT);
+}
+
+/// Two threads of one process: WAKE_OP wakes the waiter of uaddr2 only
+/// when the comparison holds; WAKE with a count of 0 wakes one (Linux).
+#[test]
+fn wake_op_between_threads() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    let (u1, u2) = (0x6000u32, 0x6004u32);
+    m.put_u32(u1, 0);
+    m.put_u32(u2, 0);
+    let wait_on = |addr: u32, k: Arc<Kernel>, mut mm: SharedMem| {
+        std::thread::spawn(move || tsc(&k, t, &mut mm, nr::futex_time64, &[addr, WAIT | PRIVATE, 0, 0, 0, 0]))
+    };
+    let w = wait_on(u2, e.k.clone(), m.clone());
+    std::thread::sleep(Duration::from_millis(50));
+    // old (0) > 5 is false: only uaddr (nobody) is woken.
+    let op = futex_op(1, 1, 4, 5);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::futex_time64, &[u1, WAKE_OP | PRIVATE, 1, 1, u2, op]), 0);
+    assert_eq!(m.u32_at(u2), 1);
+    // old (1) == 1: the waiter of uaddr2 is woken.
+    let op = futex_op(1, 1, 0, 1);
+    let mut n = 0;
+    for _ in 0..100 {
+        n += tsc(&e.k, pid, &mut m, nr::futex_time64, &[u1, WAKE_OP | PRIVATE, 1, 1, u2, op]);
+        if n > 0 {
+            break;
+        }
+    }
+    assert_eq!(n, 1);
+    assert_eq!(w.join().unwrap(), 0);
+    // FUTEX_WAKE with val 0 wakes one waiter.
+    let w = wait_on(u1, e.k.clone(), m.clone());
+    let mut n = 0;
+    for _ in 0..100 {
+        std::thread::sleep(Duration::from_millis(5));
+        n = tsc(&e.k, pid, &mut m, nr::futex_time64, &[u1, WAKE | PRIVATE, 0, 0, 0, 0]);
+        if n == 1 {
+            break;
+        }
+    }
+    assert_eq!(n, 1);
+    assert_eq!(w.join().unwrap(), 0);
+}
+
+/// A futex wait in one thread is interrupted by a signal sent to it:
+/// EINTR with a timeout; without one, a handler without SA_RESTART gives
+/// EINTR and one with SA_RESTART a restart.
+#[test]
+fn futex_wait_is_interrupted_by_a_signal() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    m.put(0x6e00, &[7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::rt_sigaction, &[SIGUSR1, 0x6e00, 0, 8]), 0);
+    m.put(0x6e00, &[7, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0]); // SA_RESTART
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::rt_sigaction, &[SIGUSR2, 0x6e00, 0, 8]), 0);
+    m.put_u32(0x6000, 0);
+    m.put(0x6100, &[10u64.to_le_bytes(), 0u64.to_le_bytes()].concat());
+    for (timeout, sig, want_eintr) in [(0x6100u32, SIGUSR2, true), (0, SIGUSR1, true), (0, SIGUSR2, false)] {
+        let (k, mut mm) = (e.k.clone(), m.clone());
+        let h = std::thread::spawn(move || tsc_outcome(&k, t, &mut mm, nr::futex_time64, &[0x6000, WAIT, 0, timeout, 0, 0]));
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(tsc(&e.k, pid, &mut m, nr::tgkill, &[pid as u32, t as u32, sig]), 0);
+        match h.join().unwrap() {
+            SyscallOutcome::Return(v) if want_eintr => assert_eq!(v, EINTR),
+            SyscallOutcome::Restart if !want_eintr => {}
+            o => panic!("timeout {timeout:#x} sig {sig}: {o:?}"),
+        }
+        let mut vm = VecMemory::new(1 << 16);
+        match e.k.check_signals(t, &mut vm, 0x8000) {
+            SignalAction::Deliver(d) => e.k.signal_return(t, &mut vm, &d),
+            o => panic!("{o:?}"),
+        }
+    }
 }

@@ -24,12 +24,42 @@ pub const FUTEX_FD: u32 = 2;
 pub const FUTEX_REQUEUE: u32 = 3;
 pub const FUTEX_CMP_REQUEUE: u32 = 4;
 pub const FUTEX_WAKE_OP: u32 = 5;
+pub const FUTEX_LOCK_PI: u32 = 6;
+pub const FUTEX_UNLOCK_PI: u32 = 7;
+pub const FUTEX_TRYLOCK_PI: u32 = 8;
 pub const FUTEX_WAIT_BITSET: u32 = 9;
 pub const FUTEX_WAKE_BITSET: u32 = 10;
+pub const FUTEX_WAIT_REQUEUE_PI: u32 = 11;
+pub const FUTEX_CMP_REQUEUE_PI: u32 = 12;
+pub const FUTEX_LOCK_PI2: u32 = 13;
 pub const FUTEX_PRIVATE_FLAG: u32 = 128;
 pub const FUTEX_CLOCK_REALTIME: u32 = 256;
 pub const FUTEX_CMD_MASK: u32 = !(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
 pub const FUTEX_BITSET_MATCH_ANY: u32 = u32::MAX;
+
+/// FUTEX_WAKE_OP operations and comparisons (`linux/futex.h`).
+pub const FUTEX_OP_SET: u32 = 0;
+pub const FUTEX_OP_ADD: u32 = 1;
+pub const FUTEX_OP_OR: u32 = 2;
+pub const FUTEX_OP_ANDN: u32 = 3;
+pub const FUTEX_OP_XOR: u32 = 4;
+pub const FUTEX_OP_CMP_EQ: u32 = 0;
+pub const FUTEX_OP_CMP_NE: u32 = 1;
+pub const FUTEX_OP_CMP_LT: u32 = 2;
+pub const FUTEX_OP_CMP_LE: u32 = 3;
+pub const FUTEX_OP_CMP_GT: u32 = 4;
+pub const FUTEX_OP_CMP_GE: u32 = 5;
+
+/// How many waiters a wake count wakes: Linux's loop stops after
+/// `++woken >= nr_wake` with a signed count, so 0 and negative counts
+/// wake one.
+pub fn wake_count(val: u32) -> u32 {
+    if (val as i32) <= 0 {
+        1
+    } else {
+        val
+    }
+}
 
 #[derive(Debug)]
 struct Waiter {
@@ -132,6 +162,64 @@ impl Kernel {
             Err(Errno::ERESTARTSYS) if deadline.is_some() => Err(Errno::EINTR),
             Err(e) => Err(e),
         }
+    }
+
+    /// FUTEX_WAKE_OP in process `pid`: atomically (under the table lock)
+    /// apply `encoded`'s operation to the word at `uaddr2`, wake up to
+    /// `nr_wake` waiters of `uaddr`, and if the old value passes the
+    /// comparison, up to `nr_wake2` of `uaddr2`. EFAULT for an unreadable
+    /// word, ENOSYS for an unknown operation or comparison (the operation
+    /// is applied before the comparison is decoded, as on Linux).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn futex_wake_op(
+        &self,
+        pid: Pid,
+        mem: &mut dyn GuestMemory,
+        uaddr: u32,
+        nr_wake: u32,
+        nr_wake2: u32,
+        uaddr2: u32,
+        encoded: u32,
+    ) -> KResult<u32> {
+        let op = (encoded >> 28) & 7;
+        let shift = encoded >> 28 & 8 != 0;
+        let cmp = (encoded >> 24) & 15;
+        let sext12 = |v: u32| ((v << 20) as i32) >> 20;
+        let mut oparg = sext12((encoded >> 12) & 0xfff);
+        let cmparg = sext12(encoded & 0xfff);
+        if shift {
+            // Linux warns and masks an out-of-range shift.
+            oparg = 1i32 << (oparg & 31);
+        }
+        let old = {
+            let _t = lock(&self.futexes);
+            let p = UserPtr::<u32>::new(uaddr2);
+            let old = p.read(mem)? as i32;
+            let new = match op {
+                FUTEX_OP_SET => oparg,
+                FUTEX_OP_ADD => old.wrapping_add(oparg),
+                FUTEX_OP_OR => old | oparg,
+                FUTEX_OP_ANDN => old & !oparg,
+                FUTEX_OP_XOR => old ^ oparg,
+                _ => return Err(Errno::ENOSYS),
+            };
+            p.write(mem, &(new as u32))?;
+            old
+        };
+        let pass = match cmp {
+            FUTEX_OP_CMP_EQ => old == cmparg,
+            FUTEX_OP_CMP_NE => old != cmparg,
+            FUTEX_OP_CMP_LT => old < cmparg,
+            FUTEX_OP_CMP_LE => old <= cmparg,
+            FUTEX_OP_CMP_GT => old > cmparg,
+            FUTEX_OP_CMP_GE => old >= cmparg,
+            _ => return Err(Errno::ENOSYS),
+        };
+        let mut n = self.futex_wake(pid, uaddr, wake_count(nr_wake), FUTEX_BITSET_MATCH_ANY);
+        if pass {
+            n += self.futex_wake(pid, uaddr2, wake_count(nr_wake2), FUTEX_BITSET_MATCH_ANY);
+        }
+        Ok(n)
     }
 
     /// FUTEX_(CMP_)REQUEUE in process `pid`: wake `nr_wake` waiters of

@@ -1,6 +1,7 @@
-//! futex_time64: WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET,
-//! WAKE_BITSET (PRIVATE and CLOCK_REALTIME flags): argument decoding and
-//! checks; the wait table and its operations are the `futex` subsystem.
+//! futex_time64: WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET,
+//! WAKE_BITSET (PRIVATE and CLOCK_REALTIME flags; the PI operations are
+//! ENOSYS): argument decoding and checks; the wait table and its
+//! operations are the `futex` subsystem.
 
 use super::{Args, Ctx, SysResult};
 use crate::api::HostClock;
@@ -21,7 +22,8 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (uaddr, op, val) = (a.u32(0), a.u32(1), a.u32(2));
     let cmd = op & FUTEX_CMD_MASK;
     let realtime = op & FUTEX_CLOCK_REALTIME != 0;
-    if realtime && !matches!(cmd, FUTEX_WAIT | FUTEX_WAIT_BITSET) {
+    // FUTEX_CLOCK_REALTIME only with the waits (FUTEX_WAIT since Linux 4.5).
+    if realtime && !matches!(cmd, FUTEX_WAIT | FUTEX_WAIT_BITSET | FUTEX_WAIT_REQUEUE_PI | FUTEX_LOCK_PI2) {
         return Err(Errno::ENOSYS);
     }
     match cmd {
@@ -38,7 +40,14 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
                 return Err(Errno::EINVAL);
             }
             check_addr(uaddr)?;
-            let n = ctx.kernel.futex_wake(ctx.pid(), uaddr, val.min(i32::MAX as u32), bitset);
+            let n = ctx.kernel.futex_wake(ctx.pid(), uaddr, wake_count(val), bitset);
+            Ok(n.into())
+        }
+        FUTEX_WAKE_OP => {
+            let (nr_wake2, uaddr2, encoded) = (a.u32(3), a.u32(4), a.u32(5));
+            check_addr(uaddr)?;
+            check_addr(uaddr2)?;
+            let n = ctx.kernel.futex_wake_op(ctx.pid(), ctx.mem, uaddr, val, nr_wake2, uaddr2, encoded)?;
             Ok(n.into())
         }
         FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => {
