@@ -129,8 +129,12 @@ pub const BUF: u32 = 0x10000;
 
 impl Env {
     pub fn new() -> Env {
+        Env::with_config(KernelConfig::default())
+    }
+    /// A kernel built with `config`, with init (tid 1).
+    pub fn with_config(config: KernelConfig) -> Env {
         let host = FakeHost::new();
-        let k = Kernel::new(KernelConfig::default(), host.clone()).unwrap();
+        let k = Kernel::new(config, host.clone()).unwrap();
         let tid = k
             .spawn_init(InitSpec { argv: vec![b"/sbin/init".to_vec()], envp: vec![], cwd: "/".into(), uid: 0, gid: 0 })
             .unwrap();
@@ -625,4 +629,33 @@ pub fn wait_until(mut cond: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(2));
     }
     false
+}
+
+/// Read a whole file (up to 4 KiB) as task `tid` over memory `m`.
+pub fn read_file_as(k: &Kernel, tid: Tid, m: &mut SharedMem, path: &str) -> Result<String, i32> {
+    let mut p = path.as_bytes().to_vec();
+    p.push(0);
+    m.put(0x9000, &p);
+    let fd = tsc(k, tid, m, nr::openat, &[AT_FDCWD, 0x9000, O_RDONLY, 0]);
+    if fd < 0 {
+        return Err(fd);
+    }
+    let n = tsc(k, tid, m, nr::read, &[fd as u32, 0xa000, 4096]);
+    assert!(n >= 0, "read {path}: {n}");
+    assert_eq!(tsc(k, tid, m, nr::close, &[fd as u32]), 0);
+    Ok(String::from_utf8_lossy(&m.get(0xa000, n as usize)).into_owned())
+}
+/// Write `data` to the file at `path` as task `tid`: the write's result.
+pub fn write_file_as(k: &Kernel, tid: Tid, m: &mut SharedMem, path: &str, data: &[u8]) -> i32 {
+    let mut p = path.as_bytes().to_vec();
+    p.push(0);
+    m.put(0x9000, &p);
+    let fd = tsc(k, tid, m, nr::openat, &[AT_FDCWD, 0x9000, O_WRONLY, 0]);
+    if fd < 0 {
+        return fd;
+    }
+    m.put(0xa000, data);
+    let n = tsc(k, tid, m, nr::write, &[fd as u32, 0xa000, data.len() as u32]);
+    assert_eq!(tsc(k, tid, m, nr::close, &[fd as u32]), 0);
+    n
 }
