@@ -1,8 +1,11 @@
-//! Futexes: the wait table and its operations (wait, wake, requeue).
-//! Every process has its own linear memory, so a futex is keyed by
-//! (pid, address) whether or not FUTEX_PRIVATE_FLAG is given.
+//! Futexes: the wait table and its operations (wait, wake, requeue,
+//! wake_op) and the robust-list walk at thread exit. The threads of a
+//! process share its linear memory, so a futex is keyed by (pid, address)
+//! whether or not FUTEX_PRIVATE_FLAG is given (a shared futex in memory
+//! shared with another process does not reach that process's waiters).
 //! `syscall::futex` decodes futex_time64's arguments and calls in here;
-//! `task::lifecycle` wakes CLONE_CHILD_CLEARTID waiters.
+//! `syscall::process` wakes CLONE_CHILD_CLEARTID waiters and walks robust
+//! lists at exit, exit_group and exec, `Kernel::syscall` for killed threads.
 //!
 //! Lock order: the futex table lock is a leaf; the 4-byte compare of WAIT
 //! and CMP_REQUEUE is done under it (so no wake-up is lost between the
