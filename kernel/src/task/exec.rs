@@ -255,21 +255,6 @@ impl Kernel {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shebang_lines() {
-        assert_eq!(parse_shebang(b"#!/bin/sh\necho").unwrap(), (b"/bin/sh".to_vec(), None));
-        assert_eq!(
-            parse_shebang(b"#! /usr/bin/env  python3 -u \n").unwrap(),
-            (b"/usr/bin/env".to_vec(), Some(b"python3 -u".to_vec()))
-        );
-        assert_eq!(parse_shebang(b"#!\n"), Err(Errno::ENOEXEC));
-    }
-}
-
 /// How long execve waits for the threads it killed to leave the kernel.
 pub const DE_THREAD_WAIT_NS: u64 = 2_000_000_000;
 
@@ -352,5 +337,20 @@ impl Kernel {
         }
         leader.recalc_pending();
         Ok(Some(leader))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shebang_lines() {
+        assert_eq!(parse_shebang(b"#!/bin/sh\necho").unwrap(), (b"/bin/sh".to_vec(), None));
+        assert_eq!(
+            parse_shebang(b"#! /usr/bin/env  python3 -u \n").unwrap(),
+            (b"/usr/bin/env".to_vec(), Some(b"python3 -u".to_vec()))
+        );
+        assert_eq!(parse_shebang(b"#!\n"), Err(Errno::ENOEXEC));
     }
 }
