@@ -257,6 +257,7 @@ impl Kernel {
     /// its process's killed threads with its memory (shared by them), then
     /// tell a waiting exec (de_thread) it is out.
     fn leave_dead(&self, task: &Task, mem: &mut dyn GuestMemory) {
+        lock(&self.procs).gone.remove(&task.tid);
         self.reap_dying(&task.process, mem);
         task.in_kernel.store(false, Ordering::Release);
         task.process.thread_wq.wake_all();
@@ -420,7 +421,15 @@ impl Kernel {
     /// `sa_mask | signo` (unless SA_NODEFER), applies SA_RESETHAND and
     /// returns the delivery.
     pub fn check_signals(&self, tid: Tid, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction {
-        let Some(task) = self.task(tid) else { return SignalAction::Exit };
+        let Some(task) = self.task(tid) else {
+            // A killed thread that was running guest code: walk its
+            // process's robust lists with its memory on the way out.
+            let gone = lock(&self.procs).gone.remove(&tid).and_then(|w| w.upgrade());
+            if let Some(proc) = gone {
+                self.reap_dying(&proc, mem);
+            }
+            return SignalAction::Exit;
+        };
         task.in_kernel.store(true, Ordering::Release);
         let action = self.check_signals_impl(&task, mem, sp);
         if matches!(action, SignalAction::Exit) || task.dead.load(Ordering::Acquire) {
@@ -448,6 +457,7 @@ impl Kernel {
         if let Some(t) = self.task(tid) {
             self.exit_group(t.pid(), ExitStatus::Signaled { signo: signo as u8, core: true });
         }
+        lock(&self.procs).gone.remove(&tid);
     }
 
     /// A guest trap happened in `tid` where the bridge can run a handler
@@ -508,6 +518,7 @@ impl Kernel {
         if let Some(t) = self.task(tid) {
             self.exit_group(t.pid(), status);
         }
+        lock(&self.procs).gone.remove(&tid);
     }
 }
 

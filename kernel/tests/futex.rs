@@ -297,3 +297,25 @@ fn futex_wait_is_interrupted_by_a_signal() {
         }
     }
 }
+
+/// SIGKILL from another process while the threads run guest code: the
+/// first thread to reach its signal check (the bridge's epoch callback)
+/// walks every killed thread's robust list with the process's memory.
+#[test]
+fn robust_list_of_a_busy_thread_killed_from_outside() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    m.put_u32(0x6000, 0x6100);
+    m.put_u32(0x6004, 8);
+    m.put_u32(0x6008, 0);
+    m.put_u32(0x6100, 0x6000);
+    m.put_u32(0x6108, t as u32 | FUTEX_WAITERS);
+    assert_eq!(tsc(&e.k, t, &mut m, nr::set_robust_list, &[0x6000, 12]), 0);
+    assert_eq!(e.call(nr::kill, &[pid as u32, 9]), 0);
+    assert_eq!(m.u32_at(0x6108), t as u32 | FUTEX_WAITERS, "nobody has walked it yet");
+    assert!(e.k.signal_pending(t));
+    assert!(matches!(e.k.check_signals(t, &mut m, 0x8000), SignalAction::Exit));
+    assert_eq!(m.u32_at(0x6108), FUTEX_OWNER_DIED | FUTEX_WAITERS);
+    assert!(matches!(e.k.check_signals(pid, &mut m, 0x8000), SignalAction::Exit));
+}

@@ -290,6 +290,12 @@ impl Kernel {
     /// the walk. The list is forgotten afterwards (walked once).
     pub(crate) fn exit_robust_list(&self, task: &Task, mem: &mut dyn GuestMemory) {
         let (head, _) = std::mem::take(&mut *lock(&task.robust_list));
+        self.walk_robust_list(task.pid(), task.tid, head, mem);
+    }
+
+    /// The walk of [`Kernel::exit_robust_list`] for thread `tid` of process
+    /// `pid` whose list head is `head` (0: none).
+    fn walk_robust_list(&self, pid: Pid, tid: Tid, head: u32, mem: &mut dyn GuestMemory) {
         if head == 0 {
             return;
         }
@@ -307,7 +313,7 @@ impl Kernel {
         while entry != head {
             let Some(next) = word(mem, entry) else { return };
             if entry != pending {
-                self.handle_futex_death(task, mem, entry.wrapping_add(offset), pi, false);
+                self.handle_futex_death(pid, tid, mem, entry.wrapping_add(offset), pi, false);
             }
             entry = next & !1;
             pi = next & 1 != 0;
@@ -317,16 +323,15 @@ impl Kernel {
             }
         }
         if pending != 0 {
-            self.handle_futex_death(task, mem, pending.wrapping_add(offset), pending_pi, true);
+            self.handle_futex_death(pid, tid, mem, pending.wrapping_add(offset), pending_pi, true);
         }
     }
 
     /// One lock word of a dying task (Linux's `handle_futex_death`).
-    fn handle_futex_death(&self, task: &Task, mem: &mut dyn GuestMemory, uaddr: u32, pi: bool, pending_op: bool) {
+    fn handle_futex_death(&self, pid: Pid, tid: Tid, mem: &mut dyn GuestMemory, uaddr: u32, pi: bool, pending_op: bool) {
         if !uaddr.is_multiple_of(4) {
             return;
         }
-        let pid = task.pid();
         let wake = {
             // The futex table lock orders this read-modify-write with the
             // compare of FUTEX_WAIT (guest atomics are the bridge's).
@@ -335,7 +340,7 @@ impl Kernel {
             let owner = uval & FUTEX_TID_MASK;
             if pending_op && !pi && owner == 0 {
                 true
-            } else if owner != task.tid as u32 {
+            } else if owner != tid as u32 {
                 false
             } else {
                 let mval = (uval & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
@@ -354,8 +359,8 @@ impl Kernel {
     /// (`Process::dying`), with `mem`, the process's memory.
     pub(crate) fn reap_dying(&self, proc: &crate::task::Process, mem: &mut dyn GuestMemory) {
         let dying = std::mem::take(&mut *lock(&proc.dying));
-        for t in dying {
-            self.exit_robust_list(&t, mem);
+        for (tid, head) in dying {
+            self.walk_robust_list(proc.pid, tid, head, mem);
         }
     }
 }

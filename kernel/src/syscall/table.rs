@@ -101,7 +101,7 @@ define_syscalls! {
     95 waitid => process::sys_waitid, [I, I, P, X, P], Partial("P_PIDFD unsupported; rusage is zeroed");
     96 set_tid_address => process::sys_set_tid_address, [P], Full;
     97 unshare => enosys, [X], Enosys("no namespaces");
-    99 set_robust_list => futex::sys_set_robust_list, [P, U], Partial("per thread; walked at exit, exit_group, exec and when killed (OWNER_DIED, one waiter woken), except for a thread killed by SIGKILL from another process while it runs guest code (no memory to walk it with)");
+    99 set_robust_list => futex::sys_set_robust_list, [P, U], Partial("per thread; walked at exit, exit_group, exec and when killed (OWNER_DIED, one waiter woken in this process: futexes are keyed per process); not when the process dies of a trap with no other thread to walk it");
     100 get_robust_list => futex::sys_get_robust_list, [I, P, P], Full;
     102 getitimer => time::sys_getitimer, [I, P], Partial("ITIMER_VIRTUAL/ITIMER_PROF count approximate CPU time: wall time outside syscalls (+ non-blocked syscall time for PROF)");
     103 setitimer => time::sys_setitimer, [I, P, P], Partial("ITIMER_VIRTUAL/ITIMER_PROF count approximate CPU time: wall time outside syscalls (+ non-blocked syscall time for PROF), checked by the timer thread (≥ 1 ms granularity)");

@@ -281,6 +281,9 @@ impl Kernel {
                 return Ok(None);
             }
             e.threads.retain(|&t| t == task.tid);
+            for &t in &others {
+                table.gone.insert(t, Arc::downgrade(&proc));
+            }
             others.iter().filter_map(|t| table.tasks.remove(t)).collect()
         };
         for t in &killed {
@@ -288,7 +291,7 @@ impl Kernel {
             t.sig_pending.store(true, Ordering::Release);
             self.host.unpark(t.tid);
         }
-        lock(&proc.dying).extend(killed.iter().cloned());
+        lock(&proc.dying).extend(crate::task::take_robust_heads(&killed));
         // Wait for them to leave the kernel (each wakes `thread_wq`).
         let deadline = self.host.now_ns(crate::api::HostClock::Monotonic).saturating_add(DE_THREAD_WAIT_NS);
         let waiter = crate::wait::Waiter { tid: task.tid, host: self.host.clone() };

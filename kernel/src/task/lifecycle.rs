@@ -3,6 +3,7 @@
 //! `HostOps::process_exited`. Fork, exec and wait are added alongside.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use crate::api::{ExitStatus, Tid};
 use crate::signal::{SigInfo, CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SIGCHLD, SIG_IGN};
@@ -37,7 +38,7 @@ impl Kernel {
         }
         // Their robust futex lists are walked by whoever next holds the
         // process's memory (the caller, or each thread on its way out).
-        lock(&proc.dying).extend(tasks.iter().cloned());
+        lock(&proc.dying).extend(crate::task::take_robust_heads(&tasks));
         // Release resources outside the table lock: closing pipe ends wakes
         // readers, which may take other locks.
         let files = lock(&proc.fds).take_all();
@@ -50,6 +51,7 @@ impl Kernel {
         let mut table = lock(&self.procs);
         for t in &tasks {
             table.tasks.remove(&t.tid);
+            table.gone.insert(t.tid, Arc::downgrade(&proc));
         }
         let (ppid, children, exit_signal) = match table.procs.get_mut(&pid) {
             Some(e) => {

@@ -184,11 +184,11 @@ pub struct Process {
     /// A group stop is in effect (mirrors `ProcState::Stopped`): every
     /// thread parks at its next signal check until SIGCONT/SIGKILL.
     pub group_stop: AtomicBool,
-    /// Threads killed by exit_group/SIGKILL/exec whose robust futex lists
-    /// have not been walked yet: walked by the next task of this process
-    /// that holds its memory (the exit_group caller, or each dying thread
-    /// on its way out of the kernel).
-    pub dying: Mutex<Vec<Arc<Task>>>,
+    /// Robust futex lists of threads killed by exit_group/SIGKILL/exec,
+    /// not walked yet, as (tid, list head): walked by the next task of this
+    /// process that holds its memory (the exit_group caller, or each dying
+    /// thread on its way out of the kernel or at its next signal check).
+    pub dying: Mutex<Vec<(Tid, u32)>>,
     /// Woken when a killed thread leaves the kernel (exec's de_thread waits).
     pub thread_wq: WaitQueue,
 }
@@ -314,6 +314,18 @@ impl std::fmt::Debug for Task {
     }
 }
 
+/// Take the robust list heads of killed `tasks` (each walked once) for
+/// `Process::dying`.
+pub(crate) fn take_robust_heads(tasks: &[Arc<Task>]) -> Vec<(Tid, u32)> {
+    tasks
+        .iter()
+        .filter_map(|t| {
+            let (head, _) = std::mem::take(&mut *lock(&t.robust_list));
+            (head != 0).then_some((t.tid, head))
+        })
+        .collect()
+}
+
 impl Task {
     /// A task of `process` with empty signal state.
     pub fn new(tid: Tid, process: Arc<Process>, now_ns: u64) -> Task {
@@ -409,6 +421,9 @@ pub struct ProcTable {
     pub procs: BTreeMap<Pid, ProcEntry>,
     pub tasks: BTreeMap<Tid, Arc<Task>>,
     pub next_id: i32,
+    /// Tids of killed threads not yet seen leaving (their process, for the
+    /// robust-list walk when a busy thread reaches `check_signals`).
+    pub gone: BTreeMap<Tid, std::sync::Weak<Process>>,
 }
 
 /// Largest pid handed out before wrapping (`pid_max`).
@@ -419,6 +434,7 @@ impl ProcTable {
         for _ in 0..PID_MAX {
             self.next_id = if self.next_id >= PID_MAX || self.next_id < 1 { 1 } else { self.next_id + 1 };
             let id = self.next_id;
+            self.gone.remove(&id);
             if !self.procs.contains_key(&id)
                 && !self.tasks.contains_key(&id)
                 && !self.procs.values().any(|p| p.pgid == id || p.sid == id)
