@@ -206,6 +206,12 @@ impl Kernel {
     /// argument words `args` for task `tid`.
     pub fn syscall(&self, tid: Tid, nr: u32, args: [u32; 6], mem: &mut dyn GuestMemory) -> SyscallOutcome {
         let Some(task) = self.task(tid) else {
+            // A killed thread that was running guest code makes a call.
+            let gone = lock(&self.procs).gone.remove(&tid).and_then(|w| w.upgrade());
+            if let Some(proc) = gone {
+                self.reap_dying(&proc, mem);
+                return SyscallOutcome::Exit;
+            }
             return SyscallOutcome::Return(Errno::ESRCH.to_ret());
         };
         if task.dead.load(Ordering::Acquire) {

@@ -159,10 +159,12 @@ impl Kernel {
             if req.flags & CLONE_CHILD_CLEARTID != 0 {
                 task.clear_child_tid.store(req.child_tid, Ordering::Release);
             }
-            table.tasks.insert(tid, task);
+            table.tasks.insert(tid, task.clone());
             if let Some(e) = table.procs.get_mut(&pid) {
                 e.threads.push(tid);
             }
+            // A group stop in effect stops the new thread at its first check.
+            task.recalc_pending();
             tid
         };
         let mut wr = |addr: u32| UserPtr::<u32>::new(addr).write(mem, &(tid as u32));

@@ -379,7 +379,8 @@ impl Kernel {
         *lock(&proc.mm) = lock(&pp.mm).clone();
         lock(&proc.sig).actions = lock(&pp.sig).actions.clone();
         *lock(&proc.rlimits) = *lock(&pp.rlimits);
-        *lock(&proc.comm) = lock(&pp.comm).clone();
+        // The calling thread's name, as Linux copies the forking task's comm.
+        *lock(&proc.comm) = parent.comm();
         *lock(&proc.exec) = lock(&pp.exec).clone();
         proc.bridge_buf.store(pp.bridge_buf.load(Ordering::Relaxed), Ordering::Relaxed);
         proc.personality.store(pp.personality.load(Ordering::Relaxed), Ordering::Relaxed);
