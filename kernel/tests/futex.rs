@@ -32,8 +32,8 @@ fn wait_value_mismatch_timeout_and_errors() {
     assert_eq!(e.call(nr::futex_time64, &[F, WAKE_BITSET, 1, 0, 0, 0]), EINVAL);
     assert_eq!(e.call(nr::futex_time64, &[F, WAKE | CLOCK_RT, 1, 0, 0, 0]), ENOSYS);
     assert_eq!(e.call(nr::futex_time64, &[F, 5, 1, 0, 0, 0]), EFAULT, "WAKE_OP on a NULL uaddr2");
-    for pi in [6, 7, 8, 11, 12, 13] {
-        assert_eq!(e.call(nr::futex_time64, &[F, pi, 1, 0, F + 4, 0]), ENOSYS, "PI op {pi}");
+    for pi in [11, 12] {
+        assert_eq!(e.call(nr::futex_time64, &[F, pi, 1, 0, F + 4, 0]), ENOSYS, "requeue-PI op {pi}");
     }
     assert_eq!(e.call(nr::futex_time64, &[F, 2, 1, 0, 0, 0]), ENOSYS, "FUTEX_FD");
     // FUTEX_WAIT with FUTEX_CLOCK_REALTIME: a relative timeout.
@@ -318,4 +318,61 @@ fn robust_list_of_a_busy_thread_killed_from_outside() {
     assert!(matches!(e.k.check_signals(t, &mut m, 0x8000), SignalAction::Exit));
     assert_eq!(m.u32_at(0x6108), FUTEX_OWNER_DIED | FUTEX_WAITERS);
     assert!(matches!(e.k.check_signals(pid, &mut m, 0x8000), SignalAction::Exit));
+}
+
+const LOCK_PI: u32 = 6;
+const UNLOCK_PI: u32 = 7;
+const TRYLOCK_PI: u32 = 8;
+const LOCK_PI2: u32 = 13;
+
+/// PI futexes between two threads: the lock word holds the owner's tid;
+/// a contended lock sets FUTEX_WAITERS and sleeps until UNLOCK_PI hands it
+/// over; EDEADLK, EPERM, EAGAIN (trylock), ESRCH (no such owner),
+/// ETIMEDOUT; a dead owner's robust PI lock is retaken with OWNER_DIED.
+#[test]
+fn pi_futexes_between_threads() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    let k = e.k.clone();
+    let w = 0x6000u32;
+    let f = |m: &mut SharedMem, tid: Tid, op: u32, timeout: u32| tsc(&k, tid, m, nr::futex_time64, &[w, op | PRIVATE, 0, timeout, 0, 0]);
+    m.put_u32(w, 0);
+    assert_eq!(f(&mut m, pid, LOCK_PI, 0), 0);
+    assert_eq!(m.u32_at(w), pid as u32);
+    assert_eq!(f(&mut m, pid, LOCK_PI, 0), -35, "EDEADLK");
+    assert_eq!(f(&mut m, t, TRYLOCK_PI, 0), EAGAIN);
+    assert_eq!(f(&mut m, t, UNLOCK_PI, 0), EPERM, "not the owner");
+    // Contended: t sleeps, the unlock hands the lock to t.
+    let (k2, mut m2) = (e.k.clone(), m.clone());
+    let h = std::thread::spawn(move || tsc(&k2, t, &mut m2, nr::futex_time64, &[w, LOCK_PI, 0, 0, 0, 0]));
+    assert!(wait_until(|| m.u32_at(w) & FUTEX_WAITERS != 0), "the waiter sets FUTEX_WAITERS");
+    assert_eq!(f(&mut m, pid, UNLOCK_PI, 0), 0);
+    assert_eq!(h.join().unwrap(), 0);
+    assert_eq!(m.u32_at(w), t as u32, "handed over, no waiters left");
+    // A timed lock (LOCK_PI2: absolute monotonic) times out.
+    let (s, ns) = (0i64, 1i64);
+    m.put(0x6100, &[s.to_le_bytes(), ns.to_le_bytes()].concat());
+    assert_eq!(f(&mut m, pid, LOCK_PI2, 0x6100), ETIMEDOUT);
+    assert_eq!(f(&mut m, t, UNLOCK_PI, 0), 0);
+    assert_eq!(m.u32_at(w), 0);
+    assert_eq!(f(&mut m, pid, TRYLOCK_PI, 0), 0);
+    assert_eq!(f(&mut m, pid, UNLOCK_PI, 0), 0);
+    // An owner that does not exist.
+    m.put_u32(w, 31000);
+    assert_eq!(f(&mut m, pid, LOCK_PI, 0), ESRCH);
+    // A robust PI lock whose owner dies: the sleeper retakes it with OWNER_DIED.
+    m.put_u32(w, 0);
+    assert_eq!(f(&mut m, t, LOCK_PI, 0), 0);
+    m.put_u32(0x6200, 0x6300 | 1); // bit 0 of the pointer: a PI lock
+    m.put_u32(0x6204, (w as i32 - 0x6300) as u32);
+    m.put_u32(0x6208, 0);
+    m.put_u32(0x6300, 0x6200);
+    assert_eq!(tsc(&e.k, t, &mut m, nr::set_robust_list, &[0x6200, 12]), 0);
+    let (k2, mut m2) = (e.k.clone(), m.clone());
+    let h = std::thread::spawn(move || tsc(&k2, pid, &mut m2, nr::futex_time64, &[w, LOCK_PI, 0, 0, 0, 0]));
+    assert!(wait_until(|| m.u32_at(w) & FUTEX_WAITERS != 0));
+    assert!(matches!(tsc_outcome(&e.k, t, &mut m, nr::exit, &[0]), SyscallOutcome::Exit));
+    assert_eq!(h.join().unwrap(), 0);
+    assert_eq!(m.u32_at(w), pid as u32 | FUTEX_OWNER_DIED);
 }

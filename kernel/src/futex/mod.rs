@@ -1,5 +1,6 @@
 //! Futexes: the wait table and its operations (wait, wake, requeue,
-//! wake_op) and the robust-list walk at thread exit. The threads of a
+//! wake_op, the PI lock/unlock without priority inheritance) and the
+//! robust-list walk at thread exit. The threads of a
 //! process share its linear memory, so a futex is keyed by (pid, address)
 //! whether or not FUTEX_PRIVATE_FLAG is given (a shared futex in memory
 //! shared with another process does not reach that process's waiters).
@@ -347,11 +348,13 @@ impl Kernel {
                 if UserPtr::<u32>::new(uaddr).write(mem, &mval).is_err() {
                     return;
                 }
-                !pi && mval & FUTEX_WAITERS != 0
+                // A PI lock's sleepers retake the free word themselves
+                // (the first one woken takes it with FUTEX_OWNER_DIED).
+                mval & FUTEX_WAITERS != 0
             }
         };
         if wake {
-            self.futex_wake(pid, uaddr, 1, FUTEX_BITSET_MATCH_ANY);
+            self.futex_wake(pid, uaddr, if pi { u32::MAX } else { 1 }, FUTEX_BITSET_MATCH_ANY);
         }
     }
 
@@ -362,5 +365,124 @@ impl Kernel {
         for (tid, head) in dying {
             self.walk_robust_list(proc.pid, tid, head, mem);
         }
+    }
+}
+
+impl Kernel {
+    /// FUTEX_LOCK_PI / FUTEX_LOCK_PI2 / FUTEX_TRYLOCK_PI for `task` on the
+    /// lock word at `uaddr` (owner tid | FUTEX_WAITERS | FUTEX_OWNER_DIED).
+    /// A free word (tid 0, FUTEX_OWNER_DIED kept) is taken; the caller's own
+    /// tid is EDEADLK; a tid that is no live task is ESRCH; otherwise
+    /// FUTEX_WAITERS is set and the task sleeps until FUTEX_UNLOCK_PI hands
+    /// it the lock, the owner dies (robust list) or the monotonic
+    /// `deadline` passes (ETIMEDOUT); `trylock` gives EAGAIN instead. No
+    /// priority inheritance: the host schedules the threads.
+    pub(crate) fn futex_lock_pi(
+        &self,
+        task: &Task,
+        mem: &mut dyn GuestMemory,
+        uaddr: u32,
+        deadline: Option<u64>,
+        trylock: bool,
+    ) -> KResult<()> {
+        let (pid, me) = (task.pid(), task.tid as u32);
+        let p = UserPtr::<u32>::new(uaddr);
+        let mut first = true;
+        loop {
+            let woken = Arc::new(AtomicBool::new(false));
+            // Does the owner exist? (Asked before the futex table lock,
+            // which is a leaf.)
+            let owner_alive = {
+                let owner = p.read(mem)? & FUTEX_TID_MASK;
+                owner == 0 || lock(&self.procs).tasks.contains_key(&(owner as Tid))
+            };
+            {
+                let mut t = lock(&self.futexes);
+                let word = p.read(mem)?;
+                let owner = word & FUTEX_TID_MASK;
+                if owner == me && !first {
+                    // Handed over by FUTEX_UNLOCK_PI.
+                    return Ok(());
+                }
+                if owner == 0 {
+                    let others = t.queues.get(&(pid, uaddr)).is_some_and(|q| !q.is_empty());
+                    let new = me | (word & FUTEX_OWNER_DIED) | if others { FUTEX_WAITERS } else { 0 };
+                    p.write(mem, &new)?;
+                    return Ok(());
+                }
+                if owner == me {
+                    return Err(Errno::EDEADLK);
+                }
+                if first && !owner_alive {
+                    return Err(Errno::ESRCH);
+                }
+                if trylock {
+                    return Err(Errno::EAGAIN);
+                }
+                if word & FUTEX_WAITERS == 0 {
+                    p.write(mem, &(word | FUTEX_WAITERS))?;
+                }
+                t.queues.entry((pid, uaddr)).or_default().push(Waiter {
+                    tid: task.tid,
+                    bitset: FUTEX_BITSET_MATCH_ANY,
+                    woken: woken.clone(),
+                });
+            }
+            first = false;
+            let r = task.block_on(&self.host, &[], deadline, false, || {
+                if woken.load(Ordering::Acquire) {
+                    Ok(())
+                } else {
+                    Err(Errno::EAGAIN)
+                }
+            });
+            if let Err(e) = r {
+                let mut t = lock(&self.futexes);
+                if let Some(q) = t.queues.get_mut(&(pid, uaddr)) {
+                    q.retain(|w| !Arc::ptr_eq(&w.woken, &woken));
+                    if q.is_empty() {
+                        t.queues.remove(&(pid, uaddr));
+                    }
+                }
+                // A hand-over that raced with the timeout or signal wins.
+                if p.read(mem)? & FUTEX_TID_MASK == me {
+                    return Ok(());
+                }
+                return Err(e);
+            }
+        }
+    }
+
+    /// FUTEX_UNLOCK_PI: the word must hold the caller's tid (EPERM); the
+    /// lock goes to the first waiter (its tid, FUTEX_WAITERS if more wait),
+    /// or the word becomes 0.
+    pub(crate) fn futex_unlock_pi(&self, task: &Task, mem: &mut dyn GuestMemory, uaddr: u32) -> KResult<()> {
+        let pid = task.pid();
+        let p = UserPtr::<u32>::new(uaddr);
+        let next = {
+            let mut t = lock(&self.futexes);
+            let word = p.read(mem)?;
+            if word & FUTEX_TID_MASK != task.tid as u32 {
+                return Err(Errno::EPERM);
+            }
+            let next = t.queues.get_mut(&(pid, uaddr)).and_then(|q| (!q.is_empty()).then(|| q.remove(0)));
+            let more = t.queues.get(&(pid, uaddr)).is_some_and(|q| !q.is_empty());
+            if !more {
+                t.queues.remove(&(pid, uaddr));
+            }
+            let new = match &next {
+                Some(w) => w.tid as u32 | if more { FUTEX_WAITERS } else { 0 },
+                None => 0,
+            };
+            p.write(mem, &new)?;
+            if let Some(w) = &next {
+                w.woken.store(true, Ordering::Release);
+            }
+            next.map(|w| w.tid)
+        };
+        if let Some(tid) = next {
+            self.host.unpark(tid);
+        }
+        Ok(())
     }
 }

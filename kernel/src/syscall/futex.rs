@@ -1,7 +1,8 @@
 //! futex_time64: WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET,
-//! WAKE_BITSET (PRIVATE and CLOCK_REALTIME flags; the PI operations are
-//! ENOSYS): argument decoding and checks; the wait table and its
-//! operations are the `futex` subsystem.
+//! WAKE_BITSET, LOCK_PI/LOCK_PI2/TRYLOCK_PI/UNLOCK_PI (no priority
+//! inheritance; the requeue-PI operations are ENOSYS), PRIVATE and
+//! CLOCK_REALTIME flags: argument decoding and checks; the wait table and
+//! its operations are the `futex` subsystem.
 
 use super::{Args, Ctx, SysResult};
 use crate::api::HostClock;
@@ -58,6 +59,32 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             check_addr(uaddr)?;
             check_addr(uaddr2)?;
             futex_requeue(ctx, uaddr, val, nr_requeue, uaddr2, (cmd == FUTEX_CMP_REQUEUE).then(|| a.u32(5)))
+        }
+        FUTEX_LOCK_PI | FUTEX_LOCK_PI2 | FUTEX_TRYLOCK_PI => {
+            check_addr(uaddr)?;
+            let timeout = UserPtr::<KTimespec>::new(a.u32(3)).read_opt(&*ctx.mem)?;
+            // Absolute: FUTEX_LOCK_PI always on CLOCK_REALTIME, LOCK_PI2 on
+            // CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME.
+            let deadline = match timeout {
+                Some(ts) if cmd != FUTEX_TRYLOCK_PI => {
+                    let ns = ts.to_ns()?;
+                    Some(if cmd == FUTEX_LOCK_PI || realtime {
+                        ctx.now(HostClock::Monotonic).saturating_add(ns.saturating_sub(ctx.now(HostClock::Realtime)))
+                    } else {
+                        ns
+                    })
+                }
+                _ => None,
+            };
+            let task = ctx.task.clone();
+            ctx.kernel.futex_lock_pi(&task, ctx.mem, uaddr, deadline, cmd == FUTEX_TRYLOCK_PI)?;
+            Ok(0.into())
+        }
+        FUTEX_UNLOCK_PI => {
+            check_addr(uaddr)?;
+            let task = ctx.task.clone();
+            ctx.kernel.futex_unlock_pi(&task, ctx.mem, uaddr)?;
+            Ok(0.into())
         }
         _ => Err(Errno::ENOSYS),
     }

@@ -278,7 +278,7 @@ define_syscalls! {
     419 mq_timedreceive_time64 => enosys, [I, P, U, P, P], Enosys("no POSIX message queues");
     420 semtimedop_time64 => enosys, [I, P, U, P], Enosys("no System V IPC");
     421 rt_sigtimedwait_time64 => signal::sys_rt_sigtimedwait_time64, [P, P, P, U], Full;
-    422 futex_time64 => futex::sys_futex_time64, [P, FutexOp, U, P, P, U], Partial("WAIT/WAKE/REQUEUE/CMP_REQUEUE/WAKE_OP/WAIT_BITSET/WAKE_BITSET; PI operations ENOSYS; keyed by (process, address), so shared futexes do not reach other processes");
+    422 futex_time64 => futex::sys_futex_time64, [P, FutexOp, U, P, P, U], Partial("WAIT/WAKE/REQUEUE/CMP_REQUEUE/WAKE_OP/WAIT_BITSET/WAKE_BITSET, LOCK_PI/LOCK_PI2/TRYLOCK_PI/UNLOCK_PI without priority inheritance (a signal interrupts LOCK_PI like other waits); WAIT_REQUEUE_PI/CMP_REQUEUE_PI ENOSYS; keyed by (process, address), so shared futexes do not reach other processes");
     423 sched_rr_get_interval_time64 => sched::sys_sched_rr_get_interval_time64, [I, P], Full;
     424 pidfd_send_signal => enosys, [Fd, Sig, P, X], Enosys("no pidfd");
     425 io_uring_setup => enosys, [U, P], Enosys("no io_uring");
