@@ -334,6 +334,8 @@ impl Kernel {
             }
             table.tasks.remove(&task.tid);
             table.tasks.insert(pid, leader.clone());
+            // The process has a live leader again.
+            proc.leader_exit_code.store(u32::MAX, Ordering::Release);
             if let Some(e) = table.procs.get_mut(&pid) {
                 e.threads = vec![pid];
             }

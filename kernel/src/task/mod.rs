@@ -2,9 +2,12 @@
 //!
 //! A [`Process`] owns what its threads share: fd table, fs context,
 //! credentials, address-space map, signal actions and process-directed
-//! pending signals, rlimits. A [`Task`] is one thread: tid, signal mask,
-//! thread-directed pending signals, the `signal_pending` atomic the bridge
-//! polls. Family relations (parent, children, process group, session,
+//! pending signals, rlimits, the leader's comm. A [`Task`] is one thread:
+//! tid, signal mask, thread-directed pending signals, the `signal_pending`
+//! atomic the bridge polls, clear_child_tid, robust list, comm (non-leader),
+//! affinity. Threads are created by `clone.rs` (`Kernel::clone_thread`),
+//! leave by `exit_task`/`exit_group` (`lifecycle.rs`), and are killed by
+//! exec's `de_thread` (`exec.rs`). Family relations (parent, children, process group, session,
 //! zombie status) live in the [`ProcTable`] under one lock so wait,
 //! reparenting and job control see a consistent tree.
 //!
