@@ -277,6 +277,7 @@ impl Kernel {
         let usage = &task.process.usage;
         if since != 0 {
             usage.utime_ns.fetch_add(now.saturating_sub(since), Ordering::Relaxed);
+            task.usage.utime_ns.fetch_add(now.saturating_sub(since), Ordering::Relaxed);
         }
         task.blocked_ns.store(0, Ordering::Relaxed);
         usage.maxrss_kb.fetch_max(mem.size() / 1024, Ordering::Relaxed);
@@ -289,6 +290,7 @@ impl Kernel {
         let now = self.host.now_ns(HostClock::Monotonic);
         let busy = now.saturating_sub(entered_ns).saturating_sub(task.blocked_ns.load(Ordering::Relaxed));
         task.process.usage.stime_ns.fetch_add(busy, Ordering::Relaxed);
+        task.usage.stime_ns.fetch_add(busy, Ordering::Relaxed);
         task.user_since_ns.store(now.max(1), Ordering::Release);
     }
 
@@ -309,6 +311,15 @@ impl Kernel {
                 .sum()
         };
         (proc.usage.utime_ns.load(Ordering::Relaxed) + running, proc.usage.stime_ns.load(Ordering::Relaxed))
+    }
+
+    /// CPU time of thread `task` so far as (user, system) nanoseconds.
+    pub(crate) fn thread_cpu(&self, task: &Task) -> (u64, u64) {
+        let running = match task.user_since_ns.load(Ordering::Acquire) {
+            0 => 0,
+            since => self.host.now_ns(HostClock::Monotonic).saturating_sub(since),
+        };
+        (task.usage.utime_ns.load(Ordering::Relaxed) + running, task.usage.stime_ns.load(Ordering::Relaxed))
     }
 
     /// ERESTARTSYS: restart unless the signal about to be delivered has a

@@ -429,7 +429,11 @@ fn usage_of(ctx: &Ctx<'_>, children: bool) -> (u64, u64, u64) {
 /// getrusage(2): user/system time and maxrss; the other counters are 0.
 pub fn sys_getrusage(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (u, s, rss) = match a.i32(0) {
-        RUSAGE_SELF | RUSAGE_THREAD => usage_of(ctx, false),
+        RUSAGE_SELF => usage_of(ctx, false),
+        RUSAGE_THREAD => {
+            let (u, s) = ctx.kernel.thread_cpu(&ctx.task);
+            (u, s, usage_of(ctx, false).2)
+        }
         RUSAGE_CHILDREN => usage_of(ctx, true),
         _ => return Err(Errno::EINVAL),
     };

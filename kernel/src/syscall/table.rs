@@ -156,7 +156,7 @@ define_syscalls! {
     160 uname => misc::sys_uname, [P], Full;
     161 sethostname => misc::sys_sethostname, [Str, U], Full;
     162 setdomainname => misc::sys_setdomainname, [Str, U], Full;
-    165 getrusage => process::sys_getrusage, [I, P], Partial("approximate CPU times (user = wall time outside syscalls, system = non-blocked syscall time) and ru_maxrss (linear memory high-water mark); other counters are 0; RUSAGE_THREAD reports the process");
+    165 getrusage => process::sys_getrusage, [I, P], Partial("approximate CPU times (user = wall time outside syscalls, system = non-blocked syscall time) and ru_maxrss (linear memory high-water mark); other counters are 0; RUSAGE_THREAD reports the thread's times");
     166 umask => process::sys_umask, [Mode], Full;
     167 prctl => misc::sys_prctl, [I, X, X, X, X], Partial("PR_SET/GET_NAME, DUMPABLE, NO_NEW_PRIVS, PDEATHSIG (not delivered), CHILD_SUBREAPER; others EINVAL");
     168 getcpu => misc::sys_getcpu, [P, P, P], Full;
@@ -260,7 +260,7 @@ define_syscalls! {
     291 statx => stat::sys_statx, [Dirfd, Path, AtFlags, X, P], Full;
     293 rseq => enosys, [P, U, X, X], Enosys("no restartable sequences (musl copes)");
     294 kexec_file_load => enosys, [Fd, Fd, U, Str, X], Enosys("no kexec");
-    403 clock_gettime64 => time::sys_clock_gettime64, [Clock, P], Partial("CLOCK_PROCESS_CPUTIME_ID/CLOCK_THREAD_CPUTIME_ID give the process's approximate CPU time (wall time outside syscalls + non-blocked syscall time)");
+    403 clock_gettime64 => time::sys_clock_gettime64, [Clock, P], Partial("CLOCK_PROCESS_CPUTIME_ID/CLOCK_THREAD_CPUTIME_ID and clock_getcpuclockid/pthread_getcpuclockid ids give the process's or thread's approximate CPU time (wall time outside syscalls + non-blocked syscall time)");
     404 clock_settime64 => time::sys_clock_settime64, [Clock, P], Partial("the host owns the clock: EPERM after validation");
     405 clock_adjtime64 => enosys, [Clock, P], Enosys("the host owns the clock");
     406 clock_getres_time64 => time::sys_clock_getres_time64, [Clock, P], Full;

@@ -309,6 +309,9 @@ pub struct Task {
     /// Inside `Kernel::syscall` or `check_signals` (exec's de_thread waits
     /// for killed threads to leave).
     pub in_kernel: AtomicBool,
+    /// This thread's CPU time (CLOCK_THREAD_CPUTIME_ID, RUSAGE_THREAD);
+    /// the process's `usage` has every thread's.
+    pub usage: CpuUsage,
 }
 
 impl std::fmt::Debug for Task {
@@ -345,6 +348,7 @@ impl Task {
             comm: Mutex::new(Vec::new()),
             affinity: Mutex::new(None),
             in_kernel: Default::default(),
+            usage: Default::default(),
         }
     }
     pub fn pid(&self) -> Pid {
