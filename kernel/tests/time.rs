@@ -162,8 +162,8 @@ fn thread_and_process_cpu_clocks() {
     let lead = now(&mut m, pid, 3).unwrap();
     // The other thread was running guest code as well (its clock too),
     // but its own clock, read through its clock id, is its own.
-    let thread_id = |tid: Tid| (-(tid as i32) - 1) * 8 + 6;
-    let proc_id = |p: Tid| (-(p as i32) - 1) * 8 + 2;
+    let thread_id = |tid: Tid| (-tid - 1) * 8 + 6;
+    let proc_id = |p: Tid| (-p - 1) * 8 + 2;
     let tc = now(&mut m, pid, thread_id(t)).unwrap();
     assert!(lead >= 50_000_000 && tc >= 50_000_000, "{lead} {tc}");
     let pc = now(&mut m, pid, 2).unwrap();
