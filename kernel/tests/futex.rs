@@ -376,3 +376,48 @@ fn pi_futexes_between_threads() {
     assert_eq!(h.join().unwrap(), 0);
     assert_eq!(m.u32_at(w), pid as u32 | FUTEX_OWNER_DIED);
 }
+
+/// A shared futex (no FUTEX_PRIVATE_FLAG) in a MAP_SHARED file mapping is
+/// keyed by the file and offset: a waiter in one process is woken by a
+/// FUTEX_WAKE in another that maps the same file elsewhere. A private
+/// futex there stays per process.
+#[test]
+fn shared_futex_in_a_file_mapping_reaches_another_process() {
+    let mut e = Env::new();
+    let img = ExecImage {
+        path: "/x".into(),
+        module: Arc::new(b"\0asm".to_vec()),
+        argv: vec![],
+        envp: vec![],
+        new_tid: None,
+    };
+    e.k.exec_start(1, &mut e.mem, &img).unwrap();
+    let fd = open(&mut e, "/tmp/shm", O_CREAT | O_RDWR, 0o600) as u32;
+    assert_eq!(e.call(nr::ftruncate64, &[fd, 8192, 0]), 0);
+    // The parent maps it at one address; the child (after a private
+    // mapping that moves it) maps it again at another.
+    let a = e.call(nr::mmap2, &[0, 8192, 3, 1, fd, 0]) as u32;
+    let (child, mut cm) = fork(&mut e);
+    assert!(csc(&e.k, child, &mut cm, nr::mmap2, &[0, 4096, 3, 0x22, u32::MAX, 0]) > 0);
+    let b = csc(&e.k, child, &mut cm, nr::mmap2, &[0, 8192, 3, 1, fd, 0]) as u32;
+    assert_ne!(a, b);
+    let (k, word) = (e.k.clone(), 0x100u32);
+    let h = std::thread::spawn(move || {
+        let r = csc(&k, child, &mut cm, nr::futex_time64, &[b + 4096 + word, WAIT, 0, 0, 0, 0]);
+        (r, cm)
+    });
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(e.call(nr::futex_time64, &[a + 4096 + word, WAKE | PRIVATE, 1, 0, 0, 0]), 0, "private: not the same futex");
+    assert_eq!(e.call(nr::futex_time64, &[a + word, WAKE, 1, 0, 0, 0]), 0, "another offset");
+    let mut n = 0;
+    for _ in 0..100 {
+        n = e.call(nr::futex_time64, &[a + 4096 + word, WAKE, 1, 0, 0, 0]);
+        if n == 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(n, 1);
+    let (r, _cm) = h.join().unwrap();
+    assert_eq!(r, 0);
+}

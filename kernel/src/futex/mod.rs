@@ -1,16 +1,19 @@
 //! Futexes: the wait table and its operations (wait, wake, requeue,
 //! wake_op, the PI lock/unlock without priority inheritance) and the
-//! robust-list walk at thread exit. The threads of a
-//! process share its linear memory, so a futex is keyed by (pid, address)
-//! whether or not FUTEX_PRIVATE_FLAG is given (a shared futex in memory
-//! shared with another process does not reach that process's waiters).
+//! robust-list walk at thread exit. The threads of a process share its
+//! linear memory, so a private futex is keyed by (pid, address); a shared
+//! one (no FUTEX_PRIVATE_FLAG) in a MAP_SHARED file mapping by (file,
+//! offset), so processes mapping the file meet ([`FutexKey`]); elsewhere
+//! (anonymous shared mappings have no identity yet) it is per process too.
 //! `syscall::futex` decodes futex_time64's arguments and calls in here;
 //! `syscall::process` wakes CLONE_CHILD_CLEARTID waiters and walks robust
 //! lists at exit, exit_group and exec, `Kernel::syscall` for killed threads.
 //!
 //! Lock order: the futex table lock is a leaf; the 4-byte compare of WAIT
-//! and CMP_REQUEUE is done under it (so no wake-up is lost between the
-//! compare and the enqueue), nothing else.
+//! and CMP_REQUEUE and the read-modify-writes of WAKE_OP, the PI
+//! operations and the robust walk are done under it (so no wake-up is lost
+//! between the compare and the enqueue), nothing else. Keys are computed
+//! before it is taken (they read the process's memory map).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -72,19 +75,54 @@ struct Waiter {
     woken: Arc<AtomicBool>,
 }
 
-/// Waiters by (pid, address).
+/// What identifies a futex (Linux's `futex_key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FutexKey {
+    /// A word in one process's memory (FUTEX_PRIVATE_FLAG, or a shared
+    /// futex in memory no other process maps): its threads share it.
+    Private { pid: Pid, addr: u32 },
+    /// A shared futex in a MAP_SHARED file mapping: the file and offset, so
+    /// that processes mapping the same file meet whatever their addresses.
+    Shared { dev: u64, ino: u64, offset: u64 },
+}
+
+/// Waiters by key.
 #[derive(Debug, Default)]
 pub struct FutexTable {
-    queues: HashMap<(Pid, u32), Vec<Waiter>>,
+    queues: HashMap<FutexKey, Vec<Waiter>>,
 }
 
 impl Kernel {
-    /// Wake up to `n` waiters of (`pid`, `addr`) whose bitset meets `bitset`.
-    pub(crate) fn futex_wake(&self, pid: Pid, addr: u32, n: u32, bitset: u32) -> u32 {
+    /// The key of the futex word at `addr` of `proc` (Linux's
+    /// `get_futex_key`): with `shared` (no FUTEX_PRIVATE_FLAG) and the word
+    /// in a MAP_SHARED file mapping, the file and offset; otherwise
+    /// (process, address). Anonymous shared mappings have no identity of
+    /// their own yet, so their futexes stay per process.
+    pub(crate) fn futex_key(&self, proc: &crate::task::Process, addr: u32, shared: bool) -> FutexKey {
+        if shared {
+            let backing = {
+                let mm = lock(&proc.mm);
+                mm.vmas.range(..=addr).next_back().and_then(|(&start, v)| {
+                    let inside = u64::from(addr) < u64::from(start) + u64::from(v.len);
+                    let b = v.shared.as_ref().filter(|_| inside)?;
+                    Some((b.file.clone(), b.offset + u64::from(addr - start)))
+                })
+            };
+            if let Some((file, offset)) = backing {
+                if let Ok(st) = file.ops.stat() {
+                    return FutexKey::Shared { dev: st.dev, ino: st.ino, offset };
+                }
+            }
+        }
+        FutexKey::Private { pid: proc.pid, addr }
+    }
+
+    /// Wake up to `n` waiters of `key` whose bitset meets `bitset`.
+    pub(crate) fn futex_wake(&self, key: FutexKey, n: u32, bitset: u32) -> u32 {
         let mut woken = Vec::new();
         {
             let mut t = lock(&self.futexes);
-            if let Some(q) = t.queues.get_mut(&(pid, addr)) {
+            if let Some(q) = t.queues.get_mut(&key) {
                 let mut i = 0;
                 while i < q.len() && (woken.len() as u32) < n {
                     if q[i].bitset & bitset != 0 {
@@ -96,7 +134,7 @@ impl Kernel {
                     }
                 }
                 if q.is_empty() {
-                    t.queues.remove(&(pid, addr));
+                    t.queues.remove(&key);
                 }
             }
         }
@@ -106,25 +144,27 @@ impl Kernel {
         woken.len() as u32
     }
 
-    /// FUTEX_WAKE for kernel-internal users (CLONE_CHILD_CLEARTID).
-    pub(crate) fn futex_wake_addr(&self, pid: Pid, addr: u32, n: u32) -> u32 {
-        self.futex_wake(pid, addr, n, FUTEX_BITSET_MATCH_ANY)
+    /// FUTEX_WAKE of the word at `addr` of `proc` for kernel-internal users
+    /// (CLONE_CHILD_CLEARTID, robust lists), with a shared key as Linux.
+    pub(crate) fn futex_wake_addr(&self, proc: &crate::task::Process, addr: u32, n: u32) -> u32 {
+        self.futex_wake(self.futex_key(proc, addr, true), n, FUTEX_BITSET_MATCH_ANY)
     }
 
     /// FUTEX_WAIT(_BITSET) for `task`: `EAGAIN` unless the word at `uaddr`
     /// in `mem` is `val`, else sleep until woken (bitset `bitset`), a signal
     /// (`ERESTARTSYS`; `EINTR` when there is a deadline) or the monotonic
     /// `deadline` (`ETIMEDOUT`).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn futex_wait(
         &self,
         task: &Task,
         mem: &dyn GuestMemory,
+        key: FutexKey,
         uaddr: u32,
         val: u32,
         bitset: u32,
         deadline: Option<u64>,
     ) -> KResult<()> {
-        let pid = task.pid();
         let woken = Arc::new(AtomicBool::new(false));
         {
             let mut t = lock(&self.futexes);
@@ -132,7 +172,7 @@ impl Kernel {
             if cur != val {
                 return Err(Errno::EAGAIN);
             }
-            t.queues.entry((pid, uaddr)).or_default().push(Waiter { tid: task.tid, bitset, woken: woken.clone() });
+            t.queues.entry(key).or_default().push(Waiter { tid: task.tid, bitset, woken: woken.clone() });
         }
         let r = task.block_on(&self.host, &[], deadline, false, || {
             if woken.load(Ordering::Acquire) {
@@ -168,18 +208,17 @@ impl Kernel {
         }
     }
 
-    /// FUTEX_WAKE_OP in process `pid`: atomically (under the table lock)
-    /// apply `encoded`'s operation to the word at `uaddr2`, wake up to
-    /// `nr_wake` waiters of `uaddr`, and if the old value passes the
-    /// comparison, up to `nr_wake2` of `uaddr2`. EFAULT for an unreadable
+    /// FUTEX_WAKE_OP: atomically (under the table lock) apply `encoded`'s
+    /// operation to the word at `uaddr2`, wake up to `nr_wake` waiters of
+    /// `keys.0`, and if the old value passes the comparison, up to
+    /// `nr_wake2` of `keys.1` (the key of `uaddr2`). EFAULT for an unreadable
     /// word, ENOSYS for an unknown operation or comparison (the operation
     /// is applied before the comparison is decoded, as on Linux).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn futex_wake_op(
         &self,
-        pid: Pid,
+        keys: (FutexKey, FutexKey),
         mem: &mut dyn GuestMemory,
-        uaddr: u32,
         nr_wake: u32,
         nr_wake2: u32,
         uaddr2: u32,
@@ -219,27 +258,27 @@ impl Kernel {
             FUTEX_OP_CMP_GE => old >= cmparg,
             _ => return Err(Errno::ENOSYS),
         };
-        let mut n = self.futex_wake(pid, uaddr, wake_count(nr_wake), FUTEX_BITSET_MATCH_ANY);
+        let mut n = self.futex_wake(keys.0, wake_count(nr_wake), FUTEX_BITSET_MATCH_ANY);
         if pass {
-            n += self.futex_wake(pid, uaddr2, wake_count(nr_wake2), FUTEX_BITSET_MATCH_ANY);
+            n += self.futex_wake(keys.1, wake_count(nr_wake2), FUTEX_BITSET_MATCH_ANY);
         }
         Ok(n)
     }
 
-    /// FUTEX_(CMP_)REQUEUE in process `pid`: wake `nr_wake` waiters of
-    /// `uaddr`, move up to `nr_requeue` others to `uaddr2`; with `cmp`,
+    /// FUTEX_(CMP_)REQUEUE: wake `nr_wake` waiters of `keys.0` (the word
+    /// at `uaddr`), move up to `nr_requeue` others to `keys.1`; with `cmp`,
     /// `EAGAIN` unless the word at `uaddr` is `cmp`. Returns woken + moved.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn futex_requeue(
         &self,
-        pid: Pid,
+        keys: (FutexKey, FutexKey),
         mem: &dyn GuestMemory,
         uaddr: u32,
         nr_wake: u32,
         nr_requeue: u32,
-        uaddr2: u32,
         cmp: Option<u32>,
     ) -> KResult<u32> {
+        let (key, key2) = keys;
         let mut woken = Vec::new();
         let mut moved = 0u32;
         {
@@ -249,7 +288,7 @@ impl Kernel {
                     return Err(Errno::EAGAIN);
                 }
             }
-            let mut q = t.queues.remove(&(pid, uaddr)).unwrap_or_default();
+            let mut q = t.queues.remove(&key).unwrap_or_default();
             while !q.is_empty() && (woken.len() as u32) < nr_wake {
                 let w = q.remove(0);
                 w.woken.store(true, Ordering::Release);
@@ -257,15 +296,15 @@ impl Kernel {
             }
             let mut rest = Vec::new();
             for w in q {
-                if moved < nr_requeue && uaddr2 != uaddr {
-                    t.queues.entry((pid, uaddr2)).or_default().push(w);
+                if moved < nr_requeue && key2 != key {
+                    t.queues.entry(key2).or_default().push(w);
                     moved += 1;
                 } else {
                     rest.push(w);
                 }
             }
             if !rest.is_empty() {
-                t.queues.insert((pid, uaddr), rest);
+                t.queues.insert(key, rest);
             }
         }
         for tid in &woken {
@@ -291,12 +330,12 @@ impl Kernel {
     /// the walk. The list is forgotten afterwards (walked once).
     pub(crate) fn exit_robust_list(&self, task: &Task, mem: &mut dyn GuestMemory) {
         let (head, _) = std::mem::take(&mut *lock(&task.robust_list));
-        self.walk_robust_list(task.pid(), task.tid, head, mem);
+        self.walk_robust_list(&task.process, task.tid, head, mem);
     }
 
     /// The walk of [`Kernel::exit_robust_list`] for thread `tid` of process
     /// `pid` whose list head is `head` (0: none).
-    fn walk_robust_list(&self, pid: Pid, tid: Tid, head: u32, mem: &mut dyn GuestMemory) {
+    fn walk_robust_list(&self, proc: &crate::task::Process, tid: Tid, head: u32, mem: &mut dyn GuestMemory) {
         if head == 0 {
             return;
         }
@@ -314,7 +353,7 @@ impl Kernel {
         while entry != head {
             let Some(next) = word(mem, entry) else { return };
             if entry != pending {
-                self.handle_futex_death(pid, tid, mem, entry.wrapping_add(offset), pi, false);
+                self.handle_futex_death(proc, tid, mem, entry.wrapping_add(offset), pi, false);
             }
             entry = next & !1;
             pi = next & 1 != 0;
@@ -324,12 +363,20 @@ impl Kernel {
             }
         }
         if pending != 0 {
-            self.handle_futex_death(pid, tid, mem, pending.wrapping_add(offset), pending_pi, true);
+            self.handle_futex_death(proc, tid, mem, pending.wrapping_add(offset), pending_pi, true);
         }
     }
 
     /// One lock word of a dying task (Linux's `handle_futex_death`).
-    fn handle_futex_death(&self, pid: Pid, tid: Tid, mem: &mut dyn GuestMemory, uaddr: u32, pi: bool, pending_op: bool) {
+    fn handle_futex_death(
+        &self,
+        proc: &crate::task::Process,
+        tid: Tid,
+        mem: &mut dyn GuestMemory,
+        uaddr: u32,
+        pi: bool,
+        pending_op: bool,
+    ) {
         if !uaddr.is_multiple_of(4) {
             return;
         }
@@ -354,7 +401,7 @@ impl Kernel {
             }
         };
         if wake {
-            self.futex_wake(pid, uaddr, if pi { u32::MAX } else { 1 }, FUTEX_BITSET_MATCH_ANY);
+            self.futex_wake_addr(proc, uaddr, if pi { u32::MAX } else { 1 });
         }
     }
 
@@ -363,7 +410,7 @@ impl Kernel {
     pub(crate) fn reap_dying(&self, proc: &crate::task::Process, mem: &mut dyn GuestMemory) {
         let dying = std::mem::take(&mut *lock(&proc.dying));
         for (tid, head) in dying {
-            self.walk_robust_list(proc.pid, tid, head, mem);
+            self.walk_robust_list(proc, tid, head, mem);
         }
     }
 }
@@ -377,15 +424,17 @@ impl Kernel {
     /// it the lock, the owner dies (robust list) or the monotonic
     /// `deadline` passes (ETIMEDOUT); `trylock` gives EAGAIN instead. No
     /// priority inheritance: the host schedules the threads.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn futex_lock_pi(
         &self,
         task: &Task,
         mem: &mut dyn GuestMemory,
+        key: FutexKey,
         uaddr: u32,
         deadline: Option<u64>,
         trylock: bool,
     ) -> KResult<()> {
-        let (pid, me) = (task.pid(), task.tid as u32);
+        let me = task.tid as u32;
         let p = UserPtr::<u32>::new(uaddr);
         let mut first = true;
         loop {
@@ -405,7 +454,7 @@ impl Kernel {
                     return Ok(());
                 }
                 if owner == 0 {
-                    let others = t.queues.get(&(pid, uaddr)).is_some_and(|q| !q.is_empty());
+                    let others = t.queues.get(&key).is_some_and(|q| !q.is_empty());
                     let new = me | (word & FUTEX_OWNER_DIED) | if others { FUTEX_WAITERS } else { 0 };
                     p.write(mem, &new)?;
                     return Ok(());
@@ -422,7 +471,7 @@ impl Kernel {
                 if word & FUTEX_WAITERS == 0 {
                     p.write(mem, &(word | FUTEX_WAITERS))?;
                 }
-                t.queues.entry((pid, uaddr)).or_default().push(Waiter {
+                t.queues.entry(key).or_default().push(Waiter {
                     tid: task.tid,
                     bitset: FUTEX_BITSET_MATCH_ANY,
                     woken: woken.clone(),
@@ -438,10 +487,10 @@ impl Kernel {
             });
             if let Err(e) = r {
                 let mut t = lock(&self.futexes);
-                if let Some(q) = t.queues.get_mut(&(pid, uaddr)) {
+                if let Some(q) = t.queues.get_mut(&key) {
                     q.retain(|w| !Arc::ptr_eq(&w.woken, &woken));
                     if q.is_empty() {
-                        t.queues.remove(&(pid, uaddr));
+                        t.queues.remove(&key);
                     }
                 }
                 // A hand-over that raced with the timeout or signal wins.
@@ -456,8 +505,13 @@ impl Kernel {
     /// FUTEX_UNLOCK_PI: the word must hold the caller's tid (EPERM); the
     /// lock goes to the first waiter (its tid, FUTEX_WAITERS if more wait),
     /// or the word becomes 0.
-    pub(crate) fn futex_unlock_pi(&self, task: &Task, mem: &mut dyn GuestMemory, uaddr: u32) -> KResult<()> {
-        let pid = task.pid();
+    pub(crate) fn futex_unlock_pi(
+        &self,
+        task: &Task,
+        mem: &mut dyn GuestMemory,
+        key: FutexKey,
+        uaddr: u32,
+    ) -> KResult<()> {
         let p = UserPtr::<u32>::new(uaddr);
         let next = {
             let mut t = lock(&self.futexes);
@@ -465,10 +519,10 @@ impl Kernel {
             if word & FUTEX_TID_MASK != task.tid as u32 {
                 return Err(Errno::EPERM);
             }
-            let next = t.queues.get_mut(&(pid, uaddr)).and_then(|q| (!q.is_empty()).then(|| q.remove(0)));
-            let more = t.queues.get(&(pid, uaddr)).is_some_and(|q| !q.is_empty());
+            let next = t.queues.get_mut(&key).and_then(|q| (!q.is_empty()).then(|| q.remove(0)));
+            let more = t.queues.get(&key).is_some_and(|q| !q.is_empty());
             if !more {
-                t.queues.remove(&(pid, uaddr));
+                t.queues.remove(&key);
             }
             let new = match &next {
                 Some(w) => w.tid as u32 | if more { FUTEX_WAITERS } else { 0 },

@@ -23,17 +23,19 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (uaddr, op, val) = (a.u32(0), a.u32(1), a.u32(2));
     let cmd = op & FUTEX_CMD_MASK;
     let realtime = op & FUTEX_CLOCK_REALTIME != 0;
+    let shared = op & FUTEX_PRIVATE_FLAG == 0;
+    let key = |ctx: &Ctx<'_>, addr: u32| ctx.kernel.futex_key(ctx.process(), addr, shared);
     // FUTEX_CLOCK_REALTIME only with the waits (FUTEX_WAIT since Linux 4.5).
     if realtime && !matches!(cmd, FUTEX_WAIT | FUTEX_WAIT_BITSET | FUTEX_WAIT_REQUEUE_PI | FUTEX_LOCK_PI2) {
         return Err(Errno::ENOSYS);
     }
     match cmd {
-        FUTEX_WAIT => futex_wait(ctx, uaddr, val, a.u32(3), FUTEX_BITSET_MATCH_ANY, false, realtime),
+        FUTEX_WAIT => futex_wait(ctx, shared, uaddr, val, a.u32(3), FUTEX_BITSET_MATCH_ANY, false, realtime),
         FUTEX_WAIT_BITSET => {
             if a.u32(5) == 0 {
                 return Err(Errno::EINVAL);
             }
-            futex_wait(ctx, uaddr, val, a.u32(3), a.u32(5), true, realtime)
+            futex_wait(ctx, shared, uaddr, val, a.u32(3), a.u32(5), true, realtime)
         }
         FUTEX_WAKE | FUTEX_WAKE_BITSET => {
             let bitset = if cmd == FUTEX_WAKE { FUTEX_BITSET_MATCH_ANY } else { a.u32(5) };
@@ -41,14 +43,15 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
                 return Err(Errno::EINVAL);
             }
             check_addr(uaddr)?;
-            let n = ctx.kernel.futex_wake(ctx.pid(), uaddr, wake_count(val), bitset);
+            let n = ctx.kernel.futex_wake(key(ctx, uaddr), wake_count(val), bitset);
             Ok(n.into())
         }
         FUTEX_WAKE_OP => {
             let (nr_wake2, uaddr2, encoded) = (a.u32(3), a.u32(4), a.u32(5));
             check_addr(uaddr)?;
             check_addr(uaddr2)?;
-            let n = ctx.kernel.futex_wake_op(ctx.pid(), ctx.mem, uaddr, val, nr_wake2, uaddr2, encoded)?;
+            let keys = (key(ctx, uaddr), key(ctx, uaddr2));
+            let n = ctx.kernel.futex_wake_op(keys, ctx.mem, val, nr_wake2, uaddr2, encoded)?;
             Ok(n.into())
         }
         FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => {
@@ -58,7 +61,9 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             }
             check_addr(uaddr)?;
             check_addr(uaddr2)?;
-            futex_requeue(ctx, uaddr, val, nr_requeue, uaddr2, (cmd == FUTEX_CMP_REQUEUE).then(|| a.u32(5)))
+            let keys = (key(ctx, uaddr), key(ctx, uaddr2));
+            let cmp = (cmd == FUTEX_CMP_REQUEUE).then(|| a.u32(5));
+            Ok(ctx.kernel.futex_requeue(keys, &*ctx.mem, uaddr, val, nr_requeue, cmp)?.into())
         }
         FUTEX_LOCK_PI | FUTEX_LOCK_PI2 | FUTEX_TRYLOCK_PI => {
             check_addr(uaddr)?;
@@ -76,22 +81,24 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
                 }
                 _ => None,
             };
-            let task = ctx.task.clone();
-            ctx.kernel.futex_lock_pi(&task, ctx.mem, uaddr, deadline, cmd == FUTEX_TRYLOCK_PI)?;
+            let (task, k) = (ctx.task.clone(), key(ctx, uaddr));
+            ctx.kernel.futex_lock_pi(&task, ctx.mem, k, uaddr, deadline, cmd == FUTEX_TRYLOCK_PI)?;
             Ok(0.into())
         }
         FUTEX_UNLOCK_PI => {
             check_addr(uaddr)?;
-            let task = ctx.task.clone();
-            ctx.kernel.futex_unlock_pi(&task, ctx.mem, uaddr)?;
+            let (task, k) = (ctx.task.clone(), key(ctx, uaddr));
+            ctx.kernel.futex_unlock_pi(&task, ctx.mem, k, uaddr)?;
             Ok(0.into())
         }
         _ => Err(Errno::ENOSYS),
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn futex_wait(
     ctx: &mut Ctx<'_>,
+    shared: bool,
     uaddr: u32,
     val: u32,
     timeout_ptr: u32,
@@ -115,19 +122,9 @@ fn futex_wait(
             })
         }
     };
-    ctx.kernel.futex_wait(&ctx.task, &*ctx.mem, uaddr, val, bitset, deadline)?;
+    let key = ctx.kernel.futex_key(ctx.process(), uaddr, shared);
+    ctx.kernel.futex_wait(&ctx.task, &*ctx.mem, key, uaddr, val, bitset, deadline)?;
     Ok(0.into())
-}
-
-fn futex_requeue(
-    ctx: &mut Ctx<'_>,
-    uaddr: u32,
-    nr_wake: u32,
-    nr_requeue: u32,
-    uaddr2: u32,
-    cmp: Option<u32>,
-) -> SysResult {
-    Ok(ctx.kernel.futex_requeue(ctx.pid(), &*ctx.mem, uaddr, nr_wake, nr_requeue, uaddr2, cmp)?.into())
 }
 
 /// `sizeof(struct robust_list_head)` on wasm32.

@@ -38,7 +38,8 @@ pub fn sys_exit_group(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 fn clear_child_tid(ctx: &mut Ctx<'_>) {
     let addr = ctx.task.clear_child_tid.swap(0, std::sync::atomic::Ordering::AcqRel);
     if addr != 0 && ctx.write(UserPtr::<u32>::new(addr), &0).is_ok() {
-        ctx.kernel.futex_wake_addr(ctx.pid(), addr, 1);
+        let proc = ctx.process().clone();
+        ctx.kernel.futex_wake_addr(&proc, addr, 1);
     }
 }
 

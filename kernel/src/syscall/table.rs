@@ -101,7 +101,7 @@ define_syscalls! {
     95 waitid => process::sys_waitid, [I, I, P, X, P], Partial("P_PIDFD unsupported; rusage is zeroed");
     96 set_tid_address => process::sys_set_tid_address, [P], Full;
     97 unshare => enosys, [X], Enosys("no namespaces");
-    99 set_robust_list => futex::sys_set_robust_list, [P, U], Partial("per thread; walked at exit, exit_group, exec and when killed (OWNER_DIED, one waiter woken in this process: futexes are keyed per process); not when the process dies of a trap with no other thread to walk it");
+    99 set_robust_list => futex::sys_set_robust_list, [P, U], Partial("per thread; walked at exit, exit_group, exec and when killed (OWNER_DIED, one waiter woken); not when the process dies of a trap with no other thread to walk it");
     100 get_robust_list => futex::sys_get_robust_list, [I, P, P], Full;
     102 getitimer => time::sys_getitimer, [I, P], Partial("ITIMER_VIRTUAL/ITIMER_PROF count approximate CPU time: wall time outside syscalls (+ non-blocked syscall time for PROF)");
     103 setitimer => time::sys_setitimer, [I, P, P], Partial("ITIMER_VIRTUAL/ITIMER_PROF count approximate CPU time: wall time outside syscalls (+ non-blocked syscall time for PROF), checked by the timer thread (≥ 1 ms granularity)");
@@ -278,7 +278,7 @@ define_syscalls! {
     419 mq_timedreceive_time64 => enosys, [I, P, U, P, P], Enosys("no POSIX message queues");
     420 semtimedop_time64 => enosys, [I, P, U, P], Enosys("no System V IPC");
     421 rt_sigtimedwait_time64 => signal::sys_rt_sigtimedwait_time64, [P, P, P, U], Full;
-    422 futex_time64 => futex::sys_futex_time64, [P, FutexOp, U, P, P, U], Partial("WAIT/WAKE/REQUEUE/CMP_REQUEUE/WAKE_OP/WAIT_BITSET/WAKE_BITSET, LOCK_PI/LOCK_PI2/TRYLOCK_PI/UNLOCK_PI without priority inheritance (a signal interrupts LOCK_PI like other waits); WAIT_REQUEUE_PI/CMP_REQUEUE_PI ENOSYS; keyed by (process, address), so shared futexes do not reach other processes");
+    422 futex_time64 => futex::sys_futex_time64, [P, FutexOp, U, P, P, U], Partial("WAIT/WAKE/REQUEUE/CMP_REQUEUE/WAKE_OP/WAIT_BITSET/WAKE_BITSET, LOCK_PI/LOCK_PI2/TRYLOCK_PI/UNLOCK_PI without priority inheritance (a signal interrupts LOCK_PI like other waits); WAIT_REQUEUE_PI/CMP_REQUEUE_PI ENOSYS; shared futexes meet across processes in MAP_SHARED file mappings (keyed by file and offset), not yet in anonymous shared mappings (keyed per process)");
     423 sched_rr_get_interval_time64 => sched::sys_sched_rr_get_interval_time64, [I, P], Full;
     424 pidfd_send_signal => enosys, [Fd, Sig, P, X], Enosys("no pidfd");
     425 io_uring_setup => enosys, [U, P], Enosys("no io_uring");
