@@ -169,7 +169,13 @@ fn resolve_program(
             if !bytes.starts_with(b"\0asm") {
                 return Err(Fail(format!("{prog}: not a wasm module"), 126));
             }
-            Ok(ExecImage { path: prog.to_string(), module: Arc::new(bytes), argv: argv.to_vec(), envp: envp.to_vec() })
+            Ok(ExecImage {
+                path: prog.to_string(),
+                module: Arc::new(bytes),
+                argv: argv.to_vec(),
+                envp: envp.to_vec(),
+                new_tid: None,
+            })
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => match denied {
             Some(msg) => Err(Fail(msg, 126)),
@@ -220,6 +226,7 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
             None => ConsoleKind::Pipe,
         },
         stdio,
+        cpus: std::thread::available_parallelism().map_or(1, |n| n.get().min(1024) as u32),
     };
     // The guest must never reach the compiled-module cache (native code the
     // host runs): no disk cache for a run whose root or mounts expose it.
@@ -300,10 +307,15 @@ pub fn run(args: RunArgs) -> Result<i32, Fail> {
     let status = match rx.recv() {
         Ok(InitMsg::Status(s)) => s,
         // The kernel reports init's status from inside the exit path; give
-        // it a moment, then fall back to what the thread saw.
-        Ok(InitMsg::ThreadEnded(end)) => match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(InitMsg::Status(s)) => s,
-            _ => fallback_status(end),
+        // it a moment, then fall back to what the thread saw. Init's first
+        // thread may end while the process goes on (pthread_exit in main,
+        // exec from another thread): then wait for the status.
+        Ok(InitMsg::ThreadEnded(end)) => loop {
+            match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(InitMsg::Status(s)) => break s,
+                Err(mpsc::RecvTimeoutError::Timeout) if kernel.process_running(tid) => continue,
+                _ => break fallback_status(end),
+            }
         },
         Err(_) => ExitStatus::Signaled { signo: 9, core: false },
     };

@@ -24,7 +24,13 @@ fn env() -> Env {
 }
 
 fn image(bytes: Vec<u8>) -> Box<ExecImage> {
-    Box::new(ExecImage { path: "/test".into(), module: Arc::new(bytes), argv: vec![b"test".to_vec()], envp: vec![] })
+    Box::new(ExecImage {
+        path: "/test".into(),
+        module: Arc::new(bytes),
+        argv: vec![b"test".to_vec()],
+        envp: vec![],
+        new_tid: None,
+    })
 }
 
 impl Env {

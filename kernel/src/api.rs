@@ -238,6 +238,10 @@ pub struct KernelConfig {
     pub console: ConsoleKind,
     /// fds 0, 1, 2 of the first process.
     pub stdio: [StdioKind; 3],
+    /// CPUs the guest is told about (sched_getaffinity, getcpu,
+    /// /proc/cpuinfo-like reports): the bridge sets the host's
+    /// `std::thread::available_parallelism()`. At least 1; at most 1024.
+    pub cpus: u32,
 }
 
 impl Default for KernelConfig {
@@ -248,6 +252,7 @@ impl Default for KernelConfig {
             mounts: Vec::new(),
             console: ConsoleKind::Pipe,
             stdio: [StdioKind::Console; 3],
+            cpus: 1,
         }
     }
 }
@@ -273,6 +278,33 @@ pub struct ExecImage {
     /// Final argv (with the interpreter prepended for `#!` scripts).
     pub argv: Vec<Vec<u8>>,
     pub envp: Vec<Vec<u8>>,
+    /// Set by execve when the calling thread was not the thread-group
+    /// leader: as on Linux, the exec'ing thread takes over the leader's
+    /// tid (the pid) and its old tid is gone. The bridge must run the new
+    /// image, `exec_start` included, and every later call as this tid.
+    /// `None`: the tid is unchanged (always for the first program).
+    pub new_tid: Option<Tid>,
+}
+
+/// clone(2) asking for a thread (CLONE_VM|CLONE_FS|CLONE_FILES|
+/// CLONE_SIGHAND|CLONE_THREAD, validated by the kernel), in clone's
+/// asm-generic 32-bit argument order. The bridge reserves its host
+/// resources (thread, instance over the shared memory, shadow stack at
+/// `stack`, TLS from `tls` with CLONE_SETTLS), then calls
+/// [`Kernel::clone_thread`] and starts the thread at the module's thread
+/// entry (docs/ARCHITECTURE.md, "Threads").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadRequest {
+    pub flags: u32,
+    /// New shadow-stack pointer (never 0 for a thread).
+    pub stack: u32,
+    /// CLONE_PARENT_SETTID: where the kernel writes the new tid.
+    pub parent_tid: u32,
+    /// CLONE_SETTLS: the thread pointer for the new thread.
+    pub tls: u32,
+    /// CLONE_CHILD_SETTID (written) / CLONE_CHILD_CLEARTID (cleared and
+    /// woken at the thread's exit).
+    pub child_tid: u32,
 }
 
 /// How a process ended, as `wait` reports it.
@@ -319,21 +351,6 @@ pub enum SyscallOutcome {
     /// issues the same call again with the same arguments. (Calls that must
     /// not restart return `Return(-EINTR)` instead.)
     Restart,
-}
-
-/// A validated `clone(CLONE_THREAD…)` (asm-generic 32-bit argument order:
-/// flags, newsp, parent_tidptr, tls, child_tidptr).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ThreadRequest {
-    pub flags: u32,
-    /// The new thread's stack pointer (nonzero).
-    pub stack: u32,
-    /// CLONE_PARENT_SETTID: where the new tid is written.
-    pub parent_tid: u32,
-    /// CLONE_SETTLS: the thread pointer value.
-    pub tls: u32,
-    /// CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID word.
-    pub child_tid: u32,
 }
 
 /// A signal the bridge must deliver to a guest handler now.

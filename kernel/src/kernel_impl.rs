@@ -15,7 +15,6 @@ use crate::signal::SigSet;
 use crate::syscall::{self, Args, Ctx, Ret};
 use crate::task::{
     default_rlimits, lock, ExecInfo, FdTable, ItimerReal, ProcEntry, ProcSignals, ProcState, ProcTable, Process, Task,
-    TaskSignals,
 };
 use crate::tty::{Console, ConsoleFile};
 use crate::vfs::MountNamespace;
@@ -138,17 +137,12 @@ impl Kernel {
             bridge_buf: Default::default(),
             personality: Default::default(),
             extra: Default::default(),
+            leader_exit_code: std::sync::atomic::AtomicU32::new(u32::MAX),
+            group_stop: Default::default(),
+            dying: Default::default(),
+            thread_wq: WaitQueue::new(),
         });
-        let task = Arc::new(Task {
-            tid: pid,
-            process: proc.clone(),
-            sig: Mutex::new(TaskSignals::default()),
-            sig_pending: Default::default(),
-            clear_child_tid: Default::default(),
-            dead: Default::default(),
-            user_since_ns: std::sync::atomic::AtomicU64::new(self.host.now_ns(HostClock::Monotonic).max(1)),
-            blocked_ns: Default::default(),
-        });
+        let task = Arc::new(Task::new(pid, proc.clone(), self.host.now_ns(HostClock::Monotonic)));
         (proc, task)
     }
 
@@ -212,11 +206,19 @@ impl Kernel {
     /// argument words `args` for task `tid`.
     pub fn syscall(&self, tid: Tid, nr: u32, args: [u32; 6], mem: &mut dyn GuestMemory) -> SyscallOutcome {
         let Some(task) = self.task(tid) else {
+            // A killed thread that was running guest code makes a call.
+            let gone = lock(&self.procs).gone.remove(&tid).and_then(|w| w.upgrade());
+            if let Some(proc) = gone {
+                self.reap_dying(&proc, mem);
+                return SyscallOutcome::Exit;
+            }
             return SyscallOutcome::Return(Errno::ESRCH.to_ret());
         };
         if task.dead.load(Ordering::Acquire) {
+            self.leave_dead(&task, mem);
             return SyscallOutcome::Exit;
         }
+        task.in_kernel.store(true, Ordering::Release);
         let _current = crate::task::snapshot::enter(tid);
         let entered_ns = self.account_enter(&task, &*mem);
         let row = syscall::lookup(nr);
@@ -249,7 +251,22 @@ impl Kernel {
             let line = crate::strace::format_call(self, &task, nr, args, &*ctx.mem, &outcome);
             sink(&line);
         }
+        if task.dead.load(Ordering::Acquire) {
+            self.leave_dead(&task, ctx.mem);
+        } else {
+            task.in_kernel.store(false, Ordering::Release);
+        }
         outcome
+    }
+
+    /// A killed task leaves the kernel for good: walk the robust lists of
+    /// its process's killed threads with its memory (shared by them), then
+    /// tell a waiting exec (de_thread) it is out.
+    fn leave_dead(&self, task: &Task, mem: &mut dyn GuestMemory) {
+        lock(&self.procs).gone.remove(&task.tid);
+        self.reap_dying(&task.process, mem);
+        task.in_kernel.store(false, Ordering::Release);
+        task.process.thread_wq.wake_all();
     }
 
     /// CPU accounting at syscall entry: the time since the task last left
@@ -260,6 +277,7 @@ impl Kernel {
         let usage = &task.process.usage;
         if since != 0 {
             usage.utime_ns.fetch_add(now.saturating_sub(since), Ordering::Relaxed);
+            task.usage.utime_ns.fetch_add(now.saturating_sub(since), Ordering::Relaxed);
         }
         task.blocked_ns.store(0, Ordering::Relaxed);
         usage.maxrss_kb.fetch_max(mem.size() / 1024, Ordering::Relaxed);
@@ -272,6 +290,7 @@ impl Kernel {
         let now = self.host.now_ns(HostClock::Monotonic);
         let busy = now.saturating_sub(entered_ns).saturating_sub(task.blocked_ns.load(Ordering::Relaxed));
         task.process.usage.stime_ns.fetch_add(busy, Ordering::Relaxed);
+        task.usage.stime_ns.fetch_add(busy, Ordering::Relaxed);
         task.user_since_ns.store(now.max(1), Ordering::Release);
     }
 
@@ -292,6 +311,15 @@ impl Kernel {
                 .sum()
         };
         (proc.usage.utime_ns.load(Ordering::Relaxed) + running, proc.usage.stime_ns.load(Ordering::Relaxed))
+    }
+
+    /// CPU time of thread `task` so far as (user, system) nanoseconds.
+    pub(crate) fn thread_cpu(&self, task: &Task) -> (u64, u64) {
+        let running = match task.user_since_ns.load(Ordering::Acquire) {
+            0 => 0,
+            since => self.host.now_ns(HostClock::Monotonic).saturating_sub(since),
+        };
+        (task.usage.utime_ns.load(Ordering::Relaxed) + running, task.usage.stime_ns.load(Ordering::Relaxed))
     }
 
     /// ERESTARTSYS: restart unless the signal about to be delivered has a
@@ -359,23 +387,27 @@ impl Kernel {
         self.do_fork(parent, flags)
     }
 
-    /// Create the thread a `SyscallOutcome::Thread` asked for, in the
-    /// caller's process (after the bridge reserved its host resources):
-    /// returns the new tid. Writes it to `parent_tid`/`child_tid` as the
-    /// flags ask (EFAULT before the task exists).
-    pub fn clone_thread(
-        &self,
-        parent: Tid,
-        req: &crate::api::ThreadRequest,
-        mem: &mut dyn GuestMemory,
-    ) -> Result<Tid, Errno> {
+    /// Create a thread for a clone that returned
+    /// [`SyscallOutcome::Thread`] in task `parent` (call it only once the
+    /// bridge has reserved the thread's host resources): a new task of the
+    /// caller's process with a new tid, the caller's signal mask, nothing
+    /// pending, no sigaltstack, no robust list, the caller's comm and
+    /// affinity; CLONE_CHILD_CLEARTID records `child_tid` for the thread's
+    /// exit; CLONE_PARENT_SETTID / CLONE_CHILD_SETTID write the tid to
+    /// `parent_tid` / `child_tid` in `mem` (the shared memory). Errors, with
+    /// no task created: EINVAL (flags, no stack), EFAULT (a tid pointer),
+    /// EAGAIN (RLIMIT_NPROC, no tid, the process is exiting or the caller
+    /// was killed), ESRCH (no such caller).
+    pub fn clone_thread(&self, parent: Tid, req: &ThreadRequest, mem: &mut dyn GuestMemory) -> Result<Tid, Errno> {
         self.do_clone_thread(parent, req, mem)
     }
 
-    /// The bridge could not start thread `tid` after `clone_thread`: the
-    /// task goes away without a trace (no exit status, no futex wake).
+    /// The bridge could not start thread `tid` after [`Kernel::clone_thread`]
+    /// created it: the task is removed without any exit processing (no
+    /// clear_child_tid wake, no SIGCHLD). If it was the process's last
+    /// thread, the process ends.
     pub fn thread_start_failed(&self, tid: Tid) {
-        self.remove_unstarted_thread(tid)
+        self.remove_thread(tid)
     }
 
     /// Map `len` bytes of zeroed anonymous memory for the bridge's own use
@@ -390,8 +422,13 @@ impl Kernel {
 
     /// Cheap check (an atomic load) used at syscall return and by the
     /// epoch callback: is a signal pending and unblocked for `tid`?
+    ///
+    /// True for a task that was killed (exit_group, SIGKILL, a fatal
+    /// signal, another thread's execve) and for a tid the kernel does not
+    /// know (a task that is gone): `check_signals` then returns `Exit`, so
+    /// the epoch callback ends a thread that is busy in guest code.
     pub fn signal_pending(&self, tid: Tid) -> bool {
-        self.task(tid).is_some_and(|t| t.signal_pending())
+        self.task(tid).is_none_or(|t| t.signal_pending())
     }
 
     /// Take the next deliverable signal for `tid`. Default actions (ignore,
@@ -401,7 +438,23 @@ impl Kernel {
     /// `sa_mask | signo` (unless SA_NODEFER), applies SA_RESETHAND and
     /// returns the delivery.
     pub fn check_signals(&self, tid: Tid, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction {
-        self.check_signals_impl(tid, mem, sp)
+        let Some(task) = self.task(tid) else {
+            // A killed thread that was running guest code: walk its
+            // process's robust lists with its memory on the way out.
+            let gone = lock(&self.procs).gone.remove(&tid).and_then(|w| w.upgrade());
+            if let Some(proc) = gone {
+                self.reap_dying(&proc, mem);
+            }
+            return SignalAction::Exit;
+        };
+        task.in_kernel.store(true, Ordering::Release);
+        let action = self.check_signals_impl(&task, mem, sp);
+        if matches!(action, SignalAction::Exit) || task.dead.load(Ordering::Acquire) {
+            self.leave_dead(&task, mem);
+            return SignalAction::Exit;
+        }
+        task.in_kernel.store(false, Ordering::Release);
+        action
     }
 
     /// The handler of `delivery` returned: restore the signal mask from the
@@ -421,6 +474,7 @@ impl Kernel {
         if let Some(t) = self.task(tid) {
             self.exit_group(t.pid(), ExitStatus::Signaled { signo: signo as u8, core: true });
         }
+        lock(&self.procs).gone.remove(&tid);
     }
 
     /// A guest trap happened in `tid` where the bridge can run a handler
@@ -476,6 +530,12 @@ impl Kernel {
         out
     }
 
+    /// Is process `pid` alive (not yet a zombie)? Its first thread may have
+    /// ended (pthread_exit, or an exec by another thread) while others run.
+    pub fn process_running(&self, pid: Tid) -> bool {
+        lock(&self.procs).procs.get(&pid).is_some_and(|e| !matches!(e.state, crate::task::ProcState::Zombie(_)))
+    }
+
     /// The shared mappings of `tid`'s process (`MAP_SHARED` host pages):
     /// (address, length, pages, offset in pages). A fork child's memory
     /// maps these instead of copying them (they are not in
@@ -492,6 +552,7 @@ impl Kernel {
         if let Some(t) = self.task(tid) {
             self.exit_group(t.pid(), status);
         }
+        lock(&self.procs).gone.remove(&tid);
     }
 }
 

@@ -17,6 +17,7 @@ fn started() -> Env {
         module: std::sync::Arc::new(b"\0asm".to_vec()),
         argv: vec![b"x".to_vec(), b"-v".to_vec()],
         envp: vec![b"A=1".to_vec()],
+        new_tid: None,
     };
     let block = e.k.exec_start(1, &mut e.mem, &img).unwrap();
     assert_eq!(e.u32_at(block), 2, "argc");
@@ -39,6 +40,7 @@ fn mmap_of_unmappable_files_is_enodev_and_huge_lengths_enomem() {
         module: std::sync::Arc::new(b"\0asm".to_vec()),
         argv: vec![b"x".to_vec()],
         envp: vec![],
+        new_tid: None,
     };
     e.k.exec_start(1, &mut e.mem, &img).unwrap();
     const PROT_READ: u32 = 1;

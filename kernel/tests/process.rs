@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use std::time::Duration;
 use wasmlinux_kernel::syscall::nr;
+use wasmlinux_kernel::error::Errno;
 use wasmlinux_kernel::*;
 
 fn create(e: &mut Env, path: &str, data: &[u8], mode: u32) {
@@ -219,7 +220,7 @@ fn grandchildren_are_reparented_to_init() {
 #[test]
 fn clone_flags_and_exit_signal() {
     let mut e = Env::new();
-    assert_eq!(e.call(nr::clone, &[0x0001_0000 | 0x100 | 0x800, 0, 0, 0, 0]), ENOSYS, "threads");
+    assert_eq!(e.call(nr::clone, &[0x0001_0000 | 0x100 | 0x800, 0, 0, 0, 0]), EINVAL, "thread without FS|FILES");
     assert_eq!(e.call(nr::clone, &[0x100, 0, 0, 0, 0]), ENOSYS, "CLONE_VM without VFORK");
     assert_eq!(e.call(nr::clone, &[0x0002_0000 | SIGCHLD, 0, 0, 0, 0]), EINVAL, "CLONE_NEWNS");
     assert!(matches!(e.sc(nr::clone, &[0x4000 | 0x100 | SIGCHLD, 0, 0, 0, 0]), SyscallOutcome::Fork { .. }), "vfork");
@@ -372,4 +373,217 @@ fn spawn_init_fails_on_a_cwd_it_cannot_enter() {
     assert_eq!(k.spawn_init(spec("/no/such/dir")), Err(wasmlinux_kernel::error::Errno::ENOENT));
     assert_eq!(k.spawn_init(spec("/dev/null")), Err(wasmlinux_kernel::error::Errno::ENOTDIR));
     assert_eq!(k.spawn_init(spec("/tmp")), Ok(1));
+}
+
+// ---- threads ----
+
+#[test]
+fn clone_thread_flags_are_checked_like_linux() {
+    let mut e = Env::new();
+    let cl = |e: &mut Env, flags: u32, stack: u32| e.call(nr::clone, &[flags, stack, 0, 0, 0]);
+    let st = THREAD_STACK;
+    assert_eq!(cl(&mut e, CLONE_THREAD | CLONE_VM | CLONE_FS | CLONE_FILES, st), EINVAL, "THREAD without SIGHAND");
+    assert_eq!(cl(&mut e, CLONE_SIGHAND | CLONE_FS | CLONE_FILES, st), EINVAL, "SIGHAND without VM");
+    assert_eq!(cl(&mut e, CLONE_SIGHAND | CLONE_THREAD, st), EINVAL, "neither VM");
+    assert_eq!(cl(&mut e, THREAD_FLAGS | 0x1000, st), EINVAL, "CLONE_PIDFD with THREAD");
+    assert_eq!(cl(&mut e, THREAD_FLAGS | 0x2000_0000, st), EINVAL, "CLONE_NEWPID with THREAD");
+    assert_eq!(cl(&mut e, THREAD_FLAGS | 0x1000_0000, st), EINVAL, "CLONE_NEWUSER with FS");
+    assert_eq!(cl(&mut e, CLONE_FS | 0x0002_0000 | SIGCHLD, 0), EINVAL, "CLONE_NEWNS with FS");
+    assert_eq!(cl(&mut e, 0x1000 | CLONE_PARENT_SETTID | SIGCHLD, 0), EINVAL, "PIDFD with PARENT_SETTID");
+    assert_eq!(cl(&mut e, CLONE_VM | CLONE_SIGHAND | SIGCHLD, 0), ENOSYS, "process sharing memory");
+    assert_eq!(cl(&mut e, CLONE_VM | SIGCHLD, 0), ENOSYS);
+    assert_eq!(cl(&mut e, THREAD_FLAGS & !CLONE_FS, st), EINVAL, "tables are per process");
+    assert_eq!(cl(&mut e, THREAD_FLAGS & !CLONE_FILES, st), EINVAL);
+    assert_eq!(cl(&mut e, THREAD_FLAGS, 0), EINVAL, "a thread needs a stack");
+    assert_eq!(cl(&mut e, 100, 0), EINVAL, "bad exit signal");
+    match e.sc(nr::clone, &[THREAD_FLAGS | CLONE_SETTLS | CLONE_DETACHED, st, 0, 0x5000, 0]) {
+        SyscallOutcome::Thread(r) => {
+            assert_eq!((r.stack, r.tls), (st, 0x5000));
+            assert_eq!(r.flags, THREAD_FLAGS | CLONE_SETTLS | CLONE_DETACHED);
+        }
+        o => panic!("{o:?}"),
+    }
+    // clone_thread checks again.
+    let req = ThreadRequest { flags: THREAD_FLAGS, stack: 0, parent_tid: 0, tls: 0, child_tid: 0 };
+    assert_eq!(e.k.clone_thread(1, &req, &mut e.mem), Err(Errno::EINVAL));
+    let req = ThreadRequest { flags: CLONE_VM | SIGCHLD, stack: st, parent_tid: 0, tls: 0, child_tid: 0 };
+    assert_eq!(e.k.clone_thread(1, &req, &mut e.mem), Err(Errno::ENOSYS));
+    let req = ThreadRequest { flags: THREAD_FLAGS, stack: st, parent_tid: 0, tls: 0, child_tid: 0 };
+    assert_eq!(e.k.clone_thread(4242, &req, &mut e.mem), Err(Errno::ESRCH), "ESRCH");
+}
+
+const CLONE_DETACHED: u32 = 0x40_0000;
+
+#[test]
+fn thread_ids_settid_and_shared_process() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, CLONE_PARENT_SETTID | CLONE_CHILD_SETTID, 0x6000, 0x6004);
+    assert_ne!(t, pid);
+    assert_eq!((m.u32_at(0x6000), m.u32_at(0x6004)), (t as u32, t as u32));
+    assert_eq!(tsc(&e.k, t, &mut m, nr::getpid, &[]), pid);
+    assert_eq!(tsc(&e.k, t, &mut m, nr::gettid, &[]), t);
+    assert_eq!(tsc(&e.k, t, &mut m, nr::getppid, &[]), 1);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::gettid, &[]), pid);
+    // The fd table is the process's: a descriptor opened by one thread is
+    // there for the other.
+    let fd = tsc(&e.k, t, &mut m, nr::dup, &[1]);
+    assert!(fd > 2);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::close, &[fd as u32]), 0);
+    // EFAULT on a tid pointer fails before the task exists.
+    let req = ThreadRequest { flags: THREAD_FLAGS | CLONE_PARENT_SETTID, stack: THREAD_STACK, parent_tid: 0x10, tls: 0, child_tid: 0 };
+    assert_eq!(e.k.clone_thread(pid, &req, &mut m), Err(Errno::EFAULT));
+    let req = ThreadRequest { flags: THREAD_FLAGS | CLONE_CHILD_SETTID, stack: THREAD_STACK, parent_tid: 0, tls: 0, child_tid: 0xffff_fff0 };
+    assert_eq!(e.k.clone_thread(pid, &req, &mut m), Err(Errno::EFAULT));
+    // A thread whose start failed disappears silently (no tid was used by
+    // the failed calls).
+    let t2 = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    assert_eq!(t2, t + 1);
+    e.k.thread_start_failed(t2);
+    assert_eq!(tsc(&e.k, t2, &mut m, nr::gettid, &[]), ESRCH);
+    // The signal mask is copied from the creator.
+    let mut set = 0u64.to_le_bytes().to_vec();
+    set[1] = 0x02; // SIGUSR1 (bit 9) -> byte 1 bit 1
+    m.put(0x6100, &set);
+    assert_eq!(tsc(&e.k, t, &mut m, nr::rt_sigprocmask, &[0, 0x6100, 0, 8]), 0);
+    let t3 = spawn_thread(&e.k, t, &mut m, 0, 0, 0);
+    assert_eq!(tsc(&e.k, t3, &mut m, nr::rt_sigprocmask, &[0, 0, 0x6200, 8]), 0);
+    assert_eq!(m.get(0x6200, 8), set);
+}
+
+#[test]
+fn rlimit_nproc_counts_threads() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::setuid, &[1000]), 0);
+    // RLIMIT_NPROC = 2: the process and one thread.
+    m.put(0x6000, &[2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::prlimit64, &[0, 6, 0x6000, 0]), 0);
+    let _t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::clone, &[THREAD_FLAGS, THREAD_STACK, 0, 0, 0]), EAGAIN);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::clone, &[SIGCHLD, 0, 0, 0, 0]), EAGAIN);
+}
+
+#[test]
+fn thread_exit_clears_tid_and_wakes_joiner_and_last_thread_ends_process() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    m.put_u32(0x6000, 0);
+    let t = spawn_thread(&e.k, pid, &mut m, CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID, 0, 0x6000);
+    assert_eq!(m.u32_at(0x6000), t as u32);
+    // The leader waits on the tid word (pthread_join).
+    let k = e.k.clone();
+    let mut lm = m.clone();
+    let joiner = std::thread::spawn(move || tsc(&k, pid, &mut lm, nr::futex_time64, &[0x6000, 0, t as u32, 0, 0, 0]));
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(matches!(tsc_outcome(&e.k, t, &mut m, nr::exit, &[5]), SyscallOutcome::Exit));
+    assert_eq!(joiner.join().unwrap(), 0);
+    assert_eq!(m.u32_at(0x6000), 0);
+    assert!(e.host.exited.lock().unwrap().is_empty(), "the process goes on");
+    assert_eq!(tsc(&e.k, t, &mut m, nr::gettid, &[]), ESRCH);
+    // The leader leaves with exit(3) first, then another thread with exit(9):
+    // the process's status is the leader's code, as on Linux.
+    let t2 = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    assert!(matches!(tsc_outcome(&e.k, pid, &mut m, nr::exit, &[3]), SyscallOutcome::Exit));
+    assert_eq!(tsc(&e.k, t2, &mut m, nr::getpid, &[]), pid);
+    assert!(matches!(tsc_outcome(&e.k, t2, &mut m, nr::exit, &[9]), SyscallOutcome::Exit));
+    assert_eq!(&*e.host.exited.lock().unwrap(), &[(pid, ExitStatus::Exited(3))]);
+}
+
+#[test]
+fn exit_group_ends_threads_blocked_in_the_kernel() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t1 = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    let t2 = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    let t3 = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::pipe2, &[0x6000, 0]), 0);
+    let rfd = m.u32_at(0x6000);
+    m.put_u32(0x6100, 0);
+    let spawn = |tid: Tid, n: u32, args: Vec<u32>, k: std::sync::Arc<Kernel>, mut mm: SharedMem| {
+        std::thread::spawn(move || {
+            let t0 = std::time::Instant::now();
+            let o = tsc_outcome(&k, tid, &mut mm, n, &args);
+            (matches!(o, SyscallOutcome::Exit), t0.elapsed())
+        })
+    };
+    let a = spawn(t1, nr::futex_time64, vec![0x6100, 0, 0, 0, 0, 0], e.k.clone(), m.clone());
+    let b = spawn(t2, nr::read, vec![rfd, 0x6200, 16], e.k.clone(), m.clone());
+    assert!(matches!(tsc_outcome(&e.k, pid, &mut m, nr::clone, &[SIGCHLD]), SyscallOutcome::Fork { .. }));
+    let _child = e.k.fork(pid, SIGCHLD).unwrap();
+    let c = spawn(pid, nr::waitid, vec![P_ALL, 0, 0x6300, WEXITED, 0], e.k.clone(), m.clone());
+    std::thread::sleep(Duration::from_millis(80));
+    // A thread busy in guest code (t3) sees no pending signal yet.
+    assert!(!e.k.signal_pending(t3));
+    assert!(matches!(tsc_outcome(&e.k, t3, &mut m, nr::exit_group, &[4]), SyscallOutcome::Exit));
+    for h in [a, b] {
+        let (exited, took) = h.join().unwrap();
+        assert!(exited && took < Duration::from_secs(2), "blocked thread returned Exit promptly");
+    }
+    let (exited, _) = c.join().unwrap();
+    assert!(exited, "a wait blocked in the leader ends too");
+    for t in [pid, t1, t2, t3] {
+        assert!(e.k.signal_pending(t), "a killed thread sees a pending signal (the bridge's epoch callback ends it)");
+        let mut vm = VecMemory::new(4096 * 4);
+        assert!(matches!(e.k.check_signals(t, &mut vm, 0x3000), SignalAction::Exit));
+    }
+    assert_eq!(&*e.host.exited.lock().unwrap(), &[(pid, ExitStatus::Exited(4))]);
+}
+
+
+#[test]
+fn execve_from_a_thread_kills_the_others_and_takes_the_pid() {
+    let mut e = Env::new();
+    create(&mut e, "/prog", b"\0asm\x01\0\0\0", 0o755);
+    let (pid, mut m) = threaded_process(&mut e);
+    let t1 = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    let t2 = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    // t1 blocks in the kernel; the exec waits for it to leave.
+    m.put_u32(0x6100, 0);
+    let (k, mut mm) = (e.k.clone(), m.clone());
+    let blocked = std::thread::spawn(move || tsc_outcome(&k, t1, &mut mm, nr::futex_time64, &[0x6100, 0, 0, 0, 0, 0]));
+    std::thread::sleep(Duration::from_millis(50));
+    // A failed exec kills nobody.
+    m.put(0x6000, b"/nope\0");
+    m.put(0x6010, &[0; 4]);
+    assert_eq!(tsc(&e.k, t2, &mut m, nr::execve, &[0x6000, 0x6010, 0x6010]), ENOENT);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::gettid, &[]), pid);
+    m.put(0x6000, b"/prog\0");
+    match tsc_outcome(&e.k, t2, &mut m, nr::execve, &[0x6000, 0x6010, 0x6010]) {
+        SyscallOutcome::Exec(img) => assert_eq!(img.new_tid, Some(pid), "the exec'ing thread takes the pid"),
+        o => panic!("{o:?}"),
+    }
+    assert!(matches!(blocked.join().unwrap(), SyscallOutcome::Exit));
+    assert_eq!(tsc(&e.k, t2, &mut m, nr::gettid, &[]), ESRCH, "the old tid is gone");
+    assert_eq!(tsc(&e.k, t1, &mut m, nr::gettid, &[]), ESRCH);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::gettid, &[]), pid);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::getpid, &[]), pid);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::getppid, &[]), 1);
+    assert!(e.host.exited.lock().unwrap().is_empty());
+    // From the leader, with no other thread: the tid stays.
+    match tsc_outcome(&e.k, pid, &mut m, nr::execve, &[0x6000, 0x6010, 0x6010]) {
+        SyscallOutcome::Exec(img) => assert_eq!(img.new_tid, None),
+        o => panic!("{o:?}"),
+    }
+}
+
+#[test]
+fn threads_share_children_and_kill_of_a_tid_signals_the_group() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    // A child forked by the leader is waited for by the other thread.
+    assert!(matches!(tsc_outcome(&e.k, pid, &mut m, nr::clone, &[SIGCHLD]), SyscallOutcome::Fork { .. }));
+    let child = e.k.fork(pid, SIGCHLD).unwrap();
+    let mut cm = VecMemory::new(1 << 16);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::getppid, &[]), pid);
+    assert!(matches!(csc_outcome(&e.k, child, &mut cm, nr::exit_group, &[6]), SyscallOutcome::Exit));
+    assert_eq!(tsc(&e.k, t, &mut m, nr::waitid, &[P_PID, child as u32, 0x6000, WEXITED, 0]), 0);
+    assert_eq!(m.u32_at(0x6000 + 20), 6);
+    // kill(tid of a non-leader thread) signals the whole thread group.
+    assert_eq!(e.call(nr::kill, &[t as u32, 15]), 0);
+    assert!(e.k.signal_pending(pid) || e.k.signal_pending(t));
+    let mut vm = VecMemory::new(1 << 16);
+    assert!(matches!(e.k.check_signals(t, &mut vm, 0x8000), SignalAction::Exit));
+    assert_eq!(&*e.host.exited.lock().unwrap(), &[(child, ExitStatus::Exited(6)), (pid, ExitStatus::Signaled { signo: 15, core: false })]);
 }

@@ -257,3 +257,60 @@ fn mount_proc_elsewhere() {
     assert!(n > 0);
     assert_eq!(e.get(BUF, n as usize - 1), b"/proc/1/fd");
 }
+
+/// /proc/<pid>/task/<tid>/ for each thread, per-thread names (prctl and
+/// writing comm), the Threads: count and /proc/thread-self.
+#[test]
+fn task_directories_and_thread_names() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    let k = e.k.clone();
+    let status = read_file_as(&k, pid, &mut m, &format!("/proc/{pid}/status")).unwrap();
+    assert!(status.contains("Threads:\t2\n"), "{status}");
+    // The directory lists both threads.
+    m.put(0x9000, format!("/proc/{pid}/task\0").as_bytes());
+    let fd = tsc(&k, t, &mut m, nr::openat, &[AT_FDCWD, 0x9000, O_RDONLY | O_DIRECTORY, 0]);
+    assert!(fd >= 0);
+    let n = tsc(&k, t, &mut m, nr::getdents64, &[fd as u32, 0xa000, 4096]);
+    assert!(n > 0);
+    let listing = String::from_utf8_lossy(&m.get(0xa000, n as usize)).into_owned();
+    assert!(listing.contains(&format!("{pid}\0")) && listing.contains(&format!("{t}\0")), "{listing:?}");
+    // Per-thread names: PR_SET_NAME names the calling thread only.
+    m.put(0x6000, b"worker\0");
+    assert_eq!(tsc(&k, t, &mut m, nr::prctl, &[15, 0x6000]), 0);
+    assert_eq!(tsc(&k, t, &mut m, nr::prctl, &[16, 0x6100]), 0);
+    assert_eq!(m.get(0x6100, 7), b"worker\0");
+    let lead_comm = read_file_as(&k, t, &mut m, &format!("/proc/{pid}/comm")).unwrap();
+    assert_ne!(lead_comm, "worker\n", "the leader keeps its name");
+    assert_eq!(read_file_as(&k, pid, &mut m, &format!("/proc/{pid}/task/{t}/comm")).unwrap(), "worker\n");
+    assert_eq!(read_file_as(&k, pid, &mut m, &format!("/proc/{pid}/task/{pid}/comm")).unwrap(), lead_comm);
+    let tstat = read_file_as(&k, pid, &mut m, &format!("/proc/{pid}/task/{t}/stat")).unwrap();
+    assert!(tstat.starts_with(&format!("{t} (worker) ")), "{tstat}");
+    let tstatus = read_file_as(&k, pid, &mut m, &format!("/proc/{pid}/task/{t}/status")).unwrap();
+    assert!(tstatus.contains("Name:\tworker\n") && tstatus.contains(&format!("Pid:\t{t}\n")), "{tstatus}");
+    assert!(tstatus.contains(&format!("Tgid:\t{pid}\n")));
+    assert!(read_file_as(&k, pid, &mut m, &format!("/proc/{pid}/task/{t}/cmdline")).is_ok());
+    // comm is writable by the threads of the process (the bytes as written,
+    // 15 at most), not by another process (EINVAL).
+    assert_eq!(write_file_as(&k, pid, &mut m, &format!("/proc/{pid}/task/{t}/comm"), b"renamed-thread-x"), 16);
+    assert_eq!(read_file_as(&k, t, &mut m, &format!("/proc/{pid}/task/{t}/comm")).unwrap(), "renamed-thread-\n");
+    assert_eq!(write_file_as(&k, t, &mut m, &format!("/proc/{pid}/comm"), b"lead"), 4);
+    assert_eq!(read_file_as(&k, t, &mut m, &format!("/proc/{pid}/comm")).unwrap(), "lead\n");
+    e.cstr(0x9000, &format!("/proc/{pid}/task/{t}/comm"));
+    let fd = e.call(nr::openat, &[AT_FDCWD, 0x9000, O_WRONLY, 0]);
+    assert!(fd >= 0);
+    e.put(0xa000, b"x");
+    assert_eq!(e.call(nr::write, &[fd as u32, 0xa000, 1]), EINVAL, "another process");
+    assert_eq!(read_file_as(&k, pid, &mut m, &format!("/proc/{pid}/task/9999/stat")), Err(ENOENT));
+    assert_eq!(read_file_as(&k, pid, &mut m, &format!("/proc/{pid}/task/{t}/nothing")), Err(ENOENT));
+    // /proc/thread-self is the calling thread's directory.
+    m.put(0x9000, b"/proc/thread-self\0");
+    let n = tsc(&k, t, &mut m, nr::readlinkat, &[AT_FDCWD, 0x9000, 0xa000, 256]);
+    assert_eq!(String::from_utf8_lossy(&m.get(0xa000, n as usize)), format!("{pid}/task/{t}"));
+    assert_eq!(read_file_as(&k, t, &mut m, "/proc/thread-self/comm").unwrap(), "renamed-thread-\n");
+    // A thread that exits leaves the directory.
+    assert!(matches!(tsc_outcome(&k, t, &mut m, nr::exit, &[0]), SyscallOutcome::Exit));
+    assert_eq!(read_file_as(&k, pid, &mut m, &format!("/proc/{pid}/task/{t}/stat")), Err(ENOENT));
+    assert!(read_file_as(&k, pid, &mut m, &format!("/proc/{pid}/status")).unwrap().contains("Threads:\t1\n"));
+}

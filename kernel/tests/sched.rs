@@ -106,3 +106,36 @@ fn ioprio() {
     assert_eq!(csc(&e.k, child, &mut cm, nr::ioprio_set, &[WHO_PROCESS, 1, IDLE]), EPERM);
     assert_eq!(e.call(nr::ioprio_get, &[WHO_PROCESS, child as u32]), IDLE as i32);
 }
+
+/// A host with 4 CPUs: the affinity mask covers them, is set per thread,
+/// must contain one of them, and getcpu answers within it.
+#[test]
+fn affinity_per_thread_over_the_host_cpus() {
+    let mut e = Env::with_config(wasmlinux_kernel::KernelConfig { cpus: 4, ..Default::default() });
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    let k = e.k.clone();
+    assert_eq!(tsc(&k, t, &mut m, nr::sched_getaffinity, &[0, 128, 0x6000]), 4);
+    assert_eq!(m.u32_at(0x6000), 0xf);
+    assert_eq!(tsc(&k, t, &mut m, nr::sched_getaffinity, &[0, 6, 0x6000]), EINVAL, "not a multiple of 4");
+    m.put_u32(0x6000, 0x30);
+    assert_eq!(tsc(&k, t, &mut m, nr::sched_setaffinity, &[0, 4, 0x6000]), EINVAL, "no such CPU");
+    m.put_u32(0x6000, 0x4 | 0x100);
+    assert_eq!(tsc(&k, t, &mut m, nr::sched_setaffinity, &[0, 4, 0x6000]), 0);
+    assert_eq!(tsc(&k, pid, &mut m, nr::sched_getaffinity, &[t as u32, 4, 0x6100]), 4);
+    assert_eq!(m.u32_at(0x6100), 0x4, "per thread; CPUs beyond the host's dropped");
+    assert_eq!(tsc(&k, pid, &mut m, nr::sched_getaffinity, &[0, 4, 0x6100]), 4);
+    assert_eq!(m.u32_at(0x6100), 0xf, "the other thread is unchanged");
+    assert_eq!(tsc(&k, t, &mut m, nr::getcpu, &[0x6200, 0x6204, 0]), 0);
+    assert_eq!((m.u32_at(0x6200), m.u32_at(0x6204)), (2, 0));
+    assert_eq!(tsc(&k, pid, &mut m, nr::getcpu, &[0x6200, 0, 0]), 0);
+    assert!(m.u32_at(0x6200) < 4);
+    // A new thread inherits its creator's mask; /proc shows it.
+    let t2 = spawn_thread(&k, t, &mut m, 0, 0, 0);
+    assert_eq!(tsc(&k, t2, &mut m, nr::sched_getaffinity, &[0, 4, 0x6100]), 4);
+    assert_eq!(m.u32_at(0x6100), 0x4);
+    let st = read_file_as(&k, t, &mut m, &format!("/proc/{pid}/task/{t}/status")).unwrap();
+    assert!(st.contains("Cpus_allowed:\t00000004\n") && st.contains("Cpus_allowed_list:\t2\n"), "{st}");
+    let st = read_file_as(&k, t, &mut m, &format!("/proc/{pid}/status")).unwrap();
+    assert!(st.contains("Cpus_allowed_list:\t0-3\n"), "{st}");
+}

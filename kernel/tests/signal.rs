@@ -187,3 +187,152 @@ fn sigsuspend_stop_continue_and_altstack() {
     assert_eq!(e.call(nr::waitid, &[1, child as u32, BUF, 8, 0]), 0);
     assert_eq!(e.u32_at(BUF + 8), 6, "CLD_CONTINUED");
 }
+
+// ---- signals with threads ----
+
+/// Block `sigs` (SIG_SETMASK) in task `tid`.
+fn set_mask(k: &Kernel, tid: Tid, m: &mut SharedMem, sigs: &[u32]) {
+    let mask: u64 = sigs.iter().map(|&s| bit(s)).sum();
+    m.put(0x6f00, &mask.to_le_bytes());
+    assert_eq!(tsc(k, tid, m, nr::rt_sigprocmask, &[2, 0x6f00, 0, 8]), 0);
+}
+
+/// A handler for `sig` in the process of `tid`.
+fn handle(k: &Kernel, tid: Tid, m: &mut SharedMem, sig: u32) {
+    m.put(0x6e00, &[7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(tsc(k, tid, m, nr::rt_sigaction, &[sig, 0x6e00, 0, 8]), 0);
+}
+
+fn delivered(k: &Kernel, tid: Tid) -> Option<i32> {
+    let mut vm = VecMemory::new(1 << 16);
+    match k.check_signals(tid, &mut vm, 0x8000) {
+        SignalAction::Deliver(d) => {
+            // The handler returns at once.
+            k.signal_return(tid, &mut vm, &d);
+            Some(d.signo)
+        }
+        SignalAction::None => None,
+        SignalAction::Exit => Some(-1),
+    }
+}
+
+#[test]
+fn process_signal_goes_to_a_thread_that_does_not_block_it() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    handle(&e.k, pid, &mut m, SIGUSR1);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    // The leader blocks SIGUSR1: the other thread gets it.
+    set_mask(&e.k, pid, &mut m, &[SIGUSR1]);
+    assert_eq!(e.call(nr::kill, &[pid as u32, SIGUSR1]), 0);
+    assert!(!e.k.signal_pending(pid));
+    assert!(e.k.signal_pending(t));
+    assert_eq!(delivered(&e.k, pid), None);
+    assert_eq!(delivered(&e.k, t), Some(SIGUSR1 as i32));
+    // Nobody blocks it: the leader is preferred.
+    set_mask(&e.k, pid, &mut m, &[]);
+    assert_eq!(e.call(nr::kill, &[pid as u32, SIGUSR1]), 0);
+    assert!(e.k.signal_pending(pid));
+    assert!(!e.k.signal_pending(t));
+    // The leader blocks it before taking it: it goes to the other thread.
+    set_mask(&e.k, pid, &mut m, &[SIGUSR1]);
+    assert!(e.k.signal_pending(t));
+    assert_eq!(delivered(&e.k, t), Some(SIGUSR1 as i32));
+    // Everybody blocks it: it stays pending for the process (rt_sigpending
+    // of either thread shows it) until one unblocks it.
+    set_mask(&e.k, t, &mut m, &[SIGUSR1]);
+    assert_eq!(e.call(nr::kill, &[pid as u32, SIGUSR1]), 0);
+    assert!(!e.k.signal_pending(pid) && !e.k.signal_pending(t));
+    m.put(0x6d00, &[0; 8]);
+    assert_eq!(tsc(&e.k, t, &mut m, nr::rt_sigpending, &[0x6d00, 8]), 0);
+    assert_eq!(u64::from_le_bytes(m.get(0x6d00, 8).try_into().unwrap()), bit(SIGUSR1));
+    set_mask(&e.k, t, &mut m, &[]);
+    assert_eq!(delivered(&e.k, t), Some(SIGUSR1 as i32));
+}
+
+#[test]
+fn tkill_tgkill_and_tgsigqueueinfo_target_one_thread() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    handle(&e.k, pid, &mut m, SIGUSR2);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::tgkill, &[pid as u32, t as u32, SIGUSR2]), 0);
+    assert!(e.k.signal_pending(t) && !e.k.signal_pending(pid));
+    assert_eq!(delivered(&e.k, t), Some(SIGUSR2 as i32));
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::tkill, &[t as u32, SIGUSR2]), 0);
+    assert_eq!(delivered(&e.k, pid), None);
+    assert_eq!(delivered(&e.k, t), Some(SIGUSR2 as i32));
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::tgkill, &[1, t as u32, SIGUSR2]), ESRCH, "tgid does not match");
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::tgkill, &[pid as u32, t as u32, 65]), EINVAL);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::tgkill, &[pid as u32, 0, SIGUSR2]), EINVAL);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::tkill, &[t as u32, 65]), EINVAL);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::tkill, &[9999, SIGUSR2]), ESRCH);
+    // rt_tgsigqueueinfo: si_code >= 0 only to the calling thread itself.
+    let mut info = vec![0u8; 128];
+    info[8..12].copy_from_slice(&0i32.to_le_bytes()); // SI_USER
+    m.put(0x6c00, &info);
+    let q = |m: &mut SharedMem, from: Tid, to: Tid| {
+        tsc(&e.k, from, m, nr::rt_tgsigqueueinfo, &[pid as u32, to as u32, SIGUSR2, 0x6c00])
+    };
+    assert_eq!(q(&mut m, pid, t), EPERM, "SI_USER to another thread");
+    assert_eq!(q(&mut m, t, t), 0, "to itself");
+    assert_eq!(delivered(&e.k, t), Some(SIGUSR2 as i32));
+    info[8..12].copy_from_slice(&(-1i32).to_le_bytes()); // SI_QUEUE
+    m.put(0x6c00, &info);
+    assert_eq!(q(&mut m, pid, t), 0);
+    assert_eq!(delivered(&e.k, t), Some(SIGUSR2 as i32));
+    // rt_sigqueueinfo with SI_USER from a non-leader to its own process: the
+    // target pid is not the caller's tid.
+    info[8..12].copy_from_slice(&0i32.to_le_bytes());
+    m.put(0x6c00, &info);
+    assert_eq!(tsc(&e.k, t, &mut m, nr::rt_sigqueueinfo, &[pid as u32, SIGUSR2, 0x6c00]), EPERM);
+    assert_eq!(tsc(&e.k, pid, &mut m, nr::rt_sigqueueinfo, &[pid as u32, SIGUSR2, 0x6c00]), 0);
+}
+
+/// sigwait in a dedicated thread: every other thread blocks the signal,
+/// the waiter receives the process-directed signal.
+#[test]
+fn sigtimedwait_in_one_thread_receives_the_process_signal() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    set_mask(&e.k, pid, &mut m, &[SIGUSR1]);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    let (k, mut wm) = (e.k.clone(), m.clone());
+    wm.put(0x6b00, &bit(SIGUSR1).to_le_bytes());
+    wm.put(0x6b10, &[5u64.to_le_bytes(), 0u64.to_le_bytes()].concat());
+    let waiter = std::thread::spawn(move || tsc(&k, t, &mut wm, nr::rt_sigtimedwait_time64, &[0x6b00, 0, 0x6b10, 8]));
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(e.call(nr::kill, &[pid as u32, SIGUSR1]), 0);
+    assert_eq!(waiter.join().unwrap(), SIGUSR1 as i32);
+    assert!(!e.k.signal_pending(pid));
+}
+
+/// A fatal default action and a stop signal act on every thread.
+#[test]
+fn fatal_and_stop_signals_act_on_all_threads() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    // Stop: the thread that takes SIGSTOP parks; the other is told to stop
+    // at its next check and parks there until SIGCONT.
+    assert_eq!(e.call(nr::kill, &[pid as u32, 19]), 0);
+    let k1 = e.k.clone();
+    let h1 = std::thread::spawn(move || delivered(&k1, pid));
+    assert!(wait_until(|| e.k.signal_pending(t)), "the other thread is asked to stop");
+    let k2 = e.k.clone();
+    let h2 = std::thread::spawn(move || delivered(&k2, t));
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(!h1.is_finished() && !h2.is_finished(), "both threads are stopped");
+    assert_eq!(e.call(nr::kill, &[pid as u32, 18]), 0);
+    assert_eq!(h1.join().unwrap(), None);
+    assert_eq!(h2.join().unwrap(), None);
+    // SIGTERM (default: terminate) delivered to one thread ends both.
+    let (k, mut bm) = (e.k.clone(), m.clone());
+    m.put_u32(0x6a00, 0);
+    let blocked = std::thread::spawn(move || tsc_outcome(&k, t, &mut bm, nr::futex_time64, &[0x6a00, 0, 0, 0, 0, 0]));
+    std::thread::sleep(Duration::from_millis(30));
+    assert_eq!(e.call(nr::kill, &[pid as u32, 15]), 0);
+    assert_eq!(delivered(&e.k, pid), Some(-1));
+    assert!(matches!(blocked.join().unwrap(), SyscallOutcome::Exit));
+    assert!(e.k.signal_pending(t));
+}

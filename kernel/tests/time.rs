@@ -136,3 +136,45 @@ fn clocks_sleep_and_itimer() {
     e.put(BUF + 64, &bad);
     assert_eq!(e.call(nr::setitimer, &[0, BUF + 64, 0]), EINVAL);
 }
+
+/// Per-thread CPU clocks: CLOCK_THREAD_CPUTIME_ID and a
+/// pthread_getcpuclockid id ((-tid-1)*8 + 6) measure one thread; a
+/// clock_getcpuclockid id ((-pid-1)*8 + 2) the process; another process's
+/// thread clock is EINVAL, a missing process ESRCH.
+#[test]
+fn thread_and_process_cpu_clocks() {
+    let mut e = Env::new();
+    let (pid, mut m) = threaded_process(&mut e);
+    let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
+    let k = e.k.clone();
+    let now = |m: &mut SharedMem, tid: Tid, id: i32| -> Result<u64, i32> {
+        let r = tsc(&k, tid, m, nr::clock_gettime64, &[id as u32, 0x6000]);
+        if r < 0 {
+            return Err(r);
+        }
+        let b = m.get(0x6000, 16);
+        Ok(u64::from_le_bytes(b[..8].try_into().unwrap()) * 1_000_000_000 + u64::from_le_bytes(b[8..].try_into().unwrap()))
+    };
+    // The leader "computes" 50 ms (time outside the kernel is user time).
+    assert_eq!(tsc(&k, pid, &mut m, nr::getpid, &[]), pid);
+    assert_eq!(tsc(&k, t, &mut m, nr::getpid, &[]), pid);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let lead = now(&mut m, pid, 3).unwrap();
+    // The other thread was running guest code as well (its clock too),
+    // but its own clock, read through its clock id, is its own.
+    let thread_id = |tid: Tid| (-tid - 1) * 8 + 6;
+    let proc_id = |p: Tid| (-p - 1) * 8 + 2;
+    let tc = now(&mut m, pid, thread_id(t)).unwrap();
+    assert!(lead >= 50_000_000 && tc >= 50_000_000, "{lead} {tc}");
+    let pc = now(&mut m, pid, 2).unwrap();
+    assert!(pc >= lead + tc - 5_000_000, "process clock sums its threads: {pc} {lead} {tc}");
+    assert!(now(&mut m, pid, proc_id(pid)).unwrap() >= pc);
+    assert!(now(&mut m, pid, proc_id(1)).is_ok(), "another process's CPU clock");
+    assert_eq!(now(&mut m, pid, proc_id(31000)), Err(ESRCH));
+    assert_eq!(now(&mut m, pid, thread_id(1)), Err(EINVAL), "a thread of another process");
+    assert_eq!(tsc(&k, pid, &mut m, nr::clock_getres_time64, &[thread_id(t) as u32, 0x6000]), 0);
+    // RUSAGE_THREAD is the thread's own.
+    assert_eq!(tsc(&k, t, &mut m, nr::getrusage, &[1, 0x6100]), 0);
+    let utime_us = u64::from(m.u32_at(0x6100)) * 1_000_000 + u64::from(m.u32_at(0x6104));
+    assert!(utime_us >= 50_000 && utime_us * 1000 < pc, "{utime_us} {pc}");
+}

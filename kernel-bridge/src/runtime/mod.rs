@@ -367,9 +367,12 @@ impl Runtime {
     /// The body of a task thread: run images until the task ends. A panic
     /// ends the process with SIGKILL (see [`Runtime::internal_error`]).
     fn run_task(self: &Arc<Self>, tid: Tid, start: TaskStart) -> TaskEnd {
-        let end = panics::contain(|| self.run_images(tid, start)).unwrap_or_else(|msg| self.internal_error(tid, &msg));
-        self.host.task_ended(tid);
-        end
+        // `run_images` forgets its (last) tid itself: an exec may change it.
+        panics::contain(|| self.run_images(tid, start)).unwrap_or_else(|msg| {
+            let end = self.internal_error(tid, &msg);
+            self.host.task_ended(tid);
+            end
+        })
     }
 
     /// A bug in the host or the kernel panicked while running `tid`: kill
@@ -388,7 +391,7 @@ impl Runtime {
         TaskEnd::Aborted(KILLED)
     }
 
-    fn run_images(self: &Arc<Self>, tid: Tid, start: TaskStart) -> TaskEnd {
+    fn run_images(self: &Arc<Self>, mut tid: Tid, start: TaskStart) -> TaskEnd {
         let mut next = start;
         loop {
             let mut store = match self.instantiate(tid, next) {
@@ -396,12 +399,24 @@ impl Runtime {
                 Err((msg, status)) => {
                     eprintln!("wasmlinux: {msg}");
                     self.kernel.abort_task(tid, status);
+                    self.host.task_ended(tid);
                     return TaskEnd::Aborted(status);
                 }
             };
             match self.run_store(tid, &mut store) {
-                Ok(exec) => next = TaskStart::Exec(exec),
-                Err(end) => return end,
+                Ok(exec) => {
+                    // A thread that exec'd took over its process's pid
+                    // (the kernel's de_thread).
+                    if let Some(t) = exec.new_tid {
+                        self.host.task_ended(tid);
+                        tid = t;
+                    }
+                    next = TaskStart::Exec(exec)
+                }
+                Err(end) => {
+                    self.host.task_ended(tid);
+                    return end;
+                }
             }
         }
     }

@@ -192,6 +192,7 @@ impl Sys for Mock {
                     module: Arc::new(bytes),
                     argv: vec![b"next".to_vec()],
                     envp: vec![],
+                    new_tid: None,
                 })),
                 None => Return(-2),
             },

@@ -7,14 +7,16 @@
 //!
 //! Tree: `self` and `thread-self` (symlinks resolved against the calling
 //! task), `<pid>/{stat,statm,status,cmdline,environ,comm,mounts,fd/,exe,
-//! cwd,root}`, `meminfo`, `cpuinfo`, `stat`, `mounts` (→ `self/mounts`),
+//! cwd,root,task/}`, `<pid>/task/<tid>/{stat,statm,status,cmdline,environ,
+//! comm}` (per thread: Pid, name, signal masks, Cpus_allowed; `comm` is
+//! writable by the threads of the process), `meminfo`, `cpuinfo`, `stat`, `mounts` (→ `self/mounts`),
 //! `uptime`, `loadavg`, `version`, `filesystems`, `sys/kernel/{hostname,
 //! ostype,osrelease,pid_max}`, `sys/fs/pipe-max-size`. Formats follow
 //! Linux's `fs/proc` so busybox `ps`, `top`, `free` parse them.
 //!
 //! Known gaps: `/proc/<pid>/fd/N` are plain symlinks to the path the file
 //! was opened by (`pipe:[ino]` for pipes), not Linux's "magic links" that
-//! reopen the very object; no `task/`, `maps` or per-task CPU times
+//! reopen the very object; no `maps` or per-task CPU times
 //! (reported as 0); `State` cannot tell a sleeping task from a running one
 //! and reports the reader `R`, every other live task `S`.
 //!
@@ -139,6 +141,12 @@ enum Kind {
     Fd(Pid, i32),
     FdInfoDir(Pid),
     FdInfo(Pid, i32),
+    /// `<pid>/task/`
+    TaskDir(Pid),
+    /// `<pid>/task/<tid>/`
+    Task(Pid, Pid),
+    /// `<pid>/task/<tid>/<file>`
+    TaskFile(Pid, Pid, PidFile),
 }
 
 enum Entry {
@@ -189,6 +197,17 @@ const PID_ENTRIES: &[(&str, Kind)] = &[
     ("stat", Kind::PidFile(0, PidFile::Stat)),
     ("statm", Kind::PidFile(0, PidFile::Statm)),
     ("status", Kind::PidFile(0, PidFile::Status)),
+    ("task", Kind::TaskDir(0)),
+];
+
+/// Files of `<pid>/task/<tid>/`.
+const TASK_ENTRIES: &[(&str, PidFile)] = &[
+    ("cmdline", PidFile::Cmdline),
+    ("comm", PidFile::Comm),
+    ("environ", PidFile::Environ),
+    ("stat", PidFile::Stat),
+    ("statm", PidFile::Statm),
+    ("status", PidFile::Status),
 ];
 
 fn with_pid(k: Kind, pid: Pid) -> Kind {
@@ -197,6 +216,7 @@ fn with_pid(k: Kind, pid: Pid) -> Kind {
         Kind::PidLink(_, l) => Kind::PidLink(pid, l),
         Kind::FdDir(_) => Kind::FdDir(pid),
         Kind::FdInfoDir(_) => Kind::FdInfoDir(pid),
+        Kind::TaskDir(_) => Kind::TaskDir(pid),
         other => other,
     }
 }
@@ -223,11 +243,17 @@ fn node(sh: &Arc<Shared>, kind: Kind) -> InodeRef {
 impl Kind {
     fn file_type(self) -> FileType {
         match self {
-            Kind::Root | Kind::Dir(_) | Kind::Pid(_) | Kind::FdDir(_) | Kind::FdInfoDir(_) => FileType::Directory,
+            Kind::Root
+            | Kind::Dir(_)
+            | Kind::Pid(_)
+            | Kind::FdDir(_)
+            | Kind::FdInfoDir(_)
+            | Kind::TaskDir(_)
+            | Kind::Task(..) => FileType::Directory,
             Kind::SelfLink | Kind::ThreadSelf | Kind::MountsLink | Kind::PidLink(..) | Kind::Fd(..) => {
                 FileType::Symlink
             }
-            Kind::Global(_) | Kind::PidFile(..) | Kind::FdInfo(..) => FileType::Regular,
+            Kind::Global(_) | Kind::PidFile(..) | Kind::FdInfo(..) | Kind::TaskFile(..) => FileType::Regular,
         }
     }
     /// Inode numbers: 1 root, small numbers for global nodes, and
@@ -248,6 +274,9 @@ impl Kind {
             Kind::Fd(p, fd) => per_pid(p, 33, u64::try_from(fd).unwrap_or(0) & 0xff_ffff),
             Kind::FdInfoDir(p) => per_pid(p, 34, 0),
             Kind::FdInfo(p, fd) => per_pid(p, 35, u64::try_from(fd).unwrap_or(0) & 0xff_ffff),
+            Kind::TaskDir(p) => per_pid(p, 36, 0),
+            Kind::Task(p, t) => per_pid(p, 37, u64::try_from(t).unwrap_or(0) & 0xff_ffff),
+            Kind::TaskFile(p, t, f) => per_pid(p, 40 + f as u64, u64::try_from(t).unwrap_or(0) & 0xff_ffff),
         }
     }
     fn pid(self) -> Option<Pid> {
@@ -258,7 +287,10 @@ impl Kind {
             | Kind::FdDir(p)
             | Kind::Fd(p, _)
             | Kind::FdInfoDir(p)
-            | Kind::FdInfo(p, _) => Some(p),
+            | Kind::FdInfo(p, _)
+            | Kind::TaskDir(p)
+            | Kind::Task(p, _)
+            | Kind::TaskFile(p, _, _) => Some(p),
             _ => None,
         }
     }
@@ -284,15 +316,22 @@ impl ProcNode {
         let k = self.sh.kernel()?;
         match self.kind {
             Kind::Global(g) => Ok(global_contents(&k, g)),
-            Kind::PidFile(pid, f) => {
-                let s = self.snapshot(&k, pid)?;
+            Kind::PidFile(pid, f) | Kind::TaskFile(pid, _, f) => {
+                let mut s = self.snapshot(&k, pid)?;
+                let tid = match self.kind {
+                    Kind::TaskFile(_, tid, _) => {
+                        s.comm = k.thread_comm(pid, tid).ok_or(Errno::ENOENT)?;
+                        tid
+                    }
+                    _ => pid,
+                };
                 Ok(match f {
-                    PidFile::Stat => pid_stat(&k, &s).into_bytes(),
+                    PidFile::Stat => pid_stat(&k, &s, tid).into_bytes(),
                     PidFile::Statm => {
                         let pages = s.vm_bytes.div_ceil(PAGE);
                         format!("{pages} {pages} 0 0 0 {pages} 0\n").into_bytes()
                     }
-                    PidFile::Status => pid_status(&k, &s).into_bytes(),
+                    PidFile::Status => pid_status(&k, &s, tid).into_bytes(),
                     PidFile::Cmdline => nul_joined(&s.argv),
                     PidFile::Environ => nul_joined(&s.envp),
                     PidFile::Comm => {
@@ -322,8 +361,9 @@ fn ticks(ns: u64) -> u64 {
     ns / (1_000_000_000 / USER_HZ)
 }
 
-/// Signal masks of a process: (pending task+shared, blocked, ignored, caught).
-fn sig_masks(k: &Kernel, s: &ProcSnapshot) -> (u64, u64, u64, u64) {
+/// Signal masks of thread `tid` (the leader's for `/proc/<pid>`): (pending
+/// task+shared, blocked, ignored, caught).
+fn sig_masks(k: &Kernel, s: &ProcSnapshot, tid: Pid) -> (u64, u64, u64, u64) {
     let (shared, ign, cgt) = {
         let sig = lock(&s.process.sig);
         let (mut ign, mut cgt) = (0u64, 0u64);
@@ -337,27 +377,23 @@ fn sig_masks(k: &Kernel, s: &ProcSnapshot) -> (u64, u64, u64, u64) {
         }
         (sig.pending.set.0, ign, cgt)
     };
-    let (pend, blk) = match s.threads.first().and_then(|&t| k.task(t)) {
-        Some(t) => {
-            let ts = lock(&t.sig);
-            (ts.pending.set.0, ts.mask.0)
-        }
-        None => (0, 0),
-    };
+    let tid = if s.threads.contains(&tid) { tid } else { s.threads.first().copied().unwrap_or(tid) };
+    let (pend, blk) = k.thread_sig_sets(tid);
     (pend | shared, blk, ign, cgt)
 }
 
 /// `/proc/<pid>/stat` (man 5 proc: 52 fields).
-fn pid_stat(k: &Kernel, s: &ProcSnapshot) -> String {
+fn pid_stat(k: &Kernel, s: &ProcSnapshot, tid: Pid) -> String {
     let start = ticks(s.start_ns.saturating_sub(k.boot_ns));
     let rss = s.vm_bytes.div_ceil(PAGE);
-    let (pend, blk, ign, cgt) = sig_masks(k, s);
+    let (pend, blk, ign, cgt) = sig_masks(k, s, tid);
     let nthreads = s.threads.len().max(1);
     let comm = String::from_utf8_lossy(&s.comm);
     format!(
         "{pid} ({comm}) {st} {ppid} {pgid} {sid} 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 {nthreads} 0 {start} {vsize} {rss} 4294967295 \
-         0 0 0 0 0 {pend} {blk} {ign} {cgt} 0 0 0 17 0 0 0 0 0 0 0 0 {brk} 0 0 0 0 0\n",
-        pid = s.pid,
+         0 0 0 0 0 {pend} {blk} {ign} {cgt} 0 0 0 17 {cpu} 0 0 0 0 0 0 0 {brk} 0 0 0 0 0\n",
+        pid = tid,
+        cpu = k.thread_cpus(tid).first().copied().unwrap_or(0),
         st = s.state,
         ppid = s.ppid,
         pgid = s.pgid,
@@ -378,11 +414,11 @@ fn state_name(c: char) -> &'static str {
 }
 
 /// `/proc/<pid>/status`.
-fn pid_status(k: &Kernel, s: &ProcSnapshot) -> String {
+fn pid_status(k: &Kernel, s: &ProcSnapshot, tid: Pid) -> String {
     let creds = lock(&s.process.creds).clone();
     let umask = fs_of(s).map(|f| f.umask).unwrap_or(0o022);
     let fd_size = lock(&s.process.fds).high_water().max(64).next_power_of_two();
-    let (pend, blk, ign, cgt) = sig_masks(k, s);
+    let (pend, blk, ign, cgt) = sig_masks(k, s, tid);
     let shared_pend = lock(&s.process.sig).pending.set.0;
     let mut o = String::new();
     let _ = writeln!(o, "Name:\t{}", String::from_utf8_lossy(&s.comm));
@@ -390,7 +426,7 @@ fn pid_status(k: &Kernel, s: &ProcSnapshot) -> String {
     let _ = writeln!(o, "State:\t{}", state_name(s.state));
     let _ = writeln!(o, "Tgid:\t{}", s.pid);
     let _ = writeln!(o, "Ngid:\t0");
-    let _ = writeln!(o, "Pid:\t{}", s.pid);
+    let _ = writeln!(o, "Pid:\t{tid}");
     let _ = writeln!(o, "PPid:\t{}", s.ppid);
     let _ = writeln!(o, "TracerPid:\t0");
     let _ = writeln!(o, "Uid:\t{}\t{}\t{}\t{}", creds.uid, creds.euid, creds.suid, creds.fsuid);
@@ -399,7 +435,7 @@ fn pid_status(k: &Kernel, s: &ProcSnapshot) -> String {
     let groups: Vec<String> = creds.groups.iter().map(|g| g.to_string()).collect();
     let _ = writeln!(o, "Groups:\t{} ", groups.join(" "));
     let _ = writeln!(o, "NStgid:\t{}", s.pid);
-    let _ = writeln!(o, "NSpid:\t{}", s.pid);
+    let _ = writeln!(o, "NSpid:\t{tid}");
     let _ = writeln!(o, "NSpgid:\t{}", s.pgid);
     let _ = writeln!(o, "NSsid:\t{}", s.sid);
     if s.state != 'Z' {
@@ -437,11 +473,32 @@ fn pid_status(k: &Kernel, s: &ProcSnapshot) -> String {
     let _ = writeln!(o, "CapAmb:\t0000000000000000");
     let _ = writeln!(o, "NoNewPrivs:\t0");
     let _ = writeln!(o, "Seccomp:\t0");
-    let _ = writeln!(o, "Cpus_allowed:\t1");
-    let _ = writeln!(o, "Cpus_allowed_list:\t0");
+    let cpus = k.thread_cpus(tid);
+    let mut mask = vec![0u32; (k.config().cpus.clamp(1, 1024) as usize).div_ceil(32)];
+    for &c in &cpus {
+        mask[(c / 32) as usize] |= 1 << (c % 32);
+    }
+    let words: Vec<String> = mask.iter().rev().map(|w| format!("{w:08x}")).collect();
+    let _ = writeln!(o, "Cpus_allowed:\t{}", words.join(","));
+    let _ = writeln!(o, "Cpus_allowed_list:\t{}", cpu_list(&cpus));
     let _ = writeln!(o, "voluntary_ctxt_switches:\t0");
     let _ = writeln!(o, "nonvoluntary_ctxt_switches:\t0");
     o
+}
+
+/// `0-3,5` style list of CPU numbers (ascending).
+fn cpu_list(cpus: &[u32]) -> String {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < cpus.len() {
+        let mut j = i;
+        while j + 1 < cpus.len() && cpus[j + 1] == cpus[j] + 1 {
+            j += 1;
+        }
+        parts.push(if i == j { cpus[i].to_string() } else { format!("{}-{}", cpus[i], cpus[j]) });
+        i = j + 1;
+    }
+    parts.join(",")
 }
 
 /// Octal-escape space, tab, newline and backslash as /proc/mounts does.
@@ -602,7 +659,10 @@ impl Inode for ProcNode {
         let ft = self.kind.file_type();
         let mut st = Stat { ino: self.kind.ino(), nlink: 1, blksize: 1024, ..Default::default() };
         let perm = match self.kind {
-            Kind::Root | Kind::Dir(_) | Kind::Pid(_) => 0o555,
+            Kind::Root | Kind::Dir(_) | Kind::Pid(_) | Kind::TaskDir(_) | Kind::Task(..) => 0o555,
+            Kind::PidFile(_, PidFile::Comm) | Kind::TaskFile(_, _, PidFile::Comm) => 0o644,
+            Kind::TaskFile(_, _, PidFile::Environ) => 0o400,
+            Kind::TaskFile(..) => 0o444,
             Kind::FdDir(_) => 0o500,
             Kind::FdInfoDir(_) => 0o555,
             Kind::FdInfo(..) => 0o444,
@@ -677,6 +737,20 @@ impl Inode for ProcNode {
                     .map(|(_, k)| node(&self.sh, with_pid(*k, pid)))
                     .ok_or(Errno::ENOENT)
             }
+            Kind::TaskDir(pid) => {
+                let tid = parse_num(name).ok_or(Errno::ENOENT)?;
+                let s = self.sh.kernel()?.proc_snapshot(pid).ok_or(Errno::ENOENT)?;
+                if s.threads.contains(&tid) {
+                    Ok(node(&self.sh, Kind::Task(pid, tid)))
+                } else {
+                    Err(Errno::ENOENT)
+                }
+            }
+            Kind::Task(pid, tid) => TASK_ENTRIES
+                .iter()
+                .find(|(n, _)| n.as_bytes() == name)
+                .map(|(_, f)| node(&self.sh, Kind::TaskFile(pid, tid, *f)))
+                .ok_or(Errno::ENOENT),
             Kind::FdDir(pid) | Kind::FdInfoDir(pid) => {
                 let fd = parse_num(name).ok_or(Errno::ENOENT)?;
                 let s = self.sh.kernel()?.proc_snapshot(pid).ok_or(Errno::ENOENT)?;
@@ -744,11 +818,18 @@ impl Inode for ProcNode {
         if self.kind.file_type() != FileType::Regular {
             return Err(Errno::ENXIO);
         }
-        if flags & oflags::O_ACCMODE != oflags::O_RDONLY || flags & oflags::O_TRUNC != 0 {
+        let comm_of = match self.kind {
+            Kind::PidFile(pid, PidFile::Comm) => Some((pid, pid)),
+            Kind::TaskFile(pid, tid, PidFile::Comm) => Some((pid, tid)),
+            _ => None,
+        };
+        let writing = flags & oflags::O_ACCMODE != oflags::O_RDONLY;
+        if (writing || flags & oflags::O_TRUNC != 0) && comm_of.is_none() {
             return Err(Errno::EACCES);
         }
         let st = self.stat()?;
-        Ok(Arc::new(ProcFile { data: self.contents()?, stat: st }))
+        let comm = if writing { comm_of } else { None };
+        Ok(Arc::new(ProcFile { data: self.contents()?, stat: st, comm, sh: self.sh.clone() }))
     }
     fn setattr(&self, _attr: &SetAttr) -> KResult<()> {
         Err(Errno::EPERM)
@@ -773,6 +854,13 @@ impl Inode for ProcNode {
                 let s = self.sh.kernel()?.proc_snapshot(pid).ok_or(Errno::ENOENT)?;
                 out.extend(s.fds.iter().map(|(fd, _, _)| dirent(&fd.to_string(), Kind::Fd(pid, *fd))));
             }
+            Kind::TaskDir(pid) => {
+                let s = self.sh.kernel()?.proc_snapshot(pid).ok_or(Errno::ENOENT)?;
+                out.extend(s.threads.iter().map(|t| dirent(&t.to_string(), Kind::Task(pid, *t))));
+            }
+            Kind::Task(pid, tid) => {
+                out.extend(TASK_ENTRIES.iter().map(|(n, f)| dirent(n, Kind::TaskFile(pid, tid, *f))));
+            }
             Kind::FdInfoDir(pid) => {
                 let s = self.sh.kernel()?.proc_snapshot(pid).ok_or(Errno::ENOENT)?;
                 out.extend(s.fds.iter().map(|(fd, _, _)| dirent(&fd.to_string(), Kind::FdInfo(pid, *fd))));
@@ -789,6 +877,8 @@ impl Inode for ProcNode {
             Kind::Pid(pid) => (Kind::Root, pid.to_string().into_bytes()),
             Kind::FdDir(pid) => (Kind::Pid(pid), b"fd".to_vec()),
             Kind::FdInfoDir(pid) => (Kind::Pid(pid), b"fdinfo".to_vec()),
+            Kind::TaskDir(pid) => (Kind::Pid(pid), b"task".to_vec()),
+            Kind::Task(pid, tid) => (Kind::TaskDir(pid), tid.to_string().into_bytes()),
             _ => return None,
         };
         Some((node(&self.sh, k), name))
@@ -823,10 +913,13 @@ fn parse_num(name: &[u8]) -> Option<i32> {
     std::str::from_utf8(name).ok()?.parse().ok()
 }
 
-/// An opened procfs file: the contents generated at open.
+/// An opened procfs file: the contents generated at open; a `comm` file
+/// opened for writing names its (pid, tid).
 struct ProcFile {
     data: Vec<u8>,
     stat: Stat,
+    comm: Option<(Pid, Pid)>,
+    sh: Arc<Shared>,
 }
 
 impl FileOps for ProcFile {
@@ -839,8 +932,10 @@ impl FileOps for ProcFile {
         buf[..n].copy_from_slice(&self.data[off..off + n]);
         Ok(n)
     }
-    fn write(&self, _data: &[u8], _offset: u64) -> KResult<usize> {
-        Err(Errno::EBADF)
+    fn write(&self, data: &[u8], _offset: u64) -> KResult<usize> {
+        let (pid, tid) = self.comm.ok_or(Errno::EBADF)?;
+        self.sh.kernel()?.write_thread_comm(pid, tid, data)?;
+        Ok(data.len())
     }
     fn seekable(&self) -> bool {
         true

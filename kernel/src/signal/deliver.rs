@@ -67,8 +67,37 @@ impl Kernel {
             }
             ps.pending.push(info);
         }
-        self.wake_tasks(&tasks);
+        // Linux's complete_signal: one thread that does not block the
+        // signal is told (the leader first); with none, the signal waits in
+        // the shared set for a thread that unblocks it or sigwaits for it.
+        self.signalfd_wq.wake_all();
+        if let Some(t) = Self::signal_target(&tasks, info.signo) {
+            self.wake_tasks(std::slice::from_ref(t));
+        }
         true
+    }
+
+    /// The thread a process-directed `sig` goes to: one that does not
+    /// block it and is not dead, preferring one without a signal already
+    /// pending, the leader first (Linux's `wants_signal`).
+    fn signal_target(tasks: &[Arc<Task>], sig: u32) -> Option<&Arc<Task>> {
+        let takes = |t: &Arc<Task>| !t.dead.load(Ordering::Acquire) && !lock(&t.sig).mask.has(sig);
+        let mut order: Vec<&Arc<Task>> = tasks.iter().filter(|t| t.is_leader()).collect();
+        order.extend(tasks.iter().filter(|t| !t.is_leader()));
+        order.iter().find(|t| takes(t) && !t.signal_pending()).or_else(|| order.iter().find(|t| takes(t))).copied()
+    }
+
+    /// The mask of `task` now blocks signals of `newly`: process-directed
+    /// ones pending in the shared set go to another thread that takes them
+    /// (Linux's retarget_shared_pending).
+    pub(crate) fn retarget_shared_pending(&self, task: &Arc<Task>, newly: SigSet) {
+        let shared = SigSet(lock(&task.process.sig).pending.set.0 & newly.0);
+        let Some(sig) = shared.first() else { return };
+        let Some(tasks) = self.live_tasks(task.pid()) else { return };
+        let others: Vec<Arc<Task>> = tasks.into_iter().filter(|t| t.tid != task.tid).collect();
+        if let Some(t) = Self::signal_target(&others, sig) {
+            self.wake_tasks(std::slice::from_ref(t));
+        }
     }
 
     /// Queue a thread-directed signal (tkill/tgkill, SIGPIPE, traps).
@@ -132,13 +161,17 @@ impl Kernel {
                     Some(e) if matches!(e.state, ProcState::Stopped { .. }) => {
                         e.state = ProcState::Running;
                         e.continued = true;
+                        e.proc.group_stop.store(false, Ordering::Release);
                         Some(e.ppid)
                     }
                     _ => None,
                 }
             };
             if let Some(ppid) = resumed {
-                for t in tasks {
+                // Every thread of the process was parked by the group stop.
+                let all = self.live_tasks(pid).unwrap_or_default();
+                for t in &all {
+                    t.recalc_pending();
                     self.host.unpark(t.tid);
                 }
                 self.notify_parent_stop(pid, ppid, CLD_CONTINUED, SIGCONT);
@@ -189,24 +222,37 @@ impl Kernel {
             }
             e.state = ProcState::Stopped { signo: sig, reported: false };
             e.continued = false;
+            e.proc.group_stop.store(true, Ordering::Release);
             e.ppid
         };
-        self.notify_parent_stop(pid, ppid, CLD_STOPPED, sig);
-        loop {
-            if task.dead.load(Ordering::Acquire) {
-                return;
+        // A group stop: every other thread stops at its next signal check
+        // (blocked calls return to restart after SIGCONT; busy threads are
+        // stopped by the bridge's epoch callback).
+        for t in self.live_tasks(pid).unwrap_or_default() {
+            if t.tid != task.tid {
+                t.recalc_pending();
+                self.host.unpark(t.tid);
             }
-            let stopped = matches!(lock(&self.procs).entry(pid).map(|e| e.state), Some(ProcState::Stopped { .. }));
-            if !stopped {
-                return;
-            }
-            self.host.park(task.tid, None);
         }
+        self.notify_parent_stop(pid, ppid, CLD_STOPPED, sig);
+        self.wait_while_stopped(task);
     }
 
-    pub(crate) fn check_signals_impl(&self, tid: Tid, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction {
-        let Some(task) = self.task(tid) else { return SignalAction::Exit };
+    /// Park `task` while its process is in a group stop (until SIGCONT or
+    /// SIGKILL).
+    fn wait_while_stopped(&self, task: &Arc<Task>) {
+        while task.process.group_stop.load(Ordering::Acquire) && !task.dead.load(Ordering::Acquire) {
+            self.host.park(task.tid, None);
+        }
+        task.recalc_pending();
+    }
+
+    pub(crate) fn check_signals_impl(&self, task: &Arc<Task>, mem: &mut dyn GuestMemory, sp: u32) -> SignalAction {
+        let task = task.clone();
         loop {
+            if task.process.group_stop.load(Ordering::Acquire) {
+                self.wait_while_stopped(&task);
+            }
             if task.dead.load(Ordering::Acquire) {
                 return SignalAction::Exit;
             }

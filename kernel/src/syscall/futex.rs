@@ -1,6 +1,8 @@
-//! futex_time64: WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET,
-//! WAKE_BITSET (PRIVATE and CLOCK_REALTIME flags): argument decoding and
-//! checks; the wait table and its operations are the `futex` subsystem.
+//! futex_time64: WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, WAIT_BITSET,
+//! WAKE_BITSET, LOCK_PI/LOCK_PI2/TRYLOCK_PI/UNLOCK_PI (no priority
+//! inheritance; the requeue-PI operations are ENOSYS), PRIVATE and
+//! CLOCK_REALTIME flags: argument decoding and checks; the wait table and
+//! its operations are the `futex` subsystem.
 
 use super::{Args, Ctx, SysResult};
 use crate::api::HostClock;
@@ -21,16 +23,19 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (uaddr, op, val) = (a.u32(0), a.u32(1), a.u32(2));
     let cmd = op & FUTEX_CMD_MASK;
     let realtime = op & FUTEX_CLOCK_REALTIME != 0;
-    if realtime && !matches!(cmd, FUTEX_WAIT | FUTEX_WAIT_BITSET) {
+    let shared = op & FUTEX_PRIVATE_FLAG == 0;
+    let key = |ctx: &Ctx<'_>, addr: u32| ctx.kernel.futex_key(ctx.process(), addr, shared);
+    // FUTEX_CLOCK_REALTIME only with the waits (FUTEX_WAIT since Linux 4.5).
+    if realtime && !matches!(cmd, FUTEX_WAIT | FUTEX_WAIT_BITSET | FUTEX_WAIT_REQUEUE_PI | FUTEX_LOCK_PI2) {
         return Err(Errno::ENOSYS);
     }
     match cmd {
-        FUTEX_WAIT => futex_wait(ctx, uaddr, val, a.u32(3), FUTEX_BITSET_MATCH_ANY, false, realtime),
+        FUTEX_WAIT => futex_wait(ctx, shared, uaddr, val, a.u32(3), FUTEX_BITSET_MATCH_ANY, false, realtime),
         FUTEX_WAIT_BITSET => {
             if a.u32(5) == 0 {
                 return Err(Errno::EINVAL);
             }
-            futex_wait(ctx, uaddr, val, a.u32(3), a.u32(5), true, realtime)
+            futex_wait(ctx, shared, uaddr, val, a.u32(3), a.u32(5), true, realtime)
         }
         FUTEX_WAKE | FUTEX_WAKE_BITSET => {
             let bitset = if cmd == FUTEX_WAKE { FUTEX_BITSET_MATCH_ANY } else { a.u32(5) };
@@ -38,7 +43,15 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
                 return Err(Errno::EINVAL);
             }
             check_addr(uaddr)?;
-            let n = ctx.kernel.futex_wake(ctx.pid(), uaddr, val.min(i32::MAX as u32), bitset);
+            let n = ctx.kernel.futex_wake(key(ctx, uaddr), wake_count(val), bitset);
+            Ok(n.into())
+        }
+        FUTEX_WAKE_OP => {
+            let (nr_wake2, uaddr2, encoded) = (a.u32(3), a.u32(4), a.u32(5));
+            check_addr(uaddr)?;
+            check_addr(uaddr2)?;
+            let keys = (key(ctx, uaddr), key(ctx, uaddr2));
+            let n = ctx.kernel.futex_wake_op(keys, ctx.mem, val, nr_wake2, uaddr2, encoded)?;
             Ok(n.into())
         }
         FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => {
@@ -48,14 +61,44 @@ pub fn sys_futex_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             }
             check_addr(uaddr)?;
             check_addr(uaddr2)?;
-            futex_requeue(ctx, uaddr, val, nr_requeue, uaddr2, (cmd == FUTEX_CMP_REQUEUE).then(|| a.u32(5)))
+            let keys = (key(ctx, uaddr), key(ctx, uaddr2));
+            let cmp = (cmd == FUTEX_CMP_REQUEUE).then(|| a.u32(5));
+            Ok(ctx.kernel.futex_requeue(keys, &*ctx.mem, uaddr, val, nr_requeue, cmp)?.into())
+        }
+        FUTEX_LOCK_PI | FUTEX_LOCK_PI2 | FUTEX_TRYLOCK_PI => {
+            check_addr(uaddr)?;
+            let timeout = UserPtr::<KTimespec>::new(a.u32(3)).read_opt(&*ctx.mem)?;
+            // Absolute: FUTEX_LOCK_PI always on CLOCK_REALTIME, LOCK_PI2 on
+            // CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME.
+            let deadline = match timeout {
+                Some(ts) if cmd != FUTEX_TRYLOCK_PI => {
+                    let ns = ts.to_ns()?;
+                    Some(if cmd == FUTEX_LOCK_PI || realtime {
+                        ctx.now(HostClock::Monotonic).saturating_add(ns.saturating_sub(ctx.now(HostClock::Realtime)))
+                    } else {
+                        ns
+                    })
+                }
+                _ => None,
+            };
+            let (task, k) = (ctx.task.clone(), key(ctx, uaddr));
+            ctx.kernel.futex_lock_pi(&task, ctx.mem, k, uaddr, deadline, cmd == FUTEX_TRYLOCK_PI)?;
+            Ok(0.into())
+        }
+        FUTEX_UNLOCK_PI => {
+            check_addr(uaddr)?;
+            let (task, k) = (ctx.task.clone(), key(ctx, uaddr));
+            ctx.kernel.futex_unlock_pi(&task, ctx.mem, k, uaddr)?;
+            Ok(0.into())
         }
         _ => Err(Errno::ENOSYS),
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn futex_wait(
     ctx: &mut Ctx<'_>,
+    shared: bool,
     uaddr: u32,
     val: u32,
     timeout_ptr: u32,
@@ -79,31 +122,21 @@ fn futex_wait(
             })
         }
     };
-    ctx.kernel.futex_wait(&ctx.task, &*ctx.mem, uaddr, val, bitset, deadline)?;
+    let key = ctx.kernel.futex_key(ctx.process(), uaddr, shared);
+    ctx.kernel.futex_wait(&ctx.task, &*ctx.mem, key, uaddr, val, bitset, deadline)?;
     Ok(0.into())
-}
-
-fn futex_requeue(
-    ctx: &mut Ctx<'_>,
-    uaddr: u32,
-    nr_wake: u32,
-    nr_requeue: u32,
-    uaddr2: u32,
-    cmp: Option<u32>,
-) -> SysResult {
-    Ok(ctx.kernel.futex_requeue(ctx.pid(), &*ctx.mem, uaddr, nr_wake, nr_requeue, uaddr2, cmp)?.into())
 }
 
 /// `sizeof(struct robust_list_head)` on wasm32.
 const ROBUST_LIST_HEAD_SIZE: u32 = 12;
 
-/// set_robust_list(head, len): recorded for get_robust_list. Tasks never
-/// share memory, so the list is not walked at exit.
+/// set_robust_list(head, len): per thread; walked when the thread exits,
+/// is killed or execs (`futex::exit_robust_list`).
 pub fn sys_set_robust_list(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     if a.u32(1) != ROBUST_LIST_HEAD_SIZE {
         return Err(Errno::EINVAL);
     }
-    lock(&ctx.process().extra).robust_list = (a.u32(0), a.u32(1));
+    *lock(&ctx.task.robust_list) = (a.u32(0), a.u32(1));
     Ok(0.into())
 }
 
@@ -111,19 +144,19 @@ pub fn sys_set_robust_list(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// user's process needs root (EPERM, ptrace read access).
 pub fn sys_get_robust_list(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let pid = a.i32(0);
-    let proc = if pid == 0 {
-        ctx.process().clone()
+    let task = if pid == 0 {
+        ctx.task.clone()
     } else {
         let t = lock(&ctx.kernel.procs);
-        let task = t.tasks.get(&pid).ok_or(Errno::ESRCH)?;
-        task.process.clone()
+        t.tasks.get(&pid).ok_or(Errno::ESRCH)?.clone()
     };
+    let proc = task.process.clone();
     let creds = ctx.creds();
     let owner = lock(&proc.creds).clone();
     if creds.euid != 0 && !(creds.uid == owner.uid && creds.uid == owner.euid && creds.uid == owner.suid) {
         return Err(Errno::EPERM);
     }
-    let (head, len) = lock(&proc.extra).robust_list;
+    let (head, len) = *lock(&task.robust_list);
     ctx.write(a.ptr::<u32>(1), &head)?;
     ctx.write(a.ptr::<u32>(2), &len)?;
     Ok(0.into())

@@ -120,15 +120,16 @@ pub const PR_GET_NO_NEW_PRIVS: i32 = 39;
 /// prctl(2): names, dumpable, no_new_privs, pdeathsig (recorded).
 pub fn sys_prctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     match a.i32(0) {
+        // The calling thread's name (the leader's is /proc/<pid>/comm).
         PR_SET_NAME => {
             let raw = ctx.read_bytes(a.u32(1), 16).or_else(|_| ctx.read_cstr(a.u32(1), 16))?;
             let end = raw.iter().position(|&c| c == 0).unwrap_or(raw.len()).min(15);
-            *lock(&ctx.process().comm) = raw[..end].to_vec();
+            ctx.task.set_comm(&raw[..end]);
             Ok(0.into())
         }
         PR_GET_NAME => {
             let mut b = [0u8; 16];
-            let c = lock(&ctx.process().comm).clone();
+            let c = ctx.task.comm();
             b[..c.len().min(15)].copy_from_slice(&c[..c.len().min(15)]);
             ctx.write_bytes(a.u32(1), &b)?;
             Ok(0.into())
@@ -170,9 +171,12 @@ pub fn sys_prctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
 }
 
-/// getcpu(2): always CPU 0, node 0.
+/// getcpu(2): a CPU the thread's affinity mask allows (the host does not
+/// say where a thread runs; threads are spread by tid), node 0.
 pub fn sys_getcpu(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    ctx.write(a.ptr::<u32>(0), &0).or_else(|e| if a.u32(0) == 0 { Ok(()) } else { Err(e) })?;
+    let cpus = ctx.kernel.thread_cpus(ctx.tid());
+    let cpu = cpus.get(ctx.tid().unsigned_abs() as usize % cpus.len().max(1)).copied().unwrap_or(0);
+    ctx.write(a.ptr::<u32>(0), &cpu).or_else(|e| if a.u32(0) == 0 { Ok(()) } else { Err(e) })?;
     ctx.write(a.ptr::<u32>(1), &0).or_else(|e| if a.u32(1) == 0 { Ok(()) } else { Err(e) })?;
     Ok(0.into())
 }
@@ -182,7 +186,9 @@ pub const MEMBARRIER_CMD_GLOBAL: i32 = 1;
 pub const MEMBARRIER_CMD_PRIVATE_EXPEDITED: i32 = 8;
 pub const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: i32 = 16;
 
-/// membarrier(2): every process is single-threaded, so barriers are no-ops.
+/// membarrier(2): the host threads of a process share one memory through
+/// the bridge, whose atomics are sequentially consistent: every barrier
+/// command is accepted and needs no action here.
 pub fn sys_membarrier(_ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let supported =
         MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_PRIVATE_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;

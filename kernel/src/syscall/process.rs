@@ -16,6 +16,7 @@ use crate::task::{lock, ProcState, Rlimit, RLIMIT_NOFILE, RLIM_NLIMITS};
 /// exit(2): ends the calling thread (the process with its last thread).
 pub fn sys_exit(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let code = a.low_byte(0);
+    ctx.kernel.exit_robust_list(&ctx.task, ctx.mem);
     clear_child_tid(ctx);
     ctx.kernel.exit_task(ctx.tid(), code);
     Ok(Ret::Exit)
@@ -24,8 +25,12 @@ pub fn sys_exit(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// exit_group(2): ends every thread of the process.
 pub fn sys_exit_group(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let code = a.low_byte(0);
+    ctx.kernel.exit_robust_list(&ctx.task, ctx.mem);
     clear_child_tid(ctx);
     ctx.kernel.exit_group(ctx.pid(), ExitStatus::Exited(code));
+    // Every other thread's robust list, with this (shared) memory.
+    let proc = ctx.process().clone();
+    ctx.kernel.reap_dying(&proc, ctx.mem);
     Ok(Ret::Exit)
 }
 
@@ -33,7 +38,8 @@ pub fn sys_exit_group(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 fn clear_child_tid(ctx: &mut Ctx<'_>) {
     let addr = ctx.task.clear_child_tid.swap(0, std::sync::atomic::Ordering::AcqRel);
     if addr != 0 && ctx.write(UserPtr::<u32>::new(addr), &0).is_ok() {
-        ctx.kernel.futex_wake_addr(ctx.pid(), addr, 1);
+        let proc = ctx.process().clone();
+        ctx.kernel.futex_wake_addr(&proc, addr, 1);
     }
 }
 
@@ -424,7 +430,11 @@ fn usage_of(ctx: &Ctx<'_>, children: bool) -> (u64, u64, u64) {
 /// getrusage(2): user/system time and maxrss; the other counters are 0.
 pub fn sys_getrusage(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let (u, s, rss) = match a.i32(0) {
-        RUSAGE_SELF | RUSAGE_THREAD => usage_of(ctx, false),
+        RUSAGE_SELF => usage_of(ctx, false),
+        RUSAGE_THREAD => {
+            let (u, s) = ctx.kernel.thread_cpu(&ctx.task);
+            (u, s, usage_of(ctx, false).2)
+        }
         RUSAGE_CHILDREN => usage_of(ctx, true),
         _ => return Err(Errno::EINVAL),
     };
@@ -492,76 +502,34 @@ pub fn sys_waitid(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     Ok(0.into())
 }
 
-pub const CLONE_VM: u32 = 0x0000_0100;
-pub const CLONE_FS: u32 = 0x0000_0200;
-pub const CLONE_FILES: u32 = 0x0000_0400;
-pub const CLONE_SIGHAND: u32 = 0x0000_0800;
-pub const CLONE_PIDFD: u32 = 0x0000_1000;
-pub const CLONE_PTRACE: u32 = 0x0000_2000;
-pub const CLONE_VFORK: u32 = 0x0000_4000;
-pub const CLONE_PARENT: u32 = 0x0000_8000;
-pub const CLONE_THREAD: u32 = 0x0001_0000;
-pub const CLONE_NEWNS: u32 = 0x0002_0000;
-pub const CLONE_SYSVSEM: u32 = 0x0004_0000;
-pub const CLONE_SETTLS: u32 = 0x0008_0000;
-pub const CLONE_PARENT_SETTID: u32 = 0x0010_0000;
-pub const CLONE_CHILD_CLEARTID: u32 = 0x0020_0000;
-pub const CLONE_DETACHED: u32 = 0x0040_0000;
-pub const CLONE_UNTRACED: u32 = 0x0080_0000;
-pub const CLONE_CHILD_SETTID: u32 = 0x0100_0000;
-pub const CLONE_NEWCGROUP: u32 = 0x0200_0000;
-pub const CLONE_NEWUTS: u32 = 0x0400_0000;
-pub const CLONE_NEWIPC: u32 = 0x0800_0000;
-pub const CLONE_NEWUSER: u32 = 0x1000_0000;
-pub const CLONE_NEWPID: u32 = 0x2000_0000;
-pub const CLONE_NEWNET: u32 = 0x4000_0000;
-pub const CLONE_IO: u32 = 0x8000_0000;
-pub const CSIGNAL: u32 = 0xff;
+pub use crate::task::clone::*;
 
-/// clone(flags, newsp, parent_tid, tls, child_tid). Processes: each has its
-/// own linear memory, so CLONE_VM|CLONE_VFORK (vfork, posix_spawn) is a plain
-/// fork. Threads (CLONE_THREAD, which Linux requires to come with
-/// CLONE_SIGHAND and CLONE_VM): `Ret::Thread`, the bridge then calls
-/// `Kernel::clone_thread`. A process sharing the caller's memory (CLONE_VM
-/// without CLONE_THREAD or CLONE_VFORK) is not offered (ENOSYS).
+/// clone(flags, newsp, parent_tid, tls, child_tid) (asm-generic 32-bit
+/// order). Flags are checked as Linux does (`task::clone::check_clone_flags`).
+/// A new process is `Ret::Fork`: each process has its own linear memory, so
+/// CLONE_VM|CLONE_VFORK (vfork, posix_spawn) is a plain fork. A thread
+/// (CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD) is
+/// `Ret::Thread` with the raw arguments; the stack must be given (EINVAL:
+/// the bridge cannot share the caller's shadow stack). The task limits
+/// (RLIMIT_NPROC counts threads) are checked here and again when the thread
+/// is created.
 pub fn sys_clone(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let flags = a.u32(0);
-    let ns = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
-    if flags & CLONE_THREAD != 0 && flags & CLONE_SIGHAND == 0 {
+    let kind = check_clone_flags(flags)?;
+    if kind == CloneKind::Thread && a.u32(1) == 0 {
         return Err(Errno::EINVAL);
     }
-    if flags & CLONE_SIGHAND != 0 && flags & CLONE_VM == 0 {
-        return Err(Errno::EINVAL);
-    }
-    if flags & CLONE_THREAD != 0 {
-        // Tables are per process here: a thread always shares them.
-        if flags & (ns | CLONE_PIDFD | CLONE_VFORK | CLONE_PARENT) != 0 || flags & (CLONE_FS | CLONE_FILES) != CLONE_FS | CLONE_FILES
-        {
-            return Err(Errno::EINVAL);
-        }
-        if a.u32(1) == 0 {
-            return Err(Errno::EINVAL);
-        }
-        ctx.kernel.check_fork_allowed(ctx.pid())?;
-        return Ok(Ret::Thread(crate::api::ThreadRequest {
+    ctx.kernel.check_fork_allowed(ctx.pid())?;
+    match kind {
+        CloneKind::Process => Ok(Ret::Fork { flags }),
+        CloneKind::Thread => Ok(Ret::Thread(crate::api::ThreadRequest {
             flags,
             stack: a.u32(1),
             parent_tid: a.u32(2),
             tls: a.u32(3),
             child_tid: a.u32(4),
-        }));
+        })),
     }
-    if flags & CLONE_SIGHAND != 0 || (flags & CLONE_VM != 0 && flags & CLONE_VFORK == 0) {
-        return Err(Errno::ENOSYS);
-    }
-    if flags & (ns | CLONE_FS | CLONE_FILES | CLONE_PIDFD | CLONE_PARENT) != 0 {
-        return Err(Errno::EINVAL);
-    }
-    if (flags & CSIGNAL) > crate::signal::NSIG {
-        return Err(Errno::EINVAL);
-    }
-    ctx.kernel.check_fork_allowed(ctx.pid())?;
-    Ok(Ret::Fork { flags })
 }
 
 /// Largest argv+envp (strings and pointers), like Linux's 2 MiB default.
@@ -590,7 +558,18 @@ fn exec_common(ctx: &mut Ctx<'_>, dirfd: i32, path_ptr: u32, argv_ptr: u32, envp
     if argv.iter().chain(envp.iter()).map(|s| s.len() + 5).sum::<usize>() > ARG_MAX {
         return Err(Errno::E2BIG);
     }
-    let image = ctx.kernel.resolve_image(&ctx.task, dirfd, &path, argv, envp, flags)?;
-    ctx.kernel.exec_commit(&ctx.task, &image);
+    let mut image = ctx.kernel.resolve_image(&ctx.task, dirfd, &path, argv, envp, flags)?;
+    // Point of no return: the other threads go (de_thread), then the
+    // robust futexes of all of them and of the caller are released.
+    let leader = match ctx.kernel.de_thread(&ctx.task) {
+        Ok(l) => l,
+        Err(_) => return Ok(Ret::Exit),
+    };
+    let proc = ctx.process().clone();
+    ctx.kernel.reap_dying(&proc, ctx.mem);
+    let task = leader.clone().unwrap_or_else(|| ctx.task.clone());
+    ctx.kernel.exit_robust_list(&task, ctx.mem);
+    image.new_tid = leader.map(|l| l.tid);
+    ctx.kernel.exec_commit(&task, &image);
     Ok(Ret::Exec(Box::new(image)))
 }

@@ -1,5 +1,7 @@
-//! Scheduling calls. The host schedules the threads; the kernel reports a
-//! single CPU, SCHED_OTHER, nice 0 and accepts what Linux would accept.
+//! Scheduling calls. The host schedules the threads; the kernel reports
+//! the host's CPUs (`KernelConfig::cpus`) with a per-thread affinity mask
+//! it records but does not enforce, SCHED_OTHER, nice 0, and accepts what
+//! Linux would accept.
 
 use super::{Args, Ctx, SysResult};
 use crate::error::{Errno, KResult};
@@ -36,26 +38,61 @@ pub fn sys_sched_yield(_ctx: &mut Ctx<'_>, _a: Args) -> SysResult {
     Ok(0.into())
 }
 
-/// Size of the kernel cpumask (one 32-bit word: one CPU).
-const CPUMASK_BYTES: u32 = 4;
-
-pub fn sys_sched_getaffinity(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    check_pid(ctx, a.i32(0))?;
-    let len = a.u32(1);
-    if len < CPUMASK_BYTES || !len.is_multiple_of(4) {
-        return Err(Errno::EINVAL);
-    }
-    ctx.write_bytes(a.u32(2), &1u32.to_le_bytes())?;
-    Ok(CPUMASK_BYTES.into())
+/// Size in bytes of the kernel's cpumask for the configured CPUs (whole
+/// 32-bit `unsigned long`s, Linux's `cpumask_size()`).
+fn cpumask_bytes(ctx: &Ctx<'_>) -> u32 {
+    ctx.kernel.config().cpus.clamp(1, 1024).div_ceil(32) * 4
 }
 
-pub fn sys_sched_setaffinity(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
-    check_pid(ctx, a.i32(0))?;
-    let len = a.usize(1).min(128);
-    let mask = ctx.read_bytes(a.u32(2), len)?;
-    if mask.first().is_none_or(|b| b & 1 == 0) {
+/// The task `pid` names (0 = the caller), ESRCH if none.
+fn target_task(ctx: &Ctx<'_>, pid: i32) -> KResult<Arc<crate::task::Task>> {
+    check_pid(ctx, pid)?;
+    if pid == 0 {
+        return Ok(ctx.task.clone());
+    }
+    lock(&ctx.kernel.procs).tasks.get(&pid).cloned().ok_or(Errno::ESRCH)
+}
+
+/// sched_getaffinity(pid, len, mask): the thread's mask over the host's
+/// CPUs (`KernelConfig::cpus`); EINVAL when `len` is too small for them or
+/// not a multiple of 4; returns the bytes written.
+pub fn sys_sched_getaffinity(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let task = target_task(ctx, a.i32(0))?;
+    let len = a.u32(1);
+    let size = cpumask_bytes(ctx);
+    if u64::from(len) * 8 < u64::from(ctx.kernel.config().cpus.clamp(1, 1024)) || !len.is_multiple_of(4) {
         return Err(Errno::EINVAL);
     }
+    let mut mask = vec![0u8; size as usize];
+    for c in ctx.kernel.thread_cpus(task.tid) {
+        mask[(c / 8) as usize] |= 1 << (c % 8);
+    }
+    ctx.write_bytes(a.u32(2), &mask)?;
+    Ok(size.into())
+}
+
+/// sched_setaffinity(pid, len, mask): recorded per thread; the mask must
+/// contain at least one of the host's CPUs (EINVAL); bits beyond them are
+/// ignored. The host's scheduler is not told (threads run anywhere).
+pub fn sys_sched_setaffinity(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let task = target_task(ctx, a.i32(0))?;
+    let size = cpumask_bytes(ctx) as usize;
+    let len = a.usize(1).min(size);
+    let mut mask = ctx.read_bytes(a.u32(2), len)?;
+    mask.resize(size, 0);
+    let n = ctx.kernel.config().cpus.clamp(1, 1024);
+    for c in n..(size as u32 * 8) {
+        mask[(c / 8) as usize] &= !(1 << (c % 8));
+    }
+    if mask.iter().all(|&b| b == 0) {
+        return Err(Errno::EINVAL);
+    }
+    let them = lock(&task.process.creds).clone();
+    let me = ctx.creds();
+    if me.euid != 0 && me.euid != them.uid && me.euid != them.euid {
+        return Err(Errno::EPERM);
+    }
+    *lock(&task.affinity) = Some(mask);
     Ok(0.into())
 }
 

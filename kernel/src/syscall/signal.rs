@@ -83,7 +83,11 @@ pub fn sys_kill(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         let me = ctx.pid();
         let my_pgid = t.entry(me).map(|e| e.pgid).unwrap_or(0);
         match pid {
-            p if p > 0 => t.entry(p).map(|_| vec![p]).unwrap_or_default(),
+            // A thread's tid names its thread group (Linux's kill of a tid).
+            p if p > 0 => match t.entry(p) {
+                Some(_) => vec![p],
+                None => t.tasks.get(&p).map(|task| vec![task.pid()]).unwrap_or_default(),
+            },
             0 => t
                 .procs
                 .iter()
@@ -146,10 +150,13 @@ pub fn sys_tgkill(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     signal_task(ctx, &task, info)
 }
 
-fn read_user_info(ctx: &Ctx<'_>, addr: u32, sig: u32, target_pid: Pid) -> KResult<SigInfo> {
+/// The siginfo of rt_(tg)sigqueueinfo. Only the kernel may forge
+/// SI_USER/SI_KERNEL-style codes (si_code ≥ 0) or SI_TKILL, except for a
+/// thread signalling itself: Linux compares the target (pid for
+/// rt_sigqueueinfo, tid for rt_tgsigqueueinfo) with the caller's tid.
+fn read_user_info(ctx: &Ctx<'_>, addr: u32, sig: u32, target: Pid) -> KResult<SigInfo> {
     let mut info = SigInfo::from_rt(&ctx.read(UserPtr::<uapi::siginfo_rt>::new(addr))?);
-    // Only the kernel may forge SI_USER/SI_KERNEL-style codes for others.
-    if (info.code >= 0 || info.code == SI_TKILL) && target_pid != ctx.pid() {
+    if (info.code >= 0 || info.code == SI_TKILL) && target != ctx.tid() {
         return Err(Errno::EPERM);
     }
     info.signo = sig;
@@ -181,7 +188,7 @@ pub fn sys_rt_tgsigqueueinfo(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     valid_sig(sig)?;
-    let info = read_user_info(ctx, a.u32(3), sig, tgid)?;
+    let info = read_user_info(ctx, a.u32(3), sig, tid)?;
     let task = find_task(ctx, Some(tgid), tid)?;
     signal_task(ctx, &task, info)
 }
@@ -259,8 +266,12 @@ pub fn sys_rt_sigprocmask(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             _ => s,
         }
         .blockable();
+        let newly = SigSet(ts.mask.0 & !old.0);
         drop(ts);
         ctx.task.recalc_pending();
+        if !newly.is_empty() {
+            ctx.kernel.retarget_shared_pending(&ctx.task, newly);
+        }
     }
     Ok(0.into())
 }

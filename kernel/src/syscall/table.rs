@@ -101,7 +101,7 @@ define_syscalls! {
     95 waitid => process::sys_waitid, [I, I, P, X, P], Partial("P_PIDFD unsupported; rusage is zeroed");
     96 set_tid_address => process::sys_set_tid_address, [P], Full;
     97 unshare => enosys, [X], Enosys("no namespaces");
-    99 set_robust_list => futex::sys_set_robust_list, [P, U], Partial("recorded, never walked at exit: tasks share no memory, so no other task can wait on the futexes");
+    99 set_robust_list => futex::sys_set_robust_list, [P, U], Partial("per thread; walked at exit, exit_group, exec and when killed (OWNER_DIED, one waiter woken); not when the process dies of a trap with no other thread to walk it");
     100 get_robust_list => futex::sys_get_robust_list, [I, P, P], Full;
     102 getitimer => time::sys_getitimer, [I, P], Partial("ITIMER_VIRTUAL/ITIMER_PROF count approximate CPU time: wall time outside syscalls (+ non-blocked syscall time for PROF)");
     103 setitimer => time::sys_setitimer, [I, P, P], Partial("ITIMER_VIRTUAL/ITIMER_PROF count approximate CPU time: wall time outside syscalls (+ non-blocked syscall time for PROF), checked by the timer thread (≥ 1 ms granularity)");
@@ -117,8 +117,8 @@ define_syscalls! {
     119 sched_setscheduler => sched::sys_sched_setscheduler, [I, I, P], Partial("SCHED_OTHER/BATCH/IDLE accepted without effect; real-time policies EPERM");
     120 sched_getscheduler => sched::sys_sched_getscheduler, [I], Full;
     121 sched_getparam => sched::sys_sched_getparam, [I, P], Full;
-    122 sched_setaffinity => sched::sys_sched_setaffinity, [I, U, P], Partial("accepted when CPU 0 is in the mask; no effect");
-    123 sched_getaffinity => sched::sys_sched_getaffinity, [I, U, P], Partial("one CPU is reported");
+    122 sched_setaffinity => sched::sys_sched_setaffinity, [I, U, P], Partial("recorded per thread over the host's CPUs (KernelConfig::cpus); EINVAL without one of them; not enforced on host threads");
+    123 sched_getaffinity => sched::sys_sched_getaffinity, [I, U, P], Full;
     124 sched_yield => sched::sys_sched_yield, [], Full;
     125 sched_get_priority_max => sched::sys_sched_get_priority_max, [I], Full;
     126 sched_get_priority_min => sched::sys_sched_get_priority_min, [I], Full;
@@ -156,7 +156,7 @@ define_syscalls! {
     160 uname => misc::sys_uname, [P], Full;
     161 sethostname => misc::sys_sethostname, [Str, U], Full;
     162 setdomainname => misc::sys_setdomainname, [Str, U], Full;
-    165 getrusage => process::sys_getrusage, [I, P], Partial("approximate CPU times (user = wall time outside syscalls, system = non-blocked syscall time) and ru_maxrss (linear memory high-water mark); other counters are 0; RUSAGE_THREAD reports the process");
+    165 getrusage => process::sys_getrusage, [I, P], Partial("approximate CPU times (user = wall time outside syscalls, system = non-blocked syscall time) and ru_maxrss (linear memory high-water mark); other counters are 0; RUSAGE_THREAD reports the thread's times");
     166 umask => process::sys_umask, [Mode], Full;
     167 prctl => misc::sys_prctl, [I, X, X, X, X], Partial("PR_SET/GET_NAME, DUMPABLE, NO_NEW_PRIVS, PDEATHSIG (not delivered), CHILD_SUBREAPER; others EINVAL");
     168 getcpu => misc::sys_getcpu, [P, P, P], Full;
@@ -205,7 +205,7 @@ define_syscalls! {
     217 add_key => enosys, [Str, Str, P, U, I], Enosys("no key management");
     218 request_key => enosys, [Str, Str, Str, I], Enosys("no key management");
     219 keyctl => enosys, [I, X, X, X, X], Enosys("no key management");
-    220 clone => process::sys_clone, [Clone, P, P, P, P], Partial("processes only: CLONE_VM|CLONE_VFORK is a plain fork (separate memories); threads (CLONE_THREAD) ENOSYS; CLONE_*SETTID/CLEARTID ignored");
+    220 clone => process::sys_clone, [Clone, P, P, P, P], Partial("flags checked as Linux does; processes: CLONE_VM|CLONE_VFORK is a plain fork (separate memories), CLONE_VM or CLONE_SIGHAND without CLONE_THREAD ENOSYS, CLONE_*SETTID/CLEARTID ignored; threads need CLONE_FS|CLONE_FILES (EINVAL: tables are per process) and a stack; CLONE_VFORK with CLONE_THREAD ENOSYS");
     221 execve => process::sys_execve, [Path, Argv, Argv], Full;
     222 mmap2 => mm::sys_mmap2, [P, U, Prot, MapFlags, Fd, X], Partial("MAP_SHARED file mappings are copies written back on msync/munmap; MAP_SHARED|MAP_ANONYMOUS is private to each process after fork (separate linear memories): no sharing between processes");
     223 fadvise64_64 => mm::sys_fadvise64_64, [Fd, Off64, Off64, I], Partial("advice validated, ignored");
@@ -260,7 +260,7 @@ define_syscalls! {
     291 statx => stat::sys_statx, [Dirfd, Path, AtFlags, X, P], Full;
     293 rseq => enosys, [P, U, X, X], Enosys("no restartable sequences (musl copes)");
     294 kexec_file_load => enosys, [Fd, Fd, U, Str, X], Enosys("no kexec");
-    403 clock_gettime64 => time::sys_clock_gettime64, [Clock, P], Partial("CLOCK_PROCESS_CPUTIME_ID/CLOCK_THREAD_CPUTIME_ID give the process's approximate CPU time (wall time outside syscalls + non-blocked syscall time)");
+    403 clock_gettime64 => time::sys_clock_gettime64, [Clock, P], Partial("CLOCK_PROCESS_CPUTIME_ID/CLOCK_THREAD_CPUTIME_ID and clock_getcpuclockid/pthread_getcpuclockid ids give the process's or thread's approximate CPU time (wall time outside syscalls + non-blocked syscall time)");
     404 clock_settime64 => time::sys_clock_settime64, [Clock, P], Partial("the host owns the clock: EPERM after validation");
     405 clock_adjtime64 => enosys, [Clock, P], Enosys("the host owns the clock");
     406 clock_getres_time64 => time::sys_clock_getres_time64, [Clock, P], Full;
@@ -278,7 +278,7 @@ define_syscalls! {
     419 mq_timedreceive_time64 => enosys, [I, P, U, P, P], Enosys("no POSIX message queues");
     420 semtimedop_time64 => enosys, [I, P, U, P], Enosys("no System V IPC");
     421 rt_sigtimedwait_time64 => signal::sys_rt_sigtimedwait_time64, [P, P, P, U], Full;
-    422 futex_time64 => futex::sys_futex_time64, [P, FutexOp, U, P, P, U], Partial("WAIT/WAKE/REQUEUE/CMP_REQUEUE/WAIT_BITSET/WAKE_BITSET; no WAKE_OP or PI futexes");
+    422 futex_time64 => futex::sys_futex_time64, [P, FutexOp, U, P, P, U], Partial("WAIT/WAKE/REQUEUE/CMP_REQUEUE/WAKE_OP/WAIT_BITSET/WAKE_BITSET, LOCK_PI/LOCK_PI2/TRYLOCK_PI/UNLOCK_PI without priority inheritance (a signal interrupts LOCK_PI like other waits); WAIT_REQUEUE_PI/CMP_REQUEUE_PI ENOSYS; shared futexes meet across processes in MAP_SHARED file mappings (keyed by file and offset), not yet in anonymous shared mappings (keyed per process)");
     423 sched_rr_get_interval_time64 => sched::sys_sched_rr_get_interval_time64, [I, P], Full;
     424 pidfd_send_signal => enosys, [Fd, Sig, P, X], Enosys("no pidfd");
     425 io_uring_setup => enosys, [U, P], Enosys("no io_uring");

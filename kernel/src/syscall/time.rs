@@ -48,16 +48,45 @@ pub fn to_monotonic_deadline(k: &Kernel, clock: HostClock, abs_ns: u64) -> u64 {
     }
 }
 
+/// A CPU-time clock id made by `clock_getcpuclockid`/`pthread_getcpuclockid`
+/// (negative: `~pid << 3 | which`, bit 2 = one thread): the CPU time of
+/// that process or thread (a thread of the caller's process only, EINVAL
+/// otherwise, as Linux), ESRCH for a process that does not exist.
+fn cpu_clock_ns(ctx: &Ctx<'_>, id: i32) -> KResult<u64> {
+    if id & 3 == 3 {
+        return Err(Errno::EINVAL);
+    }
+    let who = !(id >> 3);
+    let t = lock(&ctx.kernel.procs);
+    if id & 4 != 0 {
+        let task = if who == 0 { Some(ctx.task.clone()) } else { t.tasks.get(&who).cloned() };
+        drop(t);
+        let task = task.filter(|x| x.pid() == ctx.pid()).ok_or(Errno::EINVAL)?;
+        let (u, s) = ctx.kernel.thread_cpu(&task);
+        Ok(u + s)
+    } else {
+        let proc = if who == 0 { Some(ctx.process().clone()) } else { t.procs.get(&who).map(|e| e.proc.clone()) };
+        drop(t);
+        let proc = proc.ok_or(Errno::ESRCH)?;
+        let (u, s) = ctx.kernel.process_cpu(&proc);
+        Ok(u + s)
+    }
+}
+
 pub fn sys_clock_gettime64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let id = a.i32(0);
-    let clock = host_clock(id)?;
-    let now = if matches!(id, CLOCK_PROCESS_CPUTIME_ID | CLOCK_THREAD_CPUTIME_ID) {
+    let now = if id < 0 {
+        cpu_clock_ns(ctx, id)?
+    } else if id == CLOCK_THREAD_CPUTIME_ID {
+        let (u, s) = ctx.kernel.thread_cpu(&ctx.task);
+        u + s
+    } else if id == CLOCK_PROCESS_CPUTIME_ID {
         // The process's own CPU time (syscall-boundary accounting), not
         // the host's, which sums every guest process.
         let (u, s) = ctx.kernel.process_cpu(ctx.process());
         u + s
     } else {
-        ctx.now(clock)
+        ctx.now(host_clock(id)?)
     };
     ctx.write(a.ptr::<KTimespec>(1), &KTimespec::from_ns(now))?;
     Ok(0.into())
@@ -65,7 +94,11 @@ pub fn sys_clock_gettime64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 
 pub fn sys_clock_getres_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let id = a.i32(0);
-    host_clock(id)?;
+    if id < 0 {
+        cpu_clock_ns(ctx, id)?;
+    } else {
+        host_clock(id)?;
+    }
     let res = if matches!(id, CLOCK_REALTIME_COARSE | CLOCK_MONOTONIC_COARSE) { 4_000_000 } else { 1 };
     a.ptr::<KTimespec>(1).write_opt(ctx.mem, &KTimespec::from_ns(res))?;
     Ok(0.into())

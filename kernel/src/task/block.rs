@@ -35,6 +35,11 @@ impl Task {
             let r = try_op();
             let outcome = match r {
                 Err(Errno::EAGAIN) => {
+                    // A flag set for a process-directed signal another
+                    // thread has taken since is stale: recompute first.
+                    if self.signal_pending() && !self.dead.load(Ordering::Acquire) {
+                        self.recalc_pending();
+                    }
                     if self.signal_pending() {
                         Some(Err(Errno::ERESTARTSYS))
                     } else if deadline_ns.is_some_and(|d| host.now_ns(HostClock::Monotonic) >= d) {

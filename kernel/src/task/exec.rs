@@ -106,6 +106,7 @@ impl Kernel {
                     module: Arc::new(data),
                     argv,
                     envp,
+                    new_tid: None,
                 });
             }
             if data.starts_with(b"#!") {
@@ -146,10 +147,9 @@ impl Kernel {
         proc.bridge_buf.store(0, Ordering::Relaxed);
         {
             // POSIX timers are deleted and the robust list forgotten at
-            // exec (man 2 execve).
-            let mut ex = lock(&proc.extra);
-            ex.timers.clear();
-            ex.robust_list = (0, 0);
+            // exec (man 2 execve; the list was walked before the commit).
+            lock(&proc.extra).timers.clear();
+            *lock(&task.robust_list) = (0, 0);
         }
         task.clear_child_tid.store(0, Ordering::Relaxed);
         if let Some(e) = lock(&self.procs).procs.get_mut(&proc.pid) {
@@ -253,6 +253,96 @@ impl Kernel {
         mem.write(base, &block).map_err(|_| Errno::EFAULT)?;
         *lock(&proc.mm) = mm;
         Ok(base)
+    }
+}
+
+/// How long execve waits for the threads it killed to leave the kernel.
+pub const DE_THREAD_WAIT_NS: u64 = 2_000_000_000;
+
+impl Kernel {
+    /// execve's `de_thread` for `task`: every other thread of its process
+    /// is killed (marked dead, woken; their robust lists are left in
+    /// `Process::dying` for the caller to walk), then the caller waits,
+    /// bounded by [`DE_THREAD_WAIT_NS`] and ignoring its own signals, until
+    /// they have left the kernel. If the caller is not the leader it takes
+    /// over the leader's tid (the pid): a new `Task` with tid = pid and the
+    /// caller's signal state replaces both, and is returned. `Err(ESRCH)`
+    /// when the caller was killed meanwhile (another exec or exit_group won).
+    pub(crate) fn de_thread(&self, task: &Arc<Task>) -> KResult<Option<Arc<Task>>> {
+        let proc = task.process.clone();
+        let pid = proc.pid;
+        let killed: Vec<Arc<Task>> = {
+            let mut table = lock(&self.procs);
+            if task.dead.load(Ordering::Acquire) {
+                return Err(Errno::ESRCH);
+            }
+            let Some(e) = table.procs.get_mut(&pid) else { return Err(Errno::ESRCH) };
+            let others: Vec<Tid> = e.threads.iter().copied().filter(|&t| t != task.tid).collect();
+            if others.is_empty() && task.is_leader() {
+                return Ok(None);
+            }
+            e.threads.retain(|&t| t == task.tid);
+            for &t in &others {
+                table.gone.insert(t, Arc::downgrade(&proc));
+            }
+            others.iter().filter_map(|t| table.tasks.remove(t)).collect()
+        };
+        for t in &killed {
+            t.dead.store(true, Ordering::Release);
+            t.sig_pending.store(true, Ordering::Release);
+            self.host.unpark(t.tid);
+        }
+        lock(&proc.dying).extend(crate::task::take_robust_heads(&killed));
+        // Wait for them to leave the kernel (each wakes `thread_wq`).
+        let deadline = self.host.now_ns(crate::api::HostClock::Monotonic).saturating_add(DE_THREAD_WAIT_NS);
+        let waiter = crate::wait::Waiter { tid: task.tid, host: self.host.clone() };
+        loop {
+            let key = proc.thread_wq.register(waiter.clone());
+            let busy = killed.iter().any(|t| t.in_kernel.load(Ordering::Acquire));
+            if !busy
+                || task.dead.load(Ordering::Acquire)
+                || self.host.now_ns(crate::api::HostClock::Monotonic) >= deadline
+            {
+                proc.thread_wq.unregister(key);
+                break;
+            }
+            self.host.park(task.tid, Some(deadline));
+            proc.thread_wq.unregister(key);
+        }
+        if task.dead.load(Ordering::Acquire) {
+            return Err(Errno::ESRCH);
+        }
+        if task.is_leader() {
+            return Ok(None);
+        }
+        // Take over the leader's tid.
+        let leader = Arc::new(Task::new(pid, proc.clone(), self.host.now_ns(crate::api::HostClock::Monotonic)));
+        {
+            let ts = lock(&task.sig);
+            let mut ls = lock(&leader.sig);
+            ls.mask = ts.mask;
+            ls.pending = ts.pending.clone();
+            ls.altstack = ts.altstack;
+            ls.saved_mask = ts.saved_mask;
+        }
+        *lock(&leader.robust_list) = *lock(&task.robust_list);
+        *lock(&leader.affinity) = lock(&task.affinity).clone();
+        leader.clear_child_tid.store(task.clear_child_tid.load(Ordering::Acquire), Ordering::Release);
+        {
+            let mut table = lock(&self.procs);
+            if task.dead.load(Ordering::Acquire) {
+                return Err(Errno::ESRCH);
+            }
+            table.tasks.remove(&task.tid);
+            table.tasks.insert(pid, leader.clone());
+            // The process has a live leader again.
+            proc.leader_exit_code.store(u32::MAX, Ordering::Release);
+            if let Some(e) = table.procs.get_mut(&pid) {
+                e.threads = vec![pid];
+            }
+        }
+        leader.recalc_pending();
+        Ok(Some(leader))
     }
 }
 

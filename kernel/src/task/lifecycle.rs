@@ -36,6 +36,9 @@ impl Kernel {
             t.sig_pending.store(true, Ordering::Release);
             self.host.unpark(t.tid);
         }
+        // Their robust futex lists are walked by whoever next holds the
+        // process's memory (the caller, or each thread on its way out).
+        lock(&proc.dying).extend(crate::task::take_robust_heads(&tasks));
         // Release resources outside the table lock: closing pipe ends wakes
         // readers, which may take other locks.
         let files = lock(&proc.fds).take_all();
@@ -48,6 +51,7 @@ impl Kernel {
         let mut table = lock(&self.procs);
         for t in &tasks {
             table.tasks.remove(&t.tid);
+            table.gone.insert(t.tid, Arc::downgrade(&proc));
         }
         let (ppid, children, exit_signal) = match table.procs.get_mut(&pid) {
             Some(e) => {
@@ -157,12 +161,15 @@ impl Kernel {
 
     /// Task `tid` calls exit(2): the last thread ends the process.
     pub(crate) fn exit_task(&self, tid: Tid, code: u8) {
-        let pid = {
+        let (pid, code) = {
             let mut table = lock(&self.procs);
             let Some(t) = table.tasks.get(&tid).cloned() else { return };
             let pid = t.pid();
             let others = table.procs.get(&pid).map(|e| e.threads.len() > 1).unwrap_or(false);
             if others {
+                if t.is_leader() {
+                    t.process.leader_exit_code.store(u32::from(code), Ordering::Release);
+                }
                 t.dead.store(true, Ordering::Release);
                 table.tasks.remove(&tid);
                 if let Some(e) = table.procs.get_mut(&pid) {
@@ -170,7 +177,10 @@ impl Kernel {
                 }
                 return;
             }
-            pid
+            // The process's status is the leader's exit code (Linux reports
+            // the leader's), whichever thread leaves last.
+            let leader = t.process.leader_exit_code.load(Ordering::Acquire);
+            (pid, if leader == u32::MAX { code } else { leader as u8 })
         };
         self.exit_group(pid, ExitStatus::Exited(code));
     }
@@ -344,8 +354,10 @@ impl Kernel {
         let Some(e) = table.procs.get(&pid) else { return Err(crate::error::Errno::ESRCH) };
         let uid = lock(&e.proc.creds).uid;
         let limit = lock(&e.proc.rlimits)[crate::task::RLIMIT_NPROC].cur;
-        let count = table.procs.values().filter(|p| lock(&p.proc.creds).uid == uid).count() as u64;
-        if (uid != 0 && count >= limit) || table.procs.len() >= (crate::task::PID_MAX as usize - 300) {
+        // RLIMIT_NPROC counts tasks (threads), as on Linux.
+        let count = table.tasks.values().filter(|t| lock(&t.process.creds).uid == uid).count() as u64;
+        let ids = table.procs.len() + table.tasks.values().filter(|t| !t.is_leader()).count();
+        if (uid != 0 && count >= limit) || ids >= (crate::task::PID_MAX as usize - 300) {
             return Err(crate::error::Errno::EAGAIN);
         }
         Ok(())
@@ -367,7 +379,8 @@ impl Kernel {
         *lock(&proc.mm) = lock(&pp.mm).clone();
         lock(&proc.sig).actions = lock(&pp.sig).actions.clone();
         *lock(&proc.rlimits) = *lock(&pp.rlimits);
-        *lock(&proc.comm) = lock(&pp.comm).clone();
+        // The calling thread's name, as Linux copies the forking task's comm.
+        *lock(&proc.comm) = parent.comm();
         *lock(&proc.exec) = lock(&pp.exec).clone();
         proc.bridge_buf.store(pp.bridge_buf.load(Ordering::Relaxed), Ordering::Relaxed);
         proc.personality.store(pp.personality.load(Ordering::Relaxed), Ordering::Relaxed);
@@ -408,64 +421,5 @@ impl Kernel {
         }
         table.tasks.insert(pid, task);
         Ok(pid)
-    }
-
-    /// A new thread in `parent`'s process (see `Kernel::clone_thread`).
-    pub(crate) fn do_clone_thread(
-        &self,
-        parent_tid: Tid,
-        req: &crate::api::ThreadRequest,
-        mem: &mut dyn crate::api::GuestMemory,
-    ) -> crate::error::KResult<Tid> {
-        use crate::error::Errno;
-        // clone flags (uapi linux/sched.h); the syscall layer validated them.
-        const CLONE_PARENT_SETTID: u32 = 0x0010_0000;
-        const CLONE_CHILD_CLEARTID: u32 = 0x0020_0000;
-        const CLONE_CHILD_SETTID: u32 = 0x0100_0000;
-        let parent = self.task(parent_tid).ok_or(Errno::ESRCH)?;
-        let pid = parent.pid();
-        let mut table = lock(&self.procs);
-        if parent.process.exiting.load(Ordering::Acquire) {
-            return Err(Errno::EAGAIN);
-        }
-        let tid = table.alloc_id().ok_or(Errno::EAGAIN)?;
-        let le = |v: Tid| v.to_le_bytes();
-        if req.flags & CLONE_PARENT_SETTID != 0 {
-            mem.write(req.parent_tid, &le(tid)).map_err(|_| Errno::EFAULT)?;
-        }
-        if req.flags & CLONE_CHILD_SETTID != 0 {
-            mem.write(req.child_tid, &le(tid)).map_err(|_| Errno::EFAULT)?;
-        }
-        let task = Arc::new(crate::task::Task {
-            tid,
-            process: parent.process.clone(),
-            sig: Default::default(),
-            sig_pending: Default::default(),
-            clear_child_tid: std::sync::atomic::AtomicU32::new(if req.flags & CLONE_CHILD_CLEARTID != 0 {
-                req.child_tid
-            } else {
-                0
-            }),
-            dead: Default::default(),
-            user_since_ns: std::sync::atomic::AtomicU64::new(
-                self.host.now_ns(crate::api::HostClock::Monotonic).max(1),
-            ),
-            blocked_ns: Default::default(),
-        });
-        lock(&task.sig).mask = lock(&parent.sig).mask;
-        let e = table.procs.get_mut(&pid).ok_or(Errno::ESRCH)?;
-        e.threads.push(tid);
-        table.tasks.insert(tid, task);
-        Ok(tid)
-    }
-
-    /// Remove a thread the bridge could not start.
-    pub(crate) fn remove_unstarted_thread(&self, tid: Tid) {
-        let mut table = lock(&self.procs);
-        let Some(t) = table.tasks.remove(&tid) else { return };
-        t.dead.store(true, Ordering::Release);
-        if let Some(e) = table.procs.get_mut(&t.pid()) {
-            e.threads.retain(|&x| x != tid);
-        }
     }
 }

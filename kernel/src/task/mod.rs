@@ -2,9 +2,12 @@
 //!
 //! A [`Process`] owns what its threads share: fd table, fs context,
 //! credentials, address-space map, signal actions and process-directed
-//! pending signals, rlimits. A [`Task`] is one thread: tid, signal mask,
-//! thread-directed pending signals, the `signal_pending` atomic the bridge
-//! polls. Family relations (parent, children, process group, session,
+//! pending signals, rlimits, the leader's comm. A [`Task`] is one thread:
+//! tid, signal mask, thread-directed pending signals, the `signal_pending`
+//! atomic the bridge polls, clear_child_tid, robust list, comm (non-leader),
+//! affinity. Threads are created by `clone.rs` (`Kernel::clone_thread`),
+//! leave by `exit_task`/`exit_group` (`lifecycle.rs`), and are killed by
+//! exec's `de_thread` (`exec.rs`). Family relations (parent, children, process group, session,
 //! zombie status) live in the [`ProcTable`] under one lock so wait,
 //! reparenting and job control see a consistent tree.
 //!
@@ -13,6 +16,7 @@
 //! Read API for procfs/devfs: [`crate::Kernel::procs_snapshot`].
 
 pub mod block;
+pub mod clone;
 pub mod exec;
 pub mod fd;
 pub mod lifecycle;
@@ -146,7 +150,9 @@ pub struct Process {
     pub mm: Mutex<Mm>,
     pub sig: Mutex<ProcSignals>,
     pub rlimits: Mutex<[Rlimit; RLIM_NLIMITS]>,
-    /// `comm` (prctl PR_SET_NAME, /proc/<pid>/comm), ≤ 15 bytes.
+    /// `comm` of the thread-group leader (prctl PR_SET_NAME in the
+    /// leader, /proc/<pid>/comm), ≤ 15 bytes. Other threads keep theirs in
+    /// [`Task::comm`] (see [`Task::comm`]).
     pub comm: Mutex<Vec<u8>>,
     /// Image info for procfs: exe path, argv, envp.
     pub exec: Mutex<ExecInfo>,
@@ -171,20 +177,32 @@ pub struct Process {
     pub bridge_buf: AtomicU32,
     /// personality(2) value.
     pub personality: AtomicU32,
-    /// Smaller per-process records: I/O priority, robust futex list,
-    /// capability drops, POSIX timers.
+    /// Smaller per-process records: I/O priority, capability drops,
+    /// POSIX timers.
     pub extra: Mutex<ProcExtra>,
+    /// exit(2) code of the thread-group leader when it left before the
+    /// other threads (`u32::MAX`: it has not): the process's status when
+    /// the last thread leaves by exit(2), as Linux reports the leader's code.
+    pub leader_exit_code: AtomicU32,
+    /// A group stop is in effect (mirrors `ProcState::Stopped`): every
+    /// thread parks at its next signal check until SIGCONT/SIGKILL.
+    pub group_stop: AtomicBool,
+    /// Robust futex lists of threads killed by exit_group/SIGKILL/exec,
+    /// not walked yet, as (tid, list head): walked by the next task of this
+    /// process that holds its memory (the exit_group caller, or each dying
+    /// thread on its way out of the kernel or at its next signal check).
+    pub dying: Mutex<Vec<(Tid, u32)>>,
+    /// Woken when a killed thread leaves the kernel (exec's de_thread waits).
+    pub thread_wq: WaitQueue,
 }
 
-/// Per-process state of the less common calls (ioprio_set,
-/// set_robust_list, capset, timer_create). Fork copies `ioprio` and
-/// `caps`; exec clears the robust list and the timers.
+/// Per-process state of the less common calls (ioprio_set, capset,
+/// timer_create). Fork copies `ioprio` and `caps`; exec clears the timers.
+/// (The robust futex list is per thread: [`Task::robust_list`].)
 #[derive(Debug, Default)]
 pub struct ProcExtra {
     /// `ioprio_set` value (class << 13 | data); 0 = IOPRIO_CLASS_NONE.
     pub ioprio: u32,
-    /// `set_robust_list` (head address, length).
-    pub robust_list: (u32, u32),
     /// Capabilities kept by `capset` as (effective, permitted,
     /// inheritable) masks; `None` = nothing dropped.
     pub caps: Option<[u64; 3]>,
@@ -280,6 +298,20 @@ pub struct Task {
     pub user_since_ns: AtomicU64,
     /// Time parked during the current syscall (not charged as system time).
     pub blocked_ns: AtomicU64,
+    /// `set_robust_list` (head address, length), per thread as on Linux;
+    /// walked at exit, exec and when the thread is killed.
+    pub robust_list: Mutex<(u32, u32)>,
+    /// The thread's own `comm` when it is not the leader (the leader's is
+    /// [`Process::comm`]); read and set through [`Task::comm`]/[`Task::set_comm`].
+    pub comm: Mutex<Vec<u8>>,
+    /// sched_setaffinity mask (bit n = CPU n), `None` = every CPU.
+    pub affinity: Mutex<Option<Vec<u8>>>,
+    /// Inside `Kernel::syscall` or `check_signals` (exec's de_thread waits
+    /// for killed threads to leave).
+    pub in_kernel: AtomicBool,
+    /// This thread's CPU time (CLOCK_THREAD_CPUTIME_ID, RUSAGE_THREAD);
+    /// the process's `usage` has every thread's.
+    pub usage: CpuUsage,
 }
 
 impl std::fmt::Debug for Task {
@@ -288,9 +320,60 @@ impl std::fmt::Debug for Task {
     }
 }
 
+/// Take the robust list heads of killed `tasks` (each walked once) for
+/// `Process::dying`.
+pub(crate) fn take_robust_heads(tasks: &[Arc<Task>]) -> Vec<(Tid, u32)> {
+    tasks
+        .iter()
+        .filter_map(|t| {
+            let (head, _) = std::mem::take(&mut *lock(&t.robust_list));
+            (head != 0).then_some((t.tid, head))
+        })
+        .collect()
+}
+
 impl Task {
+    /// A task of `process` with empty signal state.
+    pub fn new(tid: Tid, process: Arc<Process>, now_ns: u64) -> Task {
+        Task {
+            tid,
+            process,
+            sig: Mutex::new(TaskSignals::default()),
+            sig_pending: Default::default(),
+            clear_child_tid: Default::default(),
+            dead: Default::default(),
+            user_since_ns: AtomicU64::new(now_ns.max(1)),
+            blocked_ns: Default::default(),
+            robust_list: Mutex::new((0, 0)),
+            comm: Mutex::new(Vec::new()),
+            affinity: Mutex::new(None),
+            in_kernel: Default::default(),
+            usage: Default::default(),
+        }
+    }
     pub fn pid(&self) -> Pid {
         self.process.pid
+    }
+    /// Is this the thread-group leader (tid == pid)?
+    pub fn is_leader(&self) -> bool {
+        self.tid == self.process.pid
+    }
+    /// The thread's `comm` (/proc/<pid>/task/<tid>/comm, PR_GET_NAME).
+    pub fn comm(&self) -> Vec<u8> {
+        if self.is_leader() {
+            lock(&self.process.comm).clone()
+        } else {
+            lock(&self.comm).clone()
+        }
+    }
+    /// Set the thread's `comm` (PR_SET_NAME, writing .../comm); at most 15 bytes kept.
+    pub fn set_comm(&self, name: &[u8]) {
+        let name = name[..name.len().min(15)].to_vec();
+        if self.is_leader() {
+            *lock(&self.process.comm) = name;
+        } else {
+            *lock(&self.comm) = name;
+        }
     }
     pub fn signal_pending(&self) -> bool {
         self.sig_pending.load(Ordering::Acquire)
@@ -301,7 +384,10 @@ impl Task {
         let shared = lock(&self.process.sig).pending.set;
         let t = lock(&self.sig);
         let any = (t.pending.set.0 | shared.0) & !t.mask.0 != 0;
-        self.sig_pending.store(any || self.process.exiting.load(Ordering::Acquire), Ordering::Release);
+        let forced = self.process.exiting.load(Ordering::Acquire)
+            || self.dead.load(Ordering::Acquire)
+            || self.process.group_stop.load(Ordering::Acquire);
+        self.sig_pending.store(any || forced, Ordering::Release);
     }
 }
 
@@ -342,6 +428,9 @@ pub struct ProcTable {
     pub procs: BTreeMap<Pid, ProcEntry>,
     pub tasks: BTreeMap<Tid, Arc<Task>>,
     pub next_id: i32,
+    /// Tids of killed threads not yet seen leaving (their process, for the
+    /// robust-list walk when a busy thread reaches `check_signals`).
+    pub gone: BTreeMap<Tid, std::sync::Weak<Process>>,
 }
 
 /// Largest pid handed out before wrapping (`pid_max`).
@@ -352,6 +441,7 @@ impl ProcTable {
         for _ in 0..PID_MAX {
             self.next_id = if self.next_id >= PID_MAX || self.next_id < 1 { 1 } else { self.next_id + 1 };
             let id = self.next_id;
+            self.gone.remove(&id);
             if !self.procs.contains_key(&id)
                 && !self.tasks.contains_key(&id)
                 && !self.procs.values().any(|p| p.pgid == id || p.sid == id)

@@ -180,3 +180,58 @@ fn fill(e: Entry, current: Option<Pid>) -> ProcSnapshot {
         process: e.process,
     }
 }
+
+impl Kernel {
+    /// The `comm` of thread `tid` of process `pid` (the leader's is the
+    /// process's), `None` if it is not a live thread of `pid`.
+    pub(crate) fn thread_comm(&self, pid: Pid, tid: Tid) -> Option<Vec<u8>> {
+        let t = lock(&self.procs).tasks.get(&tid).cloned();
+        match t {
+            Some(t) if t.pid() == pid => Some(t.comm()),
+            _ => None,
+        }
+    }
+
+    /// Writing `/proc/<pid>/task/<tid>/comm` (or `/proc/<pid>/comm`,
+    /// `tid == pid`): only a thread of the same process may (EINVAL
+    /// otherwise, as Linux's `comm_write`); the bytes up to a NUL, at most
+    /// 15, become the name (a trailing newline is kept, as on Linux).
+    pub(crate) fn write_thread_comm(&self, pid: Pid, tid: Tid, data: &[u8]) -> crate::error::KResult<()> {
+        use crate::error::Errno;
+        if self.current_pid() != Some(pid) {
+            return Err(Errno::EINVAL);
+        }
+        let data = &data[..data.len().min(15)];
+        let name = &data[..data.iter().position(|&c| c == 0).unwrap_or(data.len())];
+        let (task, proc) = {
+            let table = lock(&self.procs);
+            let proc = table.procs.get(&pid).map(|e| e.proc.clone()).ok_or(Errno::ESRCH)?;
+            (table.tasks.get(&tid).filter(|t| t.pid() == pid).cloned(), proc)
+        };
+        match task {
+            Some(t) => t.set_comm(name),
+            None if tid == pid => *lock(&proc.comm) = name.to_vec(),
+            None => return Err(Errno::ESRCH),
+        }
+        Ok(())
+    }
+
+    /// Per-thread signal state for procfs: (pending, blocked) of `tid`.
+    pub(crate) fn thread_sig_sets(&self, tid: Tid) -> (u64, u64) {
+        match self.task(tid) {
+            Some(t) => {
+                let ts = lock(&t.sig);
+                (ts.pending.set.0, ts.mask.0)
+            }
+            None => (0, 0),
+        }
+    }
+
+    /// The CPUs thread `tid` may run on, as a list of CPU numbers (all
+    /// configured CPUs without an affinity mask).
+    pub(crate) fn thread_cpus(&self, tid: Tid) -> Vec<u32> {
+        let n = self.config.cpus.clamp(1, 1024);
+        let mask = self.task(tid).and_then(|t| lock(&t.affinity).clone());
+        (0..n).filter(|&c| mask.as_ref().is_none_or(|m| m.get((c / 8) as usize).is_some_and(|b| b >> (c % 8) & 1 != 0))).collect()
+    }
+}

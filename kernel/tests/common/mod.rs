@@ -129,8 +129,12 @@ pub const BUF: u32 = 0x10000;
 
 impl Env {
     pub fn new() -> Env {
+        Env::with_config(KernelConfig::default())
+    }
+    /// A kernel built with `config`, with init (tid 1).
+    pub fn with_config(config: KernelConfig) -> Env {
         let host = FakeHost::new();
-        let k = Kernel::new(KernelConfig::default(), host.clone()).unwrap();
+        let k = Kernel::new(config, host.clone()).unwrap();
         let tid = k
             .spawn_init(InitSpec { argv: vec![b"/sbin/init".to_vec()], envp: vec![], cwd: "/".into(), uid: 0, gid: 0 })
             .unwrap();
@@ -522,4 +526,136 @@ pub fn signalfd_mask(mem: &mut VecMemory, sigs: &[u32]) -> u32 {
     let m: u64 = sigs.iter().map(|&s| bit(s)).sum();
     mem.write(ARG + 128, &m.to_le_bytes()).unwrap();
     ARG + 128
+}
+
+// ---- threads ----
+
+/// One guest memory shared by several tasks (a threaded process's linear
+/// memory): every clone of the handle sees the same bytes.
+#[derive(Clone, Default)]
+pub struct SharedMem(pub Arc<Mutex<VecMemory>>);
+
+impl SharedMem {
+    pub fn new(size: usize) -> SharedMem {
+        SharedMem(Arc::new(Mutex::new(VecMemory::new(size))))
+    }
+    pub fn u32_at(&self, addr: u32) -> u32 {
+        let mut b = [0u8; 4];
+        self.0.lock().unwrap().read(addr, &mut b).unwrap();
+        u32::from_le_bytes(b)
+    }
+    pub fn put_u32(&self, addr: u32, v: u32) {
+        self.0.lock().unwrap().write(addr, &v.to_le_bytes()).unwrap();
+    }
+    pub fn put(&self, addr: u32, data: &[u8]) {
+        self.0.lock().unwrap().write(addr, data).unwrap();
+    }
+    pub fn get(&self, addr: u32, len: usize) -> Vec<u8> {
+        let mut b = vec![0; len];
+        self.0.lock().unwrap().read(addr, &mut b).unwrap();
+        b
+    }
+}
+
+impl GuestMemory for SharedMem {
+    fn size(&self) -> u64 {
+        self.0.lock().unwrap().size()
+    }
+    fn read(&self, addr: u32, buf: &mut [u8]) -> Result<(), wasmlinux_kernel::Errno> {
+        self.0.lock().unwrap().read(addr, buf)
+    }
+    fn write(&mut self, addr: u32, data: &[u8]) -> Result<(), wasmlinux_kernel::Errno> {
+        self.0.lock().unwrap().write(addr, data)
+    }
+    fn fill(&mut self, addr: u32, len: u32, byte: u8) -> Result<(), wasmlinux_kernel::Errno> {
+        self.0.lock().unwrap().fill(addr, len, byte)
+    }
+    fn grow(&mut self, new_size: u64) -> Result<(), wasmlinux_kernel::Errno> {
+        self.0.lock().unwrap().grow(new_size)
+    }
+}
+
+pub const CLONE_VM: u32 = 0x100;
+pub const CLONE_FS: u32 = 0x200;
+pub const CLONE_FILES: u32 = 0x400;
+pub const CLONE_SIGHAND: u32 = 0x800;
+pub const CLONE_THREAD: u32 = 0x1_0000;
+pub const CLONE_SETTLS: u32 = 0x8_0000;
+pub const CLONE_PARENT_SETTID: u32 = 0x10_0000;
+pub const CLONE_CHILD_CLEARTID: u32 = 0x20_0000;
+pub const CLONE_CHILD_SETTID: u32 = 0x100_0000;
+/// The flags of musl's pthread_create, without the tid/TLS ones.
+pub const THREAD_FLAGS: u32 = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
+/// A shadow-stack address for new threads.
+pub const THREAD_STACK: u32 = 0x8_0000;
+
+/// Raw syscall as task `tid` over any guest memory.
+pub fn tsc_outcome(k: &Kernel, tid: Tid, mem: &mut dyn GuestMemory, n: u32, args: &[u32]) -> SyscallOutcome {
+    let mut a = [0u32; 6];
+    a[..args.len()].copy_from_slice(args);
+    k.syscall(tid, n, a, mem)
+}
+/// Raw syscall as task `tid` over any guest memory, returning the value.
+pub fn tsc(k: &Kernel, tid: Tid, mem: &mut dyn GuestMemory, n: u32, args: &[u32]) -> i32 {
+    ret(tsc_outcome(k, tid, mem, n, args))
+}
+/// clone(THREAD_FLAGS | extra, THREAD_STACK, ptid, tls, ctid) by `parent`,
+/// then `Kernel::clone_thread` as the bridge does: the new tid.
+pub fn spawn_thread(k: &Kernel, parent: Tid, mem: &mut dyn GuestMemory, extra: u32, ptid: u32, ctid: u32) -> Tid {
+    let args = [THREAD_FLAGS | extra, THREAD_STACK, ptid, 0x7000, ctid];
+    match tsc_outcome(k, parent, mem, nr::clone, &args) {
+        SyscallOutcome::Thread(req) => {
+            assert_eq!(
+                req,
+                ThreadRequest { flags: args[0], stack: args[1], parent_tid: ptid, tls: 0x7000, child_tid: ctid }
+            );
+            k.clone_thread(parent, &req, mem).expect("clone_thread")
+        }
+        other => panic!("clone of a thread: {other:?}"),
+    }
+}
+/// A process (forked from init) with a shared memory: (pid, memory).
+pub fn threaded_process(e: &mut Env) -> (Tid, SharedMem) {
+    let (pid, mem) = fork(e);
+    (pid, SharedMem(Arc::new(Mutex::new(mem))))
+}
+/// Wait (up to 5 s) until `cond` holds.
+pub fn wait_until(mut cond: impl FnMut() -> bool) -> bool {
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(5) {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    false
+}
+
+/// Read a whole file (up to 4 KiB) as task `tid` over memory `m`.
+pub fn read_file_as(k: &Kernel, tid: Tid, m: &mut SharedMem, path: &str) -> Result<String, i32> {
+    let mut p = path.as_bytes().to_vec();
+    p.push(0);
+    m.put(0x9000, &p);
+    let fd = tsc(k, tid, m, nr::openat, &[AT_FDCWD, 0x9000, O_RDONLY, 0]);
+    if fd < 0 {
+        return Err(fd);
+    }
+    let n = tsc(k, tid, m, nr::read, &[fd as u32, 0xa000, 4096]);
+    assert!(n >= 0, "read {path}: {n}");
+    assert_eq!(tsc(k, tid, m, nr::close, &[fd as u32]), 0);
+    Ok(String::from_utf8_lossy(&m.get(0xa000, n as usize)).into_owned())
+}
+/// Write `data` to the file at `path` as task `tid`: the write's result.
+pub fn write_file_as(k: &Kernel, tid: Tid, m: &mut SharedMem, path: &str, data: &[u8]) -> i32 {
+    let mut p = path.as_bytes().to_vec();
+    p.push(0);
+    m.put(0x9000, &p);
+    let fd = tsc(k, tid, m, nr::openat, &[AT_FDCWD, 0x9000, O_WRONLY, 0]);
+    if fd < 0 {
+        return fd;
+    }
+    m.put(0xa000, data);
+    let n = tsc(k, tid, m, nr::write, &[fd as u32, 0xa000, data.len() as u32]);
+    assert_eq!(tsc(k, tid, m, nr::close, &[fd as u32]), 0);
+    n
 }
