@@ -118,6 +118,13 @@ impl<T: 'static> GuestMemory for WasmMemory<'_, T> {
         self.memory.grow_to(self.cx.as_context_mut(), new_size as usize).map_err(|_| ENOMEM)
     }
 
+    fn discard(&mut self, addr: u32, len: u32) -> Result<(), Errno> {
+        match &self.memory {
+            LinearMemory::Shared(m) => shared::discard(m, addr, len as usize),
+            LinearMemory::Own(_) => self.fill(addr, len, 0),
+        }
+    }
+
     fn map_shared(&mut self, addr: u32, len: u32, pages: &Arc<dyn SharedPages>, offset: u64) -> Result<(), Errno> {
         match &self.memory {
             LinearMemory::Shared(m) => map_pages(m, addr, len, pages, offset),
@@ -265,5 +272,26 @@ pub mod shared {
         }
         .map(|_| ())
         .map_err(|_| super::ENOMEM)
+    }
+
+    /// Zero `[addr, addr+len)` of `m`: whole pages with `madvise(MADV_DONTNEED)`
+    /// (the host frees them; the next access reads zeros, and pages never
+    /// touched cost nothing), the partial pages at the ends by writing.
+    /// Only for private pages: the kernel never discards a shared mapping.
+    pub fn discard(m: &SharedMemory, addr: u32, len: usize) -> Result<(), Errno> {
+        use nix::sys::mman::{madvise, MmapAdvise};
+        let r = range(addr, len, m.data_size())?;
+        let page = 4096;
+        let (a, b) = (r.start.next_multiple_of(page), r.end / page * page);
+        if a >= b {
+            return fill(m, addr, len, 0);
+        }
+        fill(m, addr, a - r.start, 0)?;
+        fill(m, b as u32, r.end - b, 0)?;
+        let at = std::ptr::NonNull::new(ptr(m, a).cast::<std::ffi::c_void>()).ok_or(super::EFAULT)?;
+        // SAFETY: `[at, at+(b-a))` is page aligned and inside the accessible
+        // part of the memory (checked, see `map_fd`): MADV_DONTNEED only
+        // makes those private guest pages read as zero again.
+        unsafe { madvise(at, b - a, MmapAdvise::MADV_DONTNEED) }.map_err(|_| super::EFAULT)
     }
 }

@@ -44,6 +44,12 @@ pub trait GuestMemory {
     fn map_shared(&mut self, _addr: u32, _len: u32, _pages: &Arc<dyn SharedPages>, _offset: u64) -> Result<(), Errno> {
         Err(crate::error::Errno::ENODEV.code())
     }
+    /// Make `[addr, addr+len)` zero, giving the host memory behind whole
+    /// pages back where the memory can (the kernel zeroes every range it
+    /// maps). Default: `fill` with 0.
+    fn discard(&mut self, addr: u32, len: u32) -> Result<(), Errno> {
+        self.fill(addr, len, 0)
+    }
     /// `[addr, addr+len)` stops being a shared mapping: make it private zero
     /// pages again.
     fn unmap_shared(&mut self, _addr: u32, _len: u32) -> Result<(), Errno> {

@@ -239,7 +239,7 @@ pub(crate) fn zero(mem: &mut dyn GuestMemory, addr: u32, len: u32) -> KResult<()
     if len == 0 {
         return Ok(());
     }
-    mem.fill(addr, len, 0).map_err(|_| Errno::EFAULT)
+    mem.discard(addr, len).map_err(|_| Errno::EFAULT)
 }
 
 /// Pieces of mappings that were removed stop being shared: their host pages

@@ -160,11 +160,15 @@ pub fn sys_mmap2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     // MAP_SHARED of a file whose contents can live in host shared pages
     // (tmpfs, memfd): map them, coherent with read/write and other mappings.
     if let (true, Some(f)) = (shared, &file) {
-        if let Some(p) = f.ops.shared_pages(&*ctx.kernel.host, offset + len as u64) {
-            let p = p?;
-            if ctx.mem.map_shared(addr, len, &p, offset).is_ok() {
-                pages = Some(PagesBacking { pages: p, offset });
+        match f.ops.shared_pages(&*ctx.kernel.host, offset + len as u64) {
+            Some(Ok(p)) => {
+                if ctx.mem.map_shared(addr, len, &p, offset).is_ok() {
+                    pages = Some(PagesBacking { pages: p, offset });
+                }
             }
+            // The host cannot share memory: keep a copy (below).
+            Some(Err(Errno::ENODEV)) | None => {}
+            Some(Err(e)) => return Err(e),
         }
     }
     if pages.is_none() {
