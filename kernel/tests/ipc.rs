@@ -601,6 +601,14 @@ fn mq_blocking_receive_and_notify() {
     put_words(&mut e, DS, &[0, 0, 7, 0]);
     assert_eq!(e.call(nr::mq_notify, &[fd as u32, DS]), EINVAL);
     assert_eq!(e.call(nr::mq_notify, &[99, 0]), EBADF);
+    // A child's registration ends with the child.
+    assert_eq!(e.call(nr::mq_notify, &[fd as u32, 0]), 0);
+    put_words(&mut e, DS, &[0, SIGUSR1, 0, 0]);
+    let (child, mut cmem) = fork(&mut e);
+    assert_eq!(csc(&e.k, child, &mut cmem, nr::mq_notify, &[fd as u32, DS]), 0);
+    assert_eq!(e.call(nr::mq_notify, &[fd as u32, DS]), EBUSY);
+    let _ = csc_outcome(&e.k, child, &mut cmem, nr::exit_group, &[0]);
+    assert_eq!(e.call(nr::mq_notify, &[fd as u32, DS]), 0);
 }
 
 #[test]

@@ -343,8 +343,10 @@ pub fn proc_sysvipc_msg(k: &Kernel) -> String {
 }
 
 impl Kernel {
-    /// Process `pid` is exiting: apply and drop its SEM_UNDO adjustments.
+    /// Process `pid` is exiting: apply and drop its SEM_UNDO adjustments,
+    /// end its mq_notify registrations.
     pub(crate) fn ipc_exit(&self, pid: crate::api::Tid) {
         sem::exit_undo(self, pid);
+        mqueue::exit_notify(self, pid);
     }
 }

@@ -16,7 +16,7 @@
 
 use std::any::Any;
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use super::Budget;
 use crate::cred::{Creds, MAY_READ, MAY_WRITE};
@@ -65,6 +65,9 @@ struct Acct {
 pub struct MqNamespace {
     names: Mutex<HashMap<Vec<u8>, Arc<Mq>>>,
     acct: Arc<Mutex<Acct>>,
+    /// Every queue still alive, named or not (an exiting process's
+    /// notification registrations are dropped through it).
+    all: Mutex<Vec<Weak<Mq>>>,
 }
 
 #[derive(Debug, Default)]
@@ -198,6 +201,9 @@ pub fn open(k: &Kernel, creds: &Creds, req: &OpenReq<'_>) -> KResult<Arc<Mq>> {
         wq: WaitQueue::new(),
     });
     names.insert(req.name.to_vec(), q.clone());
+    let mut all = lock(&ns.all);
+    all.retain(|w| w.strong_count() > 0);
+    all.push(Arc::downgrade(&q));
     Ok(q)
 }
 
@@ -212,6 +218,18 @@ pub fn unlink(k: &Kernel, creds: &Creds, name: &[u8]) -> KResult<()> {
     }
     names.remove(name);
     Ok(())
+}
+
+/// Process `pid` exits: its notification registrations end (Linux drops
+/// them when the owner closes its descriptor).
+pub fn exit_notify(k: &Kernel, pid: i32) {
+    let queues: Vec<Arc<Mq>> = lock(&k.ipc.mq.all).iter().filter_map(Weak::upgrade).collect();
+    for q in queues {
+        let mut g = lock(&q.inner);
+        if g.notify.is_some_and(|n| n.pid == pid) {
+            g.notify = None;
+        }
+    }
 }
 
 /// Names of existing queues (for tests and /dev/mqueue-like listings).

@@ -170,7 +170,7 @@ define_syscalls! {
     179 sysinfo => misc::sys_sysinfo, [P], Partial("memory figures describe the 4 GiB wasm32 address space; loads are 0");
     180 mq_open => ipc::sys_mq_open, [Str, OFlags, Mode, P], Partial("no mqueue file system to mount (/dev/mqueue); queues_max for root is 1024 (Linux: unlimited)");
     181 mq_unlink => ipc::sys_mq_unlink, [Str], Full;
-    184 mq_notify => ipc::sys_mq_notify, [Fd, P], Partial("SIGEV_SIGNAL and SIGEV_NONE; SIGEV_THREAD needs AF_NETLINK (ENOTSOCK); a registration ends at delivery or mq_notify(NULL), not when the owner closes its descriptor");
+    184 mq_notify => ipc::sys_mq_notify, [Fd, P], Partial("SIGEV_SIGNAL and SIGEV_NONE; SIGEV_THREAD needs AF_NETLINK (ENOTSOCK); a registration ends at delivery, mq_notify(NULL) or the owner's exit, not when the owner closes a descriptor");
     185 mq_getsetattr => ipc::sys_mq_getsetattr, [Fd, P, P], Full;
     186 msgget => ipc::sys_msgget, [I, X], Full;
     187 msgctl => ipc::sys_msgctl, [I, I, P], Full;
