@@ -149,3 +149,23 @@ fn fork_bomb_under_a_task_limit_is_eagain() {
         assert!(!stderr.contains("panicked") && !stderr.contains("internal error"), "{stderr}");
     }
 }
+
+/// busybox `ipcs` lists the System V objects a program made, `ipcrm` removes
+/// them (needs the root file system with busybox: `$WASMLINUX_BUILD/rootfs`).
+#[test]
+fn busybox_ipcs_and_ipcrm() {
+    let Some(p) = build("ipc_busybox") else { return };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let build = std::env::var_os("WASMLINUX_BUILD").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("build"));
+    let rootfs = build.join("rootfs");
+    if !rootfs.join("bin/busybox").exists() {
+        assert!(std::env::var_os("WASMLINUX_REQUIRE_TOOLS").is_none_or(|v| v != "1"), "{} missing", rootfs.display());
+        eprintln!("skipped: {} not built", rootfs.display());
+        return;
+    }
+    let (code, out) = run(&p, &["--root", rootfs.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\n0x00005678 0          root       600        5            1"), "{out}");
+    assert!(out.contains("\n0x00001234 0          root       640        3"), "{out}");
+    assert!(out.ends_with("removed: sem 1 msg 1\n"), "{out}");
+}

@@ -59,6 +59,8 @@ pub struct Kernel {
     pub(crate) unix_ns: crate::net::unix::UnixNamespaces,
     /// Names the temporary tmpfs entries of memfd_create.
     pub(crate) memfd_next: std::sync::atomic::AtomicU64,
+    /// System V semaphores and message queues, POSIX message queues (`ipc`).
+    pub(crate) ipc: crate::ipc::Ipc,
 }
 
 impl Kernel {
@@ -97,6 +99,7 @@ impl Kernel {
             file_locks: crate::vfs::lock::FileLocks::new(),
             unix_ns: Default::default(),
             memfd_next: std::sync::atomic::AtomicU64::new(1),
+            ipc: Default::default(),
         });
         kernel.console.set_kernel(&kernel);
         procfs.set_kernel(Arc::downgrade(&kernel));

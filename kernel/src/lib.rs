@@ -24,6 +24,7 @@ pub mod error;
 pub mod eventfd;
 pub mod file;
 pub mod fs;
+pub mod ipc;
 pub mod futex;
 mod kernel_impl;
 pub mod mem;

@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("open files and the VFS core (path walk, mounts, inodes, file locks)", &["file", "vfs"]),
     ("address-space map", &["mm"]),
     ("tasks, processes and signals", &["task", "signal"]),
-    ("subsystems", &["futex", "pipe", "fs", "tty", "net", "epoll", "eventfd", "signalfd", "timerfd"]),
+    ("subsystems", &["futex", "pipe", "fs", "tty", "net", "epoll", "eventfd", "signalfd", "timerfd", "ipc"]),
     ("syscall layer: decode, validate, call a subsystem, copy out", &["syscall"]),
     ("entry: Kernel::syscall and strace", &["kernel_impl", "strace"]),
 ];

@@ -214,7 +214,12 @@ fn global_files() {
     assert!(cat(&mut e, "/proc/sys/kernel/osrelease").unwrap().ends_with("-wasmlinux\n"));
     assert_eq!(readlink(&mut e, "/proc/mounts").unwrap(), "self/mounts");
     assert!(cat(&mut e, "/proc/self/mounts").unwrap().contains(" / tmpfs rw"));
-    assert_eq!(ls(&mut e, "/proc/sys/kernel"), vec![".", "..", "hostname", "osrelease", "ostype", "pid_max"]);
+    assert_eq!(
+        ls(&mut e, "/proc/sys/kernel"),
+        vec![".", "..", "hostname", "msgmax", "msgmnb", "msgmni", "osrelease", "ostype", "pid_max", "sem"]
+    );
+    assert_eq!(ls(&mut e, "/proc/sysvipc"), vec![".", "..", "msg", "sem"]);
+    assert_eq!(ls(&mut e, "/proc/sys/fs/mqueue"), vec![".", "..", "msg_max", "msgsize_max", "queues_max"]);
 }
 
 #[test]

@@ -232,11 +232,14 @@ pub type __s32 = ctypes::c_int;
 pub type __u32 = ctypes::c_uint;
 pub type __s64 = ctypes::c_longlong;
 pub type __u64 = ctypes::c_ulonglong;
+pub type __kernel_key_t = ctypes::c_int;
 pub type __kernel_long_t = ctypes::c_long;
 pub type __kernel_ulong_t = ctypes::c_ulong;
+pub type __kernel_mode_t = ctypes::c_uint;
 pub type __kernel_pid_t = ctypes::c_int;
 pub type __kernel_suseconds_t = __kernel_long_t;
 pub type __kernel_uid32_t = ctypes::c_uint;
+pub type __kernel_gid32_t = ctypes::c_uint;
 pub type __kernel_size_t = ctypes::c_uint;
 #[repr(C)]
 #[derive(
@@ -1563,7 +1566,257 @@ const _: () = {
     ["Offset of field: __user_cap_data_struct::inheritable"]
         [::core::mem::offset_of!(__user_cap_data_struct, inheritable) - 8usize];
 };
+#[repr(C)]
+#[derive(
+    Debug,
+    Copy,
+    Clone,
+    PartialEq,
+    Eq,
+    zerocopy::FromBytes,
+    zerocopy::IntoBytes,
+    zerocopy::Immutable,
+    zerocopy::KnownLayout,
+)]
+pub struct sembuf {
+    pub sem_num: ctypes::c_ushort,
+    pub sem_op: ctypes::c_short,
+    pub sem_flg: ctypes::c_short,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of sembuf"][::core::mem::size_of::<sembuf>() - 6usize];
+    ["Alignment of sembuf"][::core::mem::align_of::<sembuf>() - 2usize];
+    ["Offset of field: sembuf::sem_num"][::core::mem::offset_of!(sembuf, sem_num) - 0usize];
+    ["Offset of field: sembuf::sem_op"][::core::mem::offset_of!(sembuf, sem_op) - 2usize];
+    ["Offset of field: sembuf::sem_flg"][::core::mem::offset_of!(sembuf, sem_flg) - 4usize];
+};
+#[repr(C)]
+#[derive(
+    Debug,
+    Copy,
+    Clone,
+    PartialEq,
+    Eq,
+    zerocopy::FromBytes,
+    zerocopy::IntoBytes,
+    zerocopy::Immutable,
+    zerocopy::KnownLayout,
+)]
+pub struct seminfo {
+    pub semmap: ctypes::c_int,
+    pub semmni: ctypes::c_int,
+    pub semmns: ctypes::c_int,
+    pub semmnu: ctypes::c_int,
+    pub semmsl: ctypes::c_int,
+    pub semopm: ctypes::c_int,
+    pub semume: ctypes::c_int,
+    pub semusz: ctypes::c_int,
+    pub semvmx: ctypes::c_int,
+    pub semaem: ctypes::c_int,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of seminfo"][::core::mem::size_of::<seminfo>() - 40usize];
+    ["Alignment of seminfo"][::core::mem::align_of::<seminfo>() - 4usize];
+    ["Offset of field: seminfo::semmap"][::core::mem::offset_of!(seminfo, semmap) - 0usize];
+    ["Offset of field: seminfo::semmni"][::core::mem::offset_of!(seminfo, semmni) - 4usize];
+    ["Offset of field: seminfo::semmns"][::core::mem::offset_of!(seminfo, semmns) - 8usize];
+    ["Offset of field: seminfo::semmnu"][::core::mem::offset_of!(seminfo, semmnu) - 12usize];
+    ["Offset of field: seminfo::semmsl"][::core::mem::offset_of!(seminfo, semmsl) - 16usize];
+    ["Offset of field: seminfo::semopm"][::core::mem::offset_of!(seminfo, semopm) - 20usize];
+    ["Offset of field: seminfo::semume"][::core::mem::offset_of!(seminfo, semume) - 24usize];
+    ["Offset of field: seminfo::semusz"][::core::mem::offset_of!(seminfo, semusz) - 28usize];
+    ["Offset of field: seminfo::semvmx"][::core::mem::offset_of!(seminfo, semvmx) - 32usize];
+    ["Offset of field: seminfo::semaem"][::core::mem::offset_of!(seminfo, semaem) - 36usize];
+};
+#[repr(C)]
+#[derive(
+    Debug,
+    Copy,
+    Clone,
+    PartialEq,
+    Eq,
+    zerocopy::FromBytes,
+    zerocopy::IntoBytes,
+    zerocopy::Immutable,
+    zerocopy::KnownLayout,
+)]
+pub struct msginfo {
+    pub msgpool: ctypes::c_int,
+    pub msgmap: ctypes::c_int,
+    pub msgmax: ctypes::c_int,
+    pub msgmnb: ctypes::c_int,
+    pub msgmni: ctypes::c_int,
+    pub msgssz: ctypes::c_int,
+    pub msgtql: ctypes::c_int,
+    pub msgseg: ctypes::c_ushort,
+    pub __bindgen_padding_0: [u8; 2usize],
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of msginfo"][::core::mem::size_of::<msginfo>() - 32usize];
+    ["Alignment of msginfo"][::core::mem::align_of::<msginfo>() - 4usize];
+    ["Offset of field: msginfo::msgpool"][::core::mem::offset_of!(msginfo, msgpool) - 0usize];
+    ["Offset of field: msginfo::msgmap"][::core::mem::offset_of!(msginfo, msgmap) - 4usize];
+    ["Offset of field: msginfo::msgmax"][::core::mem::offset_of!(msginfo, msgmax) - 8usize];
+    ["Offset of field: msginfo::msgmnb"][::core::mem::offset_of!(msginfo, msgmnb) - 12usize];
+    ["Offset of field: msginfo::msgmni"][::core::mem::offset_of!(msginfo, msgmni) - 16usize];
+    ["Offset of field: msginfo::msgssz"][::core::mem::offset_of!(msginfo, msgssz) - 20usize];
+    ["Offset of field: msginfo::msgtql"][::core::mem::offset_of!(msginfo, msgtql) - 24usize];
+    ["Offset of field: msginfo::msgseg"][::core::mem::offset_of!(msginfo, msgseg) - 28usize];
+};
+#[repr(C)]
+#[derive(
+    Debug,
+    Copy,
+    Clone,
+    PartialEq,
+    Eq,
+    zerocopy::FromBytes,
+    zerocopy::IntoBytes,
+    zerocopy::Immutable,
+    zerocopy::KnownLayout,
+)]
+pub struct mq_attr {
+    pub mq_flags: __kernel_long_t,
+    pub mq_maxmsg: __kernel_long_t,
+    pub mq_msgsize: __kernel_long_t,
+    pub mq_curmsgs: __kernel_long_t,
+    pub __reserved: [__kernel_long_t; 4usize],
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of mq_attr"][::core::mem::size_of::<mq_attr>() - 32usize];
+    ["Alignment of mq_attr"][::core::mem::align_of::<mq_attr>() - 4usize];
+    ["Offset of field: mq_attr::mq_flags"][::core::mem::offset_of!(mq_attr, mq_flags) - 0usize];
+    ["Offset of field: mq_attr::mq_maxmsg"][::core::mem::offset_of!(mq_attr, mq_maxmsg) - 4usize];
+    ["Offset of field: mq_attr::mq_msgsize"][::core::mem::offset_of!(mq_attr, mq_msgsize) - 8usize];
+    ["Offset of field: mq_attr::mq_curmsgs"][::core::mem::offset_of!(mq_attr, mq_curmsgs) - 12usize];
+    ["Offset of field: mq_attr::__reserved"][::core::mem::offset_of!(mq_attr, __reserved) - 16usize];
+};
 pub type uptr = __u32;
+#[repr(C)]
+#[derive(
+    Debug,
+    Copy,
+    Clone,
+    PartialEq,
+    Eq,
+    zerocopy::FromBytes,
+    zerocopy::IntoBytes,
+    zerocopy::Immutable,
+    zerocopy::KnownLayout,
+)]
+pub struct ipc64_perm {
+    pub key: __kernel_key_t,
+    pub uid: __kernel_uid32_t,
+    pub gid: __kernel_gid32_t,
+    pub cuid: __kernel_uid32_t,
+    pub cgid: __kernel_gid32_t,
+    pub mode: __kernel_mode_t,
+    pub seq: ctypes::c_ushort,
+    pub __pad2: ctypes::c_ushort,
+    pub __unused1: __kernel_ulong_t,
+    pub __unused2: __kernel_ulong_t,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of ipc64_perm"][::core::mem::size_of::<ipc64_perm>() - 36usize];
+    ["Alignment of ipc64_perm"][::core::mem::align_of::<ipc64_perm>() - 4usize];
+    ["Offset of field: ipc64_perm::key"][::core::mem::offset_of!(ipc64_perm, key) - 0usize];
+    ["Offset of field: ipc64_perm::uid"][::core::mem::offset_of!(ipc64_perm, uid) - 4usize];
+    ["Offset of field: ipc64_perm::gid"][::core::mem::offset_of!(ipc64_perm, gid) - 8usize];
+    ["Offset of field: ipc64_perm::cuid"][::core::mem::offset_of!(ipc64_perm, cuid) - 12usize];
+    ["Offset of field: ipc64_perm::cgid"][::core::mem::offset_of!(ipc64_perm, cgid) - 16usize];
+    ["Offset of field: ipc64_perm::mode"][::core::mem::offset_of!(ipc64_perm, mode) - 20usize];
+    ["Offset of field: ipc64_perm::seq"][::core::mem::offset_of!(ipc64_perm, seq) - 24usize];
+    ["Offset of field: ipc64_perm::__pad2"][::core::mem::offset_of!(ipc64_perm, __pad2) - 26usize];
+    ["Offset of field: ipc64_perm::__unused1"][::core::mem::offset_of!(ipc64_perm, __unused1) - 28usize];
+    ["Offset of field: ipc64_perm::__unused2"][::core::mem::offset_of!(ipc64_perm, __unused2) - 32usize];
+};
+#[repr(C)]
+#[derive(
+    Debug,
+    Copy,
+    Clone,
+    PartialEq,
+    Eq,
+    zerocopy::FromBytes,
+    zerocopy::IntoBytes,
+    zerocopy::Immutable,
+    zerocopy::KnownLayout,
+)]
+pub struct semid64_ds {
+    pub sem_perm: ipc64_perm,
+    pub sem_otime: ctypes::c_ulong,
+    pub sem_otime_high: ctypes::c_ulong,
+    pub sem_ctime: ctypes::c_ulong,
+    pub sem_ctime_high: ctypes::c_ulong,
+    pub sem_nsems: ctypes::c_ulong,
+    pub __unused3: ctypes::c_ulong,
+    pub __unused4: ctypes::c_ulong,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of semid64_ds"][::core::mem::size_of::<semid64_ds>() - 64usize];
+    ["Alignment of semid64_ds"][::core::mem::align_of::<semid64_ds>() - 4usize];
+    ["Offset of field: semid64_ds::sem_perm"][::core::mem::offset_of!(semid64_ds, sem_perm) - 0usize];
+    ["Offset of field: semid64_ds::sem_otime"][::core::mem::offset_of!(semid64_ds, sem_otime) - 36usize];
+    ["Offset of field: semid64_ds::sem_otime_high"][::core::mem::offset_of!(semid64_ds, sem_otime_high) - 40usize];
+    ["Offset of field: semid64_ds::sem_ctime"][::core::mem::offset_of!(semid64_ds, sem_ctime) - 44usize];
+    ["Offset of field: semid64_ds::sem_ctime_high"][::core::mem::offset_of!(semid64_ds, sem_ctime_high) - 48usize];
+    ["Offset of field: semid64_ds::sem_nsems"][::core::mem::offset_of!(semid64_ds, sem_nsems) - 52usize];
+    ["Offset of field: semid64_ds::__unused3"][::core::mem::offset_of!(semid64_ds, __unused3) - 56usize];
+    ["Offset of field: semid64_ds::__unused4"][::core::mem::offset_of!(semid64_ds, __unused4) - 60usize];
+};
+#[repr(C)]
+#[derive(
+    Debug,
+    Copy,
+    Clone,
+    PartialEq,
+    Eq,
+    zerocopy::FromBytes,
+    zerocopy::IntoBytes,
+    zerocopy::Immutable,
+    zerocopy::KnownLayout,
+)]
+pub struct msqid64_ds {
+    pub msg_perm: ipc64_perm,
+    pub msg_stime: ctypes::c_ulong,
+    pub msg_stime_high: ctypes::c_ulong,
+    pub msg_rtime: ctypes::c_ulong,
+    pub msg_rtime_high: ctypes::c_ulong,
+    pub msg_ctime: ctypes::c_ulong,
+    pub msg_ctime_high: ctypes::c_ulong,
+    pub msg_cbytes: ctypes::c_ulong,
+    pub msg_qnum: ctypes::c_ulong,
+    pub msg_qbytes: ctypes::c_ulong,
+    pub msg_lspid: __kernel_pid_t,
+    pub msg_lrpid: __kernel_pid_t,
+    pub __unused4: ctypes::c_ulong,
+    pub __unused5: ctypes::c_ulong,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of msqid64_ds"][::core::mem::size_of::<msqid64_ds>() - 88usize];
+    ["Alignment of msqid64_ds"][::core::mem::align_of::<msqid64_ds>() - 4usize];
+    ["Offset of field: msqid64_ds::msg_perm"][::core::mem::offset_of!(msqid64_ds, msg_perm) - 0usize];
+    ["Offset of field: msqid64_ds::msg_stime"][::core::mem::offset_of!(msqid64_ds, msg_stime) - 36usize];
+    ["Offset of field: msqid64_ds::msg_stime_high"][::core::mem::offset_of!(msqid64_ds, msg_stime_high) - 40usize];
+    ["Offset of field: msqid64_ds::msg_rtime"][::core::mem::offset_of!(msqid64_ds, msg_rtime) - 44usize];
+    ["Offset of field: msqid64_ds::msg_rtime_high"][::core::mem::offset_of!(msqid64_ds, msg_rtime_high) - 48usize];
+    ["Offset of field: msqid64_ds::msg_ctime"][::core::mem::offset_of!(msqid64_ds, msg_ctime) - 52usize];
+    ["Offset of field: msqid64_ds::msg_ctime_high"][::core::mem::offset_of!(msqid64_ds, msg_ctime_high) - 56usize];
+    ["Offset of field: msqid64_ds::msg_cbytes"][::core::mem::offset_of!(msqid64_ds, msg_cbytes) - 60usize];
+    ["Offset of field: msqid64_ds::msg_qnum"][::core::mem::offset_of!(msqid64_ds, msg_qnum) - 64usize];
+    ["Offset of field: msqid64_ds::msg_qbytes"][::core::mem::offset_of!(msqid64_ds, msg_qbytes) - 68usize];
+    ["Offset of field: msqid64_ds::msg_lspid"][::core::mem::offset_of!(msqid64_ds, msg_lspid) - 72usize];
+    ["Offset of field: msqid64_ds::msg_lrpid"][::core::mem::offset_of!(msqid64_ds, msg_lrpid) - 76usize];
+    ["Offset of field: msqid64_ds::__unused4"][::core::mem::offset_of!(msqid64_ds, __unused4) - 80usize];
+    ["Offset of field: msqid64_ds::__unused5"][::core::mem::offset_of!(msqid64_ds, __unused5) - 84usize];
+};
 #[repr(C)]
 #[derive(
     Debug,

@@ -11,7 +11,9 @@
 //! comm}` (per thread: Pid, name, signal masks, Cpus_allowed; `comm` is
 //! writable by the threads of the process), `meminfo`, `cpuinfo`, `stat`, `mounts` (→ `self/mounts`),
 //! `uptime`, `loadavg`, `version`, `filesystems`, `sys/kernel/{hostname,
-//! ostype,osrelease,pid_max}`, `sys/fs/pipe-max-size`. Formats follow
+//! ostype,osrelease,pid_max,sem,msgmax,msgmnb,msgmni}`, `sys/fs/pipe-max-size`,
+//! `sys/fs/mqueue/{msg_max,msgsize_max,queues_max}`, `sysvipc/{sem,msg}`
+//! (rows from `crate::ipc`; read-only values). Formats follow
 //! Linux's `fs/proc` so busybox `ps`, `top`, `free` parse them.
 //!
 //! Known gaps: `/proc/<pid>/fd/N` are plain symlinks to the path the file
@@ -97,6 +99,15 @@ enum Global {
     Osrelease,
     PidMax,
     PipeMaxSize,
+    SysvSem,
+    SysvMsg,
+    KernelSem,
+    KernelMsgmax,
+    KernelMsgmnb,
+    KernelMsgmni,
+    MqMsgMax,
+    MqMsgsizeMax,
+    MqQueuesMax,
 }
 
 /// Static directories.
@@ -105,6 +116,8 @@ enum SDir {
     Sys,
     SysKernel,
     SysFs,
+    SysFsMqueue,
+    Sysvipc,
 }
 
 /// Files of `/proc/<pid>/`.
@@ -166,6 +179,7 @@ const ROOT_ENTRIES: &[(&str, Entry)] = &[
     ("self", Entry::SelfLink),
     ("stat", Entry::Global(Global::Stat)),
     ("sys", Entry::Dir(SDir::Sys)),
+    ("sysvipc", Entry::Dir(SDir::Sysvipc)),
     ("thread-self", Entry::ThreadSelf),
     ("uptime", Entry::Global(Global::Uptime)),
     ("version", Entry::Global(Global::Version)),
@@ -176,11 +190,23 @@ fn dir_entries(d: SDir) -> &'static [(&'static str, Entry)] {
         SDir::Sys => &[("fs", Entry::Dir(SDir::SysFs)), ("kernel", Entry::Dir(SDir::SysKernel))],
         SDir::SysKernel => &[
             ("hostname", Entry::Global(Global::Hostname)),
+            ("msgmax", Entry::Global(Global::KernelMsgmax)),
+            ("msgmnb", Entry::Global(Global::KernelMsgmnb)),
+            ("msgmni", Entry::Global(Global::KernelMsgmni)),
             ("osrelease", Entry::Global(Global::Osrelease)),
             ("ostype", Entry::Global(Global::Ostype)),
             ("pid_max", Entry::Global(Global::PidMax)),
+            ("sem", Entry::Global(Global::KernelSem)),
         ],
-        SDir::SysFs => &[("pipe-max-size", Entry::Global(Global::PipeMaxSize))],
+        SDir::SysFs => {
+            &[("mqueue", Entry::Dir(SDir::SysFsMqueue)), ("pipe-max-size", Entry::Global(Global::PipeMaxSize))]
+        }
+        SDir::SysFsMqueue => &[
+            ("msg_max", Entry::Global(Global::MqMsgMax)),
+            ("msgsize_max", Entry::Global(Global::MqMsgsizeMax)),
+            ("queues_max", Entry::Global(Global::MqQueuesMax)),
+        ],
+        SDir::Sysvipc => &[("msg", Entry::Global(Global::SysvMsg)), ("sem", Entry::Global(Global::SysvSem))],
     }
 }
 
@@ -614,6 +640,18 @@ fn global_contents(k: &Kernel, g: Global) -> Vec<u8> {
         Global::Osrelease => format!("{release}\n"),
         Global::PidMax => format!("{}\n", crate::task::PID_MAX),
         Global::PipeMaxSize => format!("{}\n", crate::pipe::PIPE_MAX_SIZE),
+        Global::SysvSem => crate::ipc::proc_sysvipc_sem(k),
+        Global::SysvMsg => crate::ipc::proc_sysvipc_msg(k),
+        Global::KernelSem => {
+            use crate::ipc::sem::*;
+            format!("{SEMMSL}\t{SEMMNS}\t{SEMOPM}\t{SEMMNI}\n")
+        }
+        Global::KernelMsgmax => format!("{}\n", crate::ipc::msg::MSGMAX),
+        Global::KernelMsgmnb => format!("{}\n", crate::ipc::msg::MSGMNB),
+        Global::KernelMsgmni => format!("{}\n", crate::ipc::msg::MSGMNI),
+        Global::MqMsgMax => format!("{}\n", crate::ipc::mqueue::MSG_MAX),
+        Global::MqMsgsizeMax => format!("{}\n", crate::ipc::mqueue::MSGSIZE_MAX),
+        Global::MqQueuesMax => format!("{}\n", crate::ipc::mqueue::QUEUES_MAX),
     };
     s.into_bytes()
 }
@@ -874,6 +912,8 @@ impl Inode for ProcNode {
             Kind::Dir(SDir::Sys) => (Kind::Root, b"sys".to_vec()),
             Kind::Dir(SDir::SysKernel) => (Kind::Dir(SDir::Sys), b"kernel".to_vec()),
             Kind::Dir(SDir::SysFs) => (Kind::Dir(SDir::Sys), b"fs".to_vec()),
+            Kind::Dir(SDir::SysFsMqueue) => (Kind::Dir(SDir::SysFs), b"mqueue".to_vec()),
+            Kind::Dir(SDir::Sysvipc) => (Kind::Root, b"sysvipc".to_vec()),
             Kind::Pid(pid) => (Kind::Root, pid.to_string().into_bytes()),
             Kind::FdDir(pid) => (Kind::Pid(pid), b"fd".to_vec()),
             Kind::FdInfoDir(pid) => (Kind::Pid(pid), b"fdinfo".to_vec()),

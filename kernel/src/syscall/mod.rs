@@ -29,6 +29,7 @@ pub mod fd;
 pub mod fs;
 pub mod futex;
 pub mod io;
+pub mod ipc;
 pub mod lock;
 pub mod memfd;
 pub mod misc;

@@ -43,6 +43,7 @@ impl Kernel {
         // readers, which may take other locks.
         let files = lock(&proc.fds).take_all();
         crate::task::release_fds(&self.file_locks, pid, files);
+        self.ipc_exit(pid); // SEM_UNDO adjustments (ipc::sem::exit_undo)
         *lock(&proc.itimer) = Default::default();
         for t in lock(&proc.cpu_itimers).iter_mut() {
             *t = crate::task::CpuItimer { gen: t.gen.wrapping_add(1), ..Default::default() };

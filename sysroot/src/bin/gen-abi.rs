@@ -100,6 +100,14 @@ const TYPES: &[&str] = &[
     "wasmlinux_cmsghdr",
     "wasmlinux_linger",
     "wasmlinux_ucred",
+    // System V IPC and POSIX message queues
+    "wasmlinux_ipc64_perm",
+    "wasmlinux_semid64_ds",
+    "wasmlinux_msqid64_ds",
+    "sembuf",
+    "seminfo",
+    "msginfo",
+    "mq_attr",
 ];
 
 /// Constants from the wrapper.

@@ -41,6 +41,10 @@
 #include <time.h>
 #include <ucontext.h>
 #include <sched.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <sys/msg.h>
+#include <mqueue.h>
 
 #ifdef WL_KSTAT
 #include "kstat.h"
@@ -218,4 +222,25 @@ CHECK(off_sigevent_sigev_notify_thread_id, offsetof(struct sigevent, sigev_notif
 CHECK(off_sysinfo_totalram, offsetof(struct sysinfo, totalram))
 CHECK(off_sysinfo_procs, offsetof(struct sysinfo, procs))
 CHECK(off_sysinfo_mem_unit, offsetof(struct sysinfo, mem_unit))
+/* System V IPC (IPC_64 = 0): musl's semid_ds/msqid_ds begin with the kernel's 64-bit structs,
+ * times split low/high; IPC_STAT writes only that prefix. */
+CHECK(off_ipc64_perm_mode, offsetof(struct ipc_perm, mode))
+CHECK(off_ipc64_perm_seq, offsetof(struct ipc_perm, __ipc_perm_seq))
+CHECK(off_semid64_ds_sem_otime, offsetof(struct semid_ds, __sem_otime_lo))
+CHECK(off_semid64_ds_sem_otime_high, offsetof(struct semid_ds, __sem_otime_hi))
+CHECK(off_semid64_ds_sem_ctime, offsetof(struct semid_ds, __sem_ctime_lo))
+CHECK(off_semid64_ds_sem_nsems, offsetof(struct semid_ds, sem_nsems))
+CHECK(off_msqid64_ds_msg_stime, offsetof(struct msqid_ds, __msg_stime_lo))
+CHECK(off_msqid64_ds_msg_ctime_high, offsetof(struct msqid_ds, __msg_ctime_hi))
+CHECK(off_msqid64_ds_msg_cbytes, offsetof(struct msqid_ds, msg_cbytes))
+CHECK(off_msqid64_ds_msg_qnum, offsetof(struct msqid_ds, msg_qnum))
+CHECK(off_msqid64_ds_msg_qbytes, offsetof(struct msqid_ds, msg_qbytes))
+CHECK(off_msqid64_ds_msg_lspid, offsetof(struct msqid_ds, msg_lspid))
+CHECK(off_msqid64_ds_msg_lrpid, offsetof(struct msqid_ds, msg_lrpid))
+CHECK(size_sembuf, sizeof(struct sembuf))
+CHECK(size_seminfo, sizeof(struct seminfo))
+CHECK(size_msginfo, sizeof(struct msginfo))
+CHECK(off_msginfo_msgseg, offsetof(struct msginfo, msgseg))
+CHECK(size_mq_attr, sizeof(struct mq_attr))
+CHECK(off_mq_attr_mq_curmsgs, offsetof(struct mq_attr, mq_curmsgs))
 END

@@ -43,8 +43,60 @@
 #include <linux/errno.h>
 #include <linux/signalfd.h>
 #include <linux/capability.h>
+#include <linux/sem.h>
+#include <linux/msg.h>
+#include <linux/mqueue.h>
 
 typedef __u32 wasmlinux_uptr; /* a guest (wasm32) pointer */
+
+/* System V IPC (asm-generic, 32-bit): ipc64_perm has a zero-length `__pad1` (mode_t is 32 bits),
+ * which bindgen cannot express without unsafe, so the perm and the two structs holding it are
+ * restated here field for field and checked against the real ones. musl for wasm32 passes these
+ * (IPC_64 = 0; its `struct semid_ds`/`msqid_ds` start with the same bytes). */
+struct wasmlinux_ipc64_perm {
+	__kernel_key_t key;
+	__kernel_uid32_t uid;
+	__kernel_gid32_t gid;
+	__kernel_uid32_t cuid;
+	__kernel_gid32_t cgid;
+	__kernel_mode_t mode;
+	unsigned short seq;
+	unsigned short __pad2;
+	__kernel_ulong_t __unused1;
+	__kernel_ulong_t __unused2;
+};
+_Static_assert(sizeof(struct wasmlinux_ipc64_perm) == sizeof(struct ipc64_perm), "ipc64_perm");
+_Static_assert(__builtin_offsetof(struct wasmlinux_ipc64_perm, seq) == __builtin_offsetof(struct ipc64_perm, seq), "ipc64_perm.seq");
+struct wasmlinux_semid64_ds {
+	struct wasmlinux_ipc64_perm sem_perm;
+	unsigned long sem_otime;
+	unsigned long sem_otime_high;
+	unsigned long sem_ctime;
+	unsigned long sem_ctime_high;
+	unsigned long sem_nsems;
+	unsigned long __unused3;
+	unsigned long __unused4;
+};
+_Static_assert(sizeof(struct wasmlinux_semid64_ds) == sizeof(struct semid64_ds), "semid64_ds");
+_Static_assert(__builtin_offsetof(struct wasmlinux_semid64_ds, sem_nsems) == __builtin_offsetof(struct semid64_ds, sem_nsems), "semid64_ds.sem_nsems");
+struct wasmlinux_msqid64_ds {
+	struct wasmlinux_ipc64_perm msg_perm;
+	unsigned long msg_stime;
+	unsigned long msg_stime_high;
+	unsigned long msg_rtime;
+	unsigned long msg_rtime_high;
+	unsigned long msg_ctime;
+	unsigned long msg_ctime_high;
+	unsigned long msg_cbytes;
+	unsigned long msg_qnum;
+	unsigned long msg_qbytes;
+	__kernel_pid_t msg_lspid;
+	__kernel_pid_t msg_lrpid;
+	unsigned long __unused4;
+	unsigned long __unused5;
+};
+_Static_assert(sizeof(struct wasmlinux_msqid64_ds) == sizeof(struct msqid64_ds), "msqid64_ds");
+_Static_assert(__builtin_offsetof(struct wasmlinux_msqid64_ds, msg_lrpid) == __builtin_offsetof(struct msqid64_ds, msg_lrpid), "msqid64_ds.msg_lrpid");
 
 /* getdents64(2): the fixed head; the NUL-terminated name starts at
  * WASMLINUX_DIRENT64_NAME_OFFSET (19) and d_reclen rounds the record up to 8. */
