@@ -41,8 +41,10 @@ impl MemfdPages {
             return Err(ENFILE);
         }
         let made = (|| {
-            let fd = nix::sys::memfd::memfd_create("wasmlinux-shared", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)
-                .map_err(|e| if e == nix::errno::Errno::EMFILE || e == nix::errno::Errno::ENFILE { ENFILE } else { ENOMEM })?;
+            let fd =
+                nix::sys::memfd::memfd_create("wasmlinux-shared", nix::sys::memfd::MFdFlags::MFD_CLOEXEC).map_err(
+                    |e| if e == nix::errno::Errno::EMFILE || e == nix::errno::Errno::ENFILE { ENFILE } else { ENOMEM },
+                )?;
             let size = i64::try_from(len).map_err(|_| ENOMEM)?;
             nix::unistd::ftruncate(&fd, size).map_err(|_| ENOMEM)?;
             Ok(fd)

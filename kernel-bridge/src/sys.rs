@@ -10,7 +10,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use wasmlinux_kernel::{
-    Errno, ExecImage, ExitStatus, GuestMemory, Kernel, SignalAction, SignalDelivery, SharedPages, SyscallOutcome, ThreadRequest, Tid, TrapSignal,
+    Errno, ExecImage, ExitStatus, GuestMemory, Kernel, SharedPages, SignalAction, SignalDelivery, SyscallOutcome,
+    ThreadRequest, Tid, TrapSignal,
 };
 
 /// Errors are plain errno numbers (positive) here.

@@ -519,7 +519,9 @@ impl Kernel {
             let mm = lock(&task.process.mm);
             let heap_end = crate::mm::page_up(mm.brk as u64).min(crate::mm::TASK_SIZE);
             std::iter::once(0..heap_end)
-                .chain(mm.vmas.iter().filter(|(_, v)| v.pages.is_none()).map(|(&s, v)| s as u64..s as u64 + v.len as u64))
+                .chain(
+                    mm.vmas.iter().filter(|(_, v)| v.pages.is_none()).map(|(&s, v)| s as u64..s as u64 + v.len as u64),
+                )
                 .collect()
         };
         ranges.sort_by_key(|r| r.start);

@@ -282,7 +282,9 @@ fn futex_wait_is_interrupted_by_a_signal() {
     m.put(0x6100, &[10u64.to_le_bytes(), 0u64.to_le_bytes()].concat());
     for (timeout, sig, want_eintr) in [(0x6100u32, SIGUSR2, true), (0, SIGUSR1, true), (0, SIGUSR2, false)] {
         let (k, mut mm) = (e.k.clone(), m.clone());
-        let h = std::thread::spawn(move || tsc_outcome(&k, t, &mut mm, nr::futex_time64, &[0x6000, WAIT, 0, timeout, 0, 0]));
+        let h = std::thread::spawn(move || {
+            tsc_outcome(&k, t, &mut mm, nr::futex_time64, &[0x6000, WAIT, 0, timeout, 0, 0])
+        });
         std::thread::sleep(Duration::from_millis(50));
         assert_eq!(tsc(&e.k, pid, &mut m, nr::tgkill, &[pid as u32, t as u32, sig]), 0);
         match h.join().unwrap() {
@@ -336,7 +338,9 @@ fn pi_futexes_between_threads() {
     let t = spawn_thread(&e.k, pid, &mut m, 0, 0, 0);
     let k = e.k.clone();
     let w = 0x6000u32;
-    let f = |m: &mut SharedMem, tid: Tid, op: u32, timeout: u32| tsc(&k, tid, m, nr::futex_time64, &[w, op | PRIVATE, 0, timeout, 0, 0]);
+    let f = |m: &mut SharedMem, tid: Tid, op: u32, timeout: u32| {
+        tsc(&k, tid, m, nr::futex_time64, &[w, op | PRIVATE, 0, timeout, 0, 0])
+    };
     m.put_u32(w, 0);
     assert_eq!(f(&mut m, pid, LOCK_PI, 0), 0);
     assert_eq!(m.u32_at(w), pid as u32);
@@ -384,13 +388,8 @@ fn pi_futexes_between_threads() {
 #[test]
 fn shared_futex_in_a_file_mapping_reaches_another_process() {
     let mut e = Env::new();
-    let img = ExecImage {
-        path: "/x".into(),
-        module: Arc::new(b"\0asm".to_vec()),
-        argv: vec![],
-        envp: vec![],
-        new_tid: None,
-    };
+    let img =
+        ExecImage { path: "/x".into(), module: Arc::new(b"\0asm".to_vec()), argv: vec![], envp: vec![], new_tid: None };
     e.k.exec_start(1, &mut e.mem, &img).unwrap();
     let fd = open(&mut e, "/tmp/shm", O_CREAT | O_RDWR, 0o600) as u32;
     assert_eq!(e.call(nr::ftruncate64, &[fd, 8192, 0]), 0);
@@ -407,7 +406,11 @@ fn shared_futex_in_a_file_mapping_reaches_another_process() {
         (r, cm)
     });
     std::thread::sleep(Duration::from_millis(50));
-    assert_eq!(e.call(nr::futex_time64, &[a + 4096 + word, WAKE | PRIVATE, 1, 0, 0, 0]), 0, "private: not the same futex");
+    assert_eq!(
+        e.call(nr::futex_time64, &[a + 4096 + word, WAKE | PRIVATE, 1, 0, 0, 0]),
+        0,
+        "private: not the same futex"
+    );
     assert_eq!(e.call(nr::futex_time64, &[a + word, WAKE, 1, 0, 0, 0]), 0, "another offset");
     let mut n = 0;
     for _ in 0..100 {

@@ -4,8 +4,8 @@
 mod common;
 use common::*;
 use std::time::Duration;
-use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::error::Errno;
+use wasmlinux_kernel::syscall::nr;
 use wasmlinux_kernel::*;
 
 fn create(e: &mut Env, path: &str, data: &[u8], mode: u32) {
@@ -431,9 +431,21 @@ fn thread_ids_settid_and_shared_process() {
     assert!(fd > 2);
     assert_eq!(tsc(&e.k, pid, &mut m, nr::close, &[fd as u32]), 0);
     // EFAULT on a tid pointer fails before the task exists.
-    let req = ThreadRequest { flags: THREAD_FLAGS | CLONE_PARENT_SETTID, stack: THREAD_STACK, parent_tid: 0x10, tls: 0, child_tid: 0 };
+    let req = ThreadRequest {
+        flags: THREAD_FLAGS | CLONE_PARENT_SETTID,
+        stack: THREAD_STACK,
+        parent_tid: 0x10,
+        tls: 0,
+        child_tid: 0,
+    };
     assert_eq!(e.k.clone_thread(pid, &req, &mut m), Err(Errno::EFAULT));
-    let req = ThreadRequest { flags: THREAD_FLAGS | CLONE_CHILD_SETTID, stack: THREAD_STACK, parent_tid: 0, tls: 0, child_tid: 0xffff_fff0 };
+    let req = ThreadRequest {
+        flags: THREAD_FLAGS | CLONE_CHILD_SETTID,
+        stack: THREAD_STACK,
+        parent_tid: 0,
+        tls: 0,
+        child_tid: 0xffff_fff0,
+    };
     assert_eq!(e.k.clone_thread(pid, &req, &mut m), Err(Errno::EFAULT));
     // A thread whose start failed disappears silently (no tid was used by
     // the failed calls).
@@ -530,7 +542,6 @@ fn exit_group_ends_threads_blocked_in_the_kernel() {
     assert_eq!(&*e.host.exited.lock().unwrap(), &[(pid, ExitStatus::Exited(4))]);
 }
 
-
 #[test]
 fn execve_from_a_thread_kills_the_others_and_takes_the_pid() {
     let mut e = Env::new();
@@ -585,5 +596,8 @@ fn threads_share_children_and_kill_of_a_tid_signals_the_group() {
     assert!(e.k.signal_pending(pid) || e.k.signal_pending(t));
     let mut vm = VecMemory::new(1 << 16);
     assert!(matches!(e.k.check_signals(t, &mut vm, 0x8000), SignalAction::Exit));
-    assert_eq!(&*e.host.exited.lock().unwrap(), &[(child, ExitStatus::Exited(6)), (pid, ExitStatus::Signaled { signo: 15, core: false })]);
+    assert_eq!(
+        &*e.host.exited.lock().unwrap(),
+        &[(child, ExitStatus::Exited(6)), (pid, ExitStatus::Signaled { signo: 15, core: false })]
+    );
 }

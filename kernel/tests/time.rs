@@ -153,7 +153,8 @@ fn thread_and_process_cpu_clocks() {
             return Err(r);
         }
         let b = m.get(0x6000, 16);
-        Ok(u64::from_le_bytes(b[..8].try_into().unwrap()) * 1_000_000_000 + u64::from_le_bytes(b[8..].try_into().unwrap()))
+        Ok(u64::from_le_bytes(b[..8].try_into().unwrap()) * 1_000_000_000
+            + u64::from_le_bytes(b[8..].try_into().unwrap()))
     };
     // The leader "computes" 50 ms (time outside the kernel is user time).
     assert_eq!(tsc(&k, pid, &mut m, nr::getpid, &[]), pid);

@@ -29,7 +29,7 @@ function grow(len) {
 
 function writeFd(fd, ptr, len) {
   if (fd !== 1 && fd !== 2) return -EBADF;
-  fs.writeSync(fd, u8().subarray(ptr, ptr + len));
+  fs.writeSync(fd, u8().slice(ptr, ptr + len)); // a copy: the memory may be a SharedArrayBuffer
   return len;
 }
 
@@ -136,8 +136,11 @@ for (const imp of WebAssembly.Module.imports(module)) {
   };
 }
 
+// wasmlinux-cc modules import a shared env.memory (threads); older ones export their own.
+const importsMemory = WebAssembly.Module.imports(module).some(i => i.kind === 'memory');
+if (importsMemory) env.memory = new WebAssembly.Memory({ initial: 512, maximum: 65536, shared: true });
 inst = new WebAssembly.Instance(module, { env });
-mem = inst.exports.memory;
+mem = importsMemory ? env.memory : inst.exports.memory;
 
 // Build the initial stack block: argc, argv..., 0, envp..., 0, auxv, AT_NULL.
 const argv = [file, ...rest];

@@ -193,9 +193,11 @@ impl Runtime {
         let want = pmem.data_size(&*parent);
         cmem.grow_to(&mut store, want)?;
         match (&pmem, &cmem) {
-            (LinearMemory::Own(p), LinearMemory::Own(c)) => {
-                copy_memory(&mut SliceCopy { src: p.data(&*parent), dst: &mut c.data_mut(&mut store)[..want] }, initial, ranges)
-            }
+            (LinearMemory::Own(p), LinearMemory::Own(c)) => copy_memory(
+                &mut SliceCopy { src: p.data(&*parent), dst: &mut c.data_mut(&mut store)[..want] },
+                initial,
+                ranges,
+            ),
             (LinearMemory::Shared(p), LinearMemory::Shared(c)) => {
                 copy_memory(&mut SharedCopy { src: p, dst: c, len: want }, initial, ranges)
             }

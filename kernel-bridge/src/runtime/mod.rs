@@ -49,8 +49,8 @@ pub use fork::ForkedChild;
 pub use panics::in_contained_code;
 pub use proc::Proc;
 use proc::{Entry, Exports, ForkState};
-pub use thread::NewThread;
 use signals::trap_signal;
+pub use thread::NewThread;
 
 // errno numbers come from the kernel's one definition (asm-generic), never the host's libc.
 const EAGAIN: i32 = wasmlinux_kernel::error::Errno::EAGAIN.code();

@@ -106,9 +106,11 @@ impl Kernel {
         if shared {
             let backing = {
                 let mm = lock(&proc.mm);
-                let found = mm.vmas.range(..=addr).next_back().filter(|(&start, v)| {
-                    u64::from(addr) < u64::from(start) + u64::from(v.len)
-                });
+                let found = mm
+                    .vmas
+                    .range(..=addr)
+                    .next_back()
+                    .filter(|(&start, v)| u64::from(addr) < u64::from(start) + u64::from(v.len));
                 if let Some((&start, p)) = found.and_then(|(s, v)| v.pages.as_ref().map(|p| (s, p))) {
                     return FutexKey::Pages { id: p.pages.id(), offset: p.offset + u64::from(addr - start) };
                 }

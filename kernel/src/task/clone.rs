@@ -118,12 +118,7 @@ fn check_word(mem: &dyn GuestMemory, addr: u32) -> KResult<()> {
 impl Kernel {
     /// Create a thread of `parent`'s process for `req` (see
     /// `Kernel::clone_thread`).
-    pub(crate) fn do_clone_thread(
-        &self,
-        parent: Tid,
-        req: &ThreadRequest,
-        mem: &mut dyn GuestMemory,
-    ) -> KResult<Tid> {
+    pub(crate) fn do_clone_thread(&self, parent: Tid, req: &ThreadRequest, mem: &mut dyn GuestMemory) -> KResult<Tid> {
         if check_clone_flags(req.flags)? != CloneKind::Thread || req.stack == 0 {
             return Err(Errno::EINVAL);
         }

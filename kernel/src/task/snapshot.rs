@@ -232,6 +232,8 @@ impl Kernel {
     pub(crate) fn thread_cpus(&self, tid: Tid) -> Vec<u32> {
         let n = self.config.cpus.clamp(1, 1024);
         let mask = self.task(tid).and_then(|t| lock(&t.affinity).clone());
-        (0..n).filter(|&c| mask.as_ref().is_none_or(|m| m.get((c / 8) as usize).is_some_and(|b| b >> (c % 8) & 1 != 0))).collect()
+        (0..n)
+            .filter(|&c| mask.as_ref().is_none_or(|m| m.get((c / 8) as usize).is_some_and(|b| b >> (c % 8) & 1 != 0)))
+            .collect()
     }
 }
