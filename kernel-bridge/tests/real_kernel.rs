@@ -150,6 +150,26 @@ fn fork_bomb_under_a_task_limit_is_eagain() {
     }
 }
 
+/// A thread bomb under a task limit: threads count as tasks, so with 16
+/// allowed the main thread makes 15 and the next pthread_create is EAGAIN;
+/// all are joined and the host exits normally.
+#[test]
+fn thread_bomb_under_a_task_limit_is_eagain() {
+    let Some(p) = build("thread_bomb") else { return };
+    let out = Command::new(env!("CARGO_BIN_EXE_wasmlinux"))
+        .env("WASMLINUX_CACHE_DIR", "off")
+        .env("WASMLINUX_MAX_PROCS", "16")
+        .env_remove("WASMLINUX_LOG")
+        .args(["run", p.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(stdout, "threads: 15 created, EAGAIN\njoined 15\n", "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("internal error"), "{stderr}");
+}
+
 /// busybox `ipcs` lists the System V objects a program made, `ipcrm` removes
 /// them (needs the root file system with busybox: `$WASMLINUX_BUILD/rootfs`).
 #[test]
