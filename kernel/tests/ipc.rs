@@ -578,6 +578,28 @@ fn mq_blocking_receive_and_notify() {
     assert_eq!(mq_send(&mut e, fd, b"wake!", 3), 0);
     assert_eq!(t.join().unwrap(), (5, b"wake!".to_vec()));
 
+    // A signal ends the wait: EINTR without SA_RESTART, a restart with it.
+    for (flags, want_restart) in [(0u32, false), (0x1000_0000, true)] {
+        let (child, mut cmem) = fork(&mut e);
+        let k: Arc<Kernel> = e.k.clone();
+        let mut act = 5u32.to_le_bytes().to_vec();
+        act.extend_from_slice(&flags.to_le_bytes());
+        act.extend_from_slice(&0u64.to_le_bytes());
+        cmem.write(ARG, &act).unwrap();
+        assert_eq!(csc(&k, child, &mut cmem, nr::rt_sigaction, &[SIGUSR1, ARG, 0, 8]), 0);
+        let t = std::thread::spawn(move || {
+            csc_outcome(&k, child, &mut cmem, nr::mq_timedreceive_time64, &[fd as u32, MSGB, 8192, 0, 0])
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(e.call(nr::kill, &[child as u32, SIGUSR1]), 0);
+        let out = t.join().unwrap();
+        if want_restart {
+            assert!(matches!(out, SyscallOutcome::Restart), "{out:?}");
+        } else {
+            assert_eq!(ret(out), EINTR);
+        }
+    }
+
     // mq_notify: SIGEV_SIGNAL fires on the first message into an empty queue.
     handle_sigusr1(&mut e);
     // sigevent: value, signo, notify

@@ -325,10 +325,9 @@ pub fn sys_mq_timedsend_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     let data = ctx.read_bytes(ptr, len as usize)?;
     let r = ctx.block_on(&[&mq.wq], deadline, f.nonblocking(), || mq.try_send(&data, prio));
-    let fired = match r {
-        Err(Errno::ERESTARTSYS) => return Err(Errno::EINTR),
-        r => r?,
-    };
+    // A signal restarts the call under SA_RESTART (POSIX mq calls are
+    // restartable on Linux, unlike System V IPC).
+    let fired = r?;
     if let Some(n) = fired {
         mqueue::deliver(ctx.kernel, n, ctx.pid(), ctx.creds().uid);
     }
@@ -354,10 +353,7 @@ pub fn sys_mq_timedreceive_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         }
         r => r,
     };
-    let (data, prio) = match r {
-        Err(Errno::ERESTARTSYS) => return Err(Errno::EINTR),
-        r => r?,
-    };
+    let (data, prio) = r?;
     ctx.write_bytes(ptr, &data)?;
     if prio_ptr != 0 {
         ctx.write(UserPtr::<u32>::new(prio_ptr), &prio)?;
