@@ -634,6 +634,34 @@ fn mq_blocking_receive_and_notify() {
 }
 
 #[test]
+fn mqueue_file_system() {
+    let mut e = Env::new();
+    let (src, dir, ty) = (e.cstr(P1, "none"), e.cstr(P1 + 0x100, "/dev/mqueue"), e.cstr(P1 + 0x200, "mqueue"));
+    assert_eq!(e.call(nr::mount, &[src, dir, ty, 0, 0]), 0);
+    let fd = mq_open(&mut e, "viewed", O_RDWR | O_CREAT, 0o640, 0);
+    assert!(fd >= 0);
+    assert_eq!(mq_send(&mut e, fd, b"12345", 0), 0);
+    // The queue is a regular file there; reading it gives the status line.
+    assert_eq!(stat(&mut e, "/dev/mqueue/viewed", 0).map(|s| s.0), Ok(0o100640));
+    let f = open(&mut e, "/dev/mqueue/viewed", O_RDONLY, 0);
+    assert!(f >= 0, "{f}");
+    assert_eq!(read(&mut e, f, 200), b"QSIZE:5          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     \n");
+    // It is the same kind of descriptor mq_open gives.
+    assert_eq!(mq_recv(&mut e, f, 8192), (5, b"12345".to_vec(), 0));
+    // Creating a file makes a queue; unlinking one is mq_unlink.
+    let made = open(&mut e, "/dev/mqueue/made", O_RDWR | O_CREAT | O_EXCL, 0o600);
+    assert!(made >= 0, "{made}");
+    assert!(mq_open(&mut e, "made", O_RDONLY, 0, 0) >= 0);
+    let p = e.cstr(P2, "/dev/mqueue/viewed");
+    assert_eq!(e.call(nr::unlinkat, &[AT_FDCWD, p, 0]), 0);
+    assert_eq!(mq_open(&mut e, "viewed", O_RDONLY, 0, 0), ENOENT);
+    assert_eq!(mkdir(&mut e, "/dev/mqueue/sub", 0o755), EPERM);
+    // statfs magic MQUEUE_MAGIC.
+    assert_eq!(e.call(nr::statfs64, &[dir, 88, BUF]), 0);
+    assert_eq!(word(&e, BUF), 0x1980_0202);
+}
+
+#[test]
 fn proc_sysvipc_and_sysctls() {
     let mut e = Env::new();
     let s = e.call(nr::semget, &[0x1f, 2, IPC_CREAT | 0o600]);

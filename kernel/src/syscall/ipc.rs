@@ -261,7 +261,18 @@ pub fn sys_msgctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// The queue behind descriptor `fd` (`EBADF` if it is not one).
 fn mq_of(ctx: &Ctx<'_>, fd: i32) -> Result<(Arc<OpenFile>, Arc<mqueue::Mq>), Errno> {
     let f = ctx.file(fd)?;
-    let mq = f.ops.as_any().downcast_ref::<MqFile>().ok_or(Errno::EBADF)?.mq.clone();
+    if f.flags() & oflags::O_PATH != 0 {
+        return Err(Errno::EBADF);
+    }
+    let any = f.ops.as_any();
+    let mq = match any.downcast_ref::<MqFile>() {
+        Some(m) => m.mq.clone(),
+        // Opened through a mounted mqueue file system.
+        None => any
+            .downcast_ref::<crate::vfs::file::NodeFile>()
+            .and_then(|n| crate::ipc::mqueue_fs::queue_of(&*n.handle.inode))
+            .ok_or(Errno::EBADF)?,
+    };
     Ok((f, mq))
 }
 
