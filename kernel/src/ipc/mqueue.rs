@@ -89,6 +89,8 @@ pub struct Mq {
     gid: u32,
     mode: u32,
     ino: u64,
+    /// Creation time (the file's times in the mqueue file system).
+    created: crate::file::Timespec,
     /// The creator's real uid and the bytes charged to it.
     acct_uid: u32,
     acct_bytes: u64,
@@ -193,6 +195,7 @@ pub fn open(k: &Kernel, creds: &Creds, req: &OpenReq<'_>) -> KResult<Arc<Mq>> {
         gid: creds.fsgid,
         mode: req.mode & !req.umask & 0o777,
         ino: crate::eventfd::anon_ino(),
+        created: crate::file::Timespec::from_ns(k.host.now_ns(crate::api::HostClock::Realtime)),
         acct_uid: creds.uid,
         acct_bytes: bytes,
         acct: ns.acct.clone(),
@@ -402,6 +405,9 @@ impl FileOps for MqFile {
             ino: self.mq.ino,
             size: 80,
             blksize: 4096,
+            atime: self.mq.created,
+            mtime: self.mq.created,
+            ctime: self.mq.created,
             dev: crate::eventfd::ANON_DEV,
             ..Default::default()
         })
