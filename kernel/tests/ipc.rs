@@ -578,6 +578,28 @@ fn mq_blocking_receive_and_notify() {
     assert_eq!(mq_send(&mut e, fd, b"wake!", 3), 0);
     assert_eq!(t.join().unwrap(), (5, b"wake!".to_vec()));
 
+    // A signal ends the wait: EINTR without SA_RESTART, a restart with it.
+    for (flags, want_restart) in [(0u32, false), (0x1000_0000, true)] {
+        let (child, mut cmem) = fork(&mut e);
+        let k: Arc<Kernel> = e.k.clone();
+        let mut act = 5u32.to_le_bytes().to_vec();
+        act.extend_from_slice(&flags.to_le_bytes());
+        act.extend_from_slice(&0u64.to_le_bytes());
+        cmem.write(ARG, &act).unwrap();
+        assert_eq!(csc(&k, child, &mut cmem, nr::rt_sigaction, &[SIGUSR1, ARG, 0, 8]), 0);
+        let t = std::thread::spawn(move || {
+            csc_outcome(&k, child, &mut cmem, nr::mq_timedreceive_time64, &[fd as u32, MSGB, 8192, 0, 0])
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(e.call(nr::kill, &[child as u32, SIGUSR1]), 0);
+        let out = t.join().unwrap();
+        if want_restart {
+            assert!(matches!(out, SyscallOutcome::Restart), "{out:?}");
+        } else {
+            assert_eq!(ret(out), EINTR);
+        }
+    }
+
     // mq_notify: SIGEV_SIGNAL fires on the first message into an empty queue.
     handle_sigusr1(&mut e);
     // sigevent: value, signo, notify
@@ -609,6 +631,36 @@ fn mq_blocking_receive_and_notify() {
     assert_eq!(e.call(nr::mq_notify, &[fd as u32, DS]), EBUSY);
     let _ = csc_outcome(&e.k, child, &mut cmem, nr::exit_group, &[0]);
     assert_eq!(e.call(nr::mq_notify, &[fd as u32, DS]), 0);
+}
+
+#[test]
+fn mqueue_file_system() {
+    let mut e = Env::new();
+    let (src, dir, ty) = (e.cstr(P1, "none"), e.cstr(P1 + 0x100, "/dev/mqueue"), e.cstr(P1 + 0x200, "mqueue"));
+    assert_eq!(e.call(nr::mount, &[src, dir, ty, 0, 0]), 0);
+    let fd = mq_open(&mut e, "viewed", O_RDWR | O_CREAT, 0o640, 0);
+    assert!(fd >= 0);
+    assert_eq!(mq_send(&mut e, fd, b"12345", 0), 0);
+    // The queue is a regular file there; reading it gives the status line.
+    let st = stat(&mut e, "/dev/mqueue/viewed", 0).unwrap();
+    assert_eq!(st.0, 0o100640);
+    assert!(word(&e, BUF + 80) > 1_600_000_000, "stat64 st_mtime is the creation time");
+    let f = open(&mut e, "/dev/mqueue/viewed", O_RDONLY, 0);
+    assert!(f >= 0, "{f}");
+    assert_eq!(read(&mut e, f, 200), b"QSIZE:5          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     \n");
+    // It is the same kind of descriptor mq_open gives.
+    assert_eq!(mq_recv(&mut e, f, 8192), (5, b"12345".to_vec(), 0));
+    // Creating a file makes a queue; unlinking one is mq_unlink.
+    let made = open(&mut e, "/dev/mqueue/made", O_RDWR | O_CREAT | O_EXCL, 0o600);
+    assert!(made >= 0, "{made}");
+    assert!(mq_open(&mut e, "made", O_RDONLY, 0, 0) >= 0);
+    let p = e.cstr(P2, "/dev/mqueue/viewed");
+    assert_eq!(e.call(nr::unlinkat, &[AT_FDCWD, p, 0]), 0);
+    assert_eq!(mq_open(&mut e, "viewed", O_RDONLY, 0, 0), ENOENT);
+    assert_eq!(mkdir(&mut e, "/dev/mqueue/sub", 0o755), EPERM);
+    // statfs magic MQUEUE_MAGIC.
+    assert_eq!(e.call(nr::statfs64, &[dir, 88, BUF]), 0);
+    assert_eq!(word(&e, BUF), 0x1980_0202);
 }
 
 #[test]

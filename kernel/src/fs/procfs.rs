@@ -630,7 +630,7 @@ fn global_contents(k: &Kernel, g: Global) -> Vec<u8> {
             format!("0.00 0.00 0.00 1/{} {last}\n", pids.len())
         }
         Global::Version => format!("Linux version {release} (wasmlinux@wasmlinux) (rustc) {version}\n"),
-        Global::Filesystems => "nodev\tproc\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tdevpts\n\thostfs\n".into(),
+        Global::Filesystems => "nodev\tproc\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tdevpts\nnodev\tmqueue\n\thostfs\n".into(),
         Global::Hostname => {
             let mut v = k.hostname_bytes();
             v.push(b'\n');

@@ -1,6 +1,7 @@
 //! Inter-process communication: System V semaphores ([`sem`]) and message
 //! queues ([`msg`]) (man 7 sysvipc), and POSIX message queues ([`mqueue`],
-//! man 7 mq_overview). System V shared memory is not here.
+//! man 7 mq_overview; [`mqueue_fs`] is the file system `mount -t mqueue`
+//! attaches). System V shared memory is not here.
 //!
 //! All state is on `Kernel::ipc` ([`Ipc`]). System V objects live in an
 //! [`IpcIds`] table per kind: ids are `seq * 32768 + index` with a per-kind
@@ -32,6 +33,7 @@ use crate::error::{Errno, KResult};
 use crate::Kernel;
 
 pub mod mqueue;
+pub mod mqueue_fs;
 pub mod msg;
 pub mod sem;
 

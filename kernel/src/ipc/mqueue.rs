@@ -89,6 +89,8 @@ pub struct Mq {
     gid: u32,
     mode: u32,
     ino: u64,
+    /// Creation time (the file's times in the mqueue file system).
+    created: crate::file::Timespec,
     /// The creator's real uid and the bytes charged to it.
     acct_uid: u32,
     acct_bytes: u64,
@@ -193,6 +195,7 @@ pub fn open(k: &Kernel, creds: &Creds, req: &OpenReq<'_>) -> KResult<Arc<Mq>> {
         gid: creds.fsgid,
         mode: req.mode & !req.umask & 0o777,
         ino: crate::eventfd::anon_ino(),
+        created: crate::file::Timespec::from_ns(k.host.now_ns(crate::api::HostClock::Realtime)),
         acct_uid: creds.uid,
         acct_bytes: bytes,
         acct: ns.acct.clone(),
@@ -232,6 +235,36 @@ pub fn exit_notify(k: &Kernel, pid: i32) {
     }
 }
 
+/// The queue named `name`, if any.
+pub fn find(k: &Kernel, name: &[u8]) -> Option<Arc<Mq>> {
+    lock(&k.ipc.mq.names).get(name).cloned()
+}
+
+/// Remove a name without a permission check (the mqueue file system's
+/// unlink, which the VFS has checked).
+pub fn remove_name(k: &Kernel, name: &[u8]) -> KResult<()> {
+    lock(&k.ipc.mq.names).remove(name).map(|_| ()).ok_or(Errno::ENOENT)
+}
+
+/// A queue with the default attributes, made by creating a file in the
+/// mqueue file system (`mode` already has the umask applied).
+pub fn create_default(k: &Kernel, name: &[u8], mode: u32, uid: u32, gid: u32) -> KResult<Arc<Mq>> {
+    use crate::file::oflags::*;
+    let creds = Creds::new(uid, gid);
+    let req = OpenReq {
+        name,
+        oflag: O_CREAT | O_EXCL | O_RDWR,
+        mode,
+        umask: 0,
+        attr: None,
+        rlimit_msgqueue: DEFAULT_RLIMIT_MSGQUEUE,
+    };
+    open(k, &creds, &req)
+}
+
+/// Linux's default RLIMIT_MSGQUEUE (bytes).
+pub const DEFAULT_RLIMIT_MSGQUEUE: u64 = 819200;
+
 /// Names of existing queues (for tests and /dev/mqueue-like listings).
 pub fn names(k: &Kernel) -> Vec<Vec<u8>> {
     let mut v: Vec<_> = lock(&k.ipc.mq.names).keys().cloned().collect();
@@ -240,6 +273,9 @@ pub fn names(k: &Kernel) -> Vec<Vec<u8>> {
 }
 
 impl Mq {
+    pub fn ino(&self) -> u64 {
+        self.ino
+    }
     pub fn curmsgs(&self) -> usize {
         lock(&self.inner).curmsgs
     }
@@ -369,6 +405,9 @@ impl FileOps for MqFile {
             ino: self.mq.ino,
             size: 80,
             blksize: 4096,
+            atime: self.mq.created,
+            mtime: self.mq.created,
+            ctime: self.mq.created,
             dev: crate::eventfd::ANON_DEV,
             ..Default::default()
         })

@@ -261,7 +261,18 @@ pub fn sys_msgctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 /// The queue behind descriptor `fd` (`EBADF` if it is not one).
 fn mq_of(ctx: &Ctx<'_>, fd: i32) -> Result<(Arc<OpenFile>, Arc<mqueue::Mq>), Errno> {
     let f = ctx.file(fd)?;
-    let mq = f.ops.as_any().downcast_ref::<MqFile>().ok_or(Errno::EBADF)?.mq.clone();
+    if f.flags() & oflags::O_PATH != 0 {
+        return Err(Errno::EBADF);
+    }
+    let any = f.ops.as_any();
+    let mq = match any.downcast_ref::<MqFile>() {
+        Some(m) => m.mq.clone(),
+        // Opened through a mounted mqueue file system.
+        None => any
+            .downcast_ref::<crate::vfs::file::NodeFile>()
+            .and_then(|n| crate::ipc::mqueue_fs::queue_of(&*n.handle.inode))
+            .ok_or(Errno::EBADF)?,
+    };
     Ok((f, mq))
 }
 
@@ -325,10 +336,9 @@ pub fn sys_mq_timedsend_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     }
     let data = ctx.read_bytes(ptr, len as usize)?;
     let r = ctx.block_on(&[&mq.wq], deadline, f.nonblocking(), || mq.try_send(&data, prio));
-    let fired = match r {
-        Err(Errno::ERESTARTSYS) => return Err(Errno::EINTR),
-        r => r?,
-    };
+    // A signal restarts the call under SA_RESTART (POSIX mq calls are
+    // restartable on Linux, unlike System V IPC).
+    let fired = r?;
     if let Some(n) = fired {
         mqueue::deliver(ctx.kernel, n, ctx.pid(), ctx.creds().uid);
     }
@@ -354,10 +364,7 @@ pub fn sys_mq_timedreceive_time64(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         }
         r => r,
     };
-    let (data, prio) = match r {
-        Err(Errno::ERESTARTSYS) => return Err(Errno::EINTR),
-        r => r?,
-    };
+    let (data, prio) = r?;
     ctx.write_bytes(ptr, &data)?;
     if prio_ptr != 0 {
         ctx.write(UserPtr::<u32>::new(prio_ptr), &prio)?;

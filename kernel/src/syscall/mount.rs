@@ -87,6 +87,7 @@ pub fn sys_mount(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let fs: std::sync::Arc<dyn FileSystem> = match fstype.as_slice() {
         b"tmpfs" => TmpFs::new(clock, tmpfs_mode(&data)?, crate::fs::boot::TMPFS_MAX_BYTES),
         b"devtmpfs" => crate::fs::devfs::new_devfs(clock),
+        b"mqueue" => crate::ipc::mqueue_fs::new(ctx.kernel),
         b"proc" => {
             let p = crate::fs::procfs::ProcFs::new();
             p.set_kernel(ctx.kernel.self_ref.clone());

@@ -48,7 +48,7 @@ define_syscalls! {
     36 symlinkat => path::sys_symlinkat, [Path, Dirfd, Path], Full;
     37 linkat => path::sys_linkat, [Dirfd, Path, Dirfd, Path, AtFlags], Full;
     39 umount2 => mount::sys_umount2, [Path, X], Partial("EBUSY only for submounts and the caller's cwd/root");
-    40 mount => mount::sys_mount, [Str, Path, Str, X, P], Partial("tmpfs, devtmpfs, proc, bind mounts, remount; no MS_MOVE; propagation flags are no-ops");
+    40 mount => mount::sys_mount, [Str, Path, Str, X, P], Partial("tmpfs, devtmpfs, proc, mqueue, bind mounts, remount; no MS_MOVE; propagation flags are no-ops");
     41 pivot_root => enosys, [Path, Path], Enosys("single mount namespace");
     42 nfsservctl => enosys, [I, P, P], Enosys("removed from Linux");
     43 statfs64 => stat::sys_statfs64, [Path, U, P], Full;
@@ -168,7 +168,7 @@ define_syscalls! {
     177 getegid => process::sys_getegid, [], Full;
     178 gettid => process::sys_gettid, [], Full;
     179 sysinfo => misc::sys_sysinfo, [P], Partial("memory figures describe the 4 GiB wasm32 address space; loads are 0");
-    180 mq_open => ipc::sys_mq_open, [Str, OFlags, Mode, P], Partial("no mqueue file system to mount (/dev/mqueue); queues_max for root is 1024 (Linux: unlimited)");
+    180 mq_open => ipc::sys_mq_open, [Str, OFlags, Mode, P], Partial("queues_max for root is 1024 (Linux: unlimited)");
     181 mq_unlink => ipc::sys_mq_unlink, [Str], Full;
     184 mq_notify => ipc::sys_mq_notify, [Fd, P], Partial("SIGEV_SIGNAL and SIGEV_NONE; SIGEV_THREAD needs AF_NETLINK (ENOTSOCK); a registration ends at delivery, mq_notify(NULL) or the owner's exit, not when the owner closes a descriptor");
     185 mq_getsetattr => ipc::sys_mq_getsetattr, [Fd, P, P], Full;
