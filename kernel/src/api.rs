@@ -60,6 +60,7 @@ pub trait GuestMemory {
 /// Host memory that can be mapped into several guest memories at once
 /// (`MAP_SHARED`; the bridge backs it with a memfd). Made by
 /// [`HostOps::new_shared_pages`], mapped by [`GuestMemory::map_shared`].
+#[allow(clippy::len_without_is_empty)] // an object is never empty (at least one page)
 pub trait SharedPages: Send + Sync + std::fmt::Debug {
     /// Unique among the host's live objects (futex keys).
     fn id(&self) -> u64;

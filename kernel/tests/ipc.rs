@@ -922,7 +922,7 @@ fn read_file_as_mem(k: &Kernel, tid: Tid, m: &mut PagesMem, path: &str) -> Strin
     let mut p = path.as_bytes().to_vec();
     p.push(0);
     m.write(PATH, &p).unwrap();
-    let fd = tsc(k, tid, m, nr::openat, &[AT_FDCWD as u32, PATH, O_RDONLY, 0]);
+    let fd = tsc(k, tid, m, nr::openat, &[AT_FDCWD, PATH, O_RDONLY, 0]);
     assert!(fd >= 0, "{path}: {fd}");
     let n = tsc(k, tid, m, nr::read, &[fd as u32, BUF, 8192]);
     assert!(n >= 0);

@@ -221,16 +221,18 @@ pub fn shmget(k: &Kernel, key: i32, size: u32, flags: u32, creds: &Creds, pid: i
     Ok(id)
 }
 
+/// What [`attach`] gives shmat.
+pub struct Attached {
+    /// `None` when the host cannot share memory.
+    pub pages: Option<Arc<dyn SharedPages>>,
+    pub key: i32,
+    /// The counted attach (dropping it undoes the count).
+    pub r: crate::mm::ShmRef,
+}
+
 /// The first half of shmat(2): checks `may` (`MAY_READ`, `MAY_WRITE`,
-/// `MAY_EXEC`) and counts one attach for the mapping the caller makes
-/// (dropping the returned reference undoes it). Returns the pages (`None`
-/// when the host cannot share), the segment's key and the reference.
-pub fn attach(
-    k: &Kernel,
-    id: i32,
-    creds: &Creds,
-    may: u32,
-) -> KResult<(Option<Arc<dyn SharedPages>>, i32, crate::mm::ShmRef)> {
+/// `MAY_EXEC`) and counts one attach for the mapping the caller makes.
+pub fn attach(k: &Kernel, id: i32, creds: &Creds, may: u32) -> KResult<Attached> {
     let mut t = lock(&k.ipc.shm);
     let s = t.ids.get_mut(id)?;
     if !s.perm.permits(creds, may) {
@@ -238,7 +240,7 @@ pub fn attach(
     }
     s.nattch += 1;
     let a = Attach { table: Arc::downgrade(&k.ipc.shm), id, size: s.segsz };
-    Ok((s.pages.clone(), s.perm.key, crate::mm::ShmRef::counted(Arc::new(a))))
+    Ok(Attached { pages: s.pages.clone(), key: s.perm.key, r: crate::mm::ShmRef::counted(Arc::new(a)) })
 }
 
 /// IPC_STAT (read permission).

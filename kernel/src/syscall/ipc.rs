@@ -300,7 +300,7 @@ pub fn sys_shmat(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     let creds = ctx.creds();
     // One attach is counted from here; dropping `r` on an error undoes it
     // (and destroys a segment removed meanwhile).
-    let (pages, key, r) = shm::attach(ctx.kernel, id, &creds, may)?;
+    let shm::Attached { pages, key, r } = shm::attach(ctx.kernel, id, &creds, may)?;
     // A host that cannot share memory has no pages to map.
     let pages = pages.ok_or(Errno::ENOMEM)?;
     let len = u32::try_from(page_up(r.seg().size())).map_err(|_| Errno::ENOMEM)?;

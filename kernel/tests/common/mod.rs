@@ -149,6 +149,9 @@ impl SharedPages for FakePages {
     }
 }
 
+/// Pages mapped at an address and the offset in them.
+type Mapped = (Arc<dyn SharedPages>, u64);
+
 /// A guest memory that can map shared pages (`GuestMemory::map_shared`):
 /// a `VecMemory` with ranges redirected to [`FakePages`]-like objects. A
 /// clone (a fork child's memory) maps the same pages, as the bridge does.
@@ -164,7 +167,7 @@ impl PagesMem {
         PagesMem { base: VecMemory::new(size), maps: Default::default() }
     }
     /// The chunk at `a` (at most `n` bytes): its length and the mapping there, if any.
-    fn chunk(&self, a: u32, n: usize) -> (usize, Option<(Arc<dyn SharedPages>, u64)>) {
+    fn chunk(&self, a: u32, n: usize) -> (usize, Option<Mapped>) {
         if let Some((&s, (len, p, off))) = self.maps.range(..=a).next_back() {
             if (a as u64) < s as u64 + *len as u64 {
                 let left = (s as u64 + *len as u64 - a as u64) as usize;
