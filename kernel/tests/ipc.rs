@@ -917,6 +917,32 @@ fn shm_exit_and_exec_detach_and_procfs_row() {
     assert_eq!(read_file_as_mem(&k, 1, &mut m, "/proc/sysvipc/shm").lines().count(), 1);
 }
 
+#[test]
+fn shm_exec_detaches() {
+    let (e, mut m) = sharing_env();
+    let k = e.k.clone();
+    m.write(PATH, b"/prog\0").unwrap();
+    let fd = tsc(&k, 1, &mut m, nr::openat, &[AT_FDCWD, PATH, O_WRONLY | O_CREAT, 0o755]);
+    assert!(fd >= 0);
+    m.write(BUF, b"\0asm\x01\0\0\0").unwrap();
+    assert_eq!(tsc(&k, 1, &mut m, nr::write, &[fd as u32, BUF, 8]), 8);
+    assert_eq!(tsc(&k, 1, &mut m, nr::close, &[fd as u32]), 0);
+    let id = tsc(&k, 1, &mut m, nr::shmget, &[IPC_PRIVATE, 4096, 0o600]);
+    assert!(tsc(&k, 1, &mut m, nr::shmat, &[id as u32, 0, 0]) > 0);
+    assert!(tsc(&k, 1, &mut m, nr::shmat, &[id as u32, 0, 0]) > 0);
+    assert_eq!(shm_stat_in(&k, 1, &mut m, id).unwrap().nattch, 2);
+    // argv = envp = [NULL], in a page no attach covers.
+    let (path, argv) = (BUF + 0x8000, BUF + 0x8100);
+    m.write(path, b"/prog\0").unwrap();
+    m.write(argv, &[0u8; 4]).unwrap();
+    let out = tsc_outcome(&k, 1, &mut m, nr::execve, &[path, argv, argv]);
+    assert!(matches!(out, SyscallOutcome::Exec(_)), "{out:?}");
+    let st = shm_stat_in(&k, 1, &mut m, id).unwrap();
+    assert_eq!((st.nattch, st.lpid), (0, 1));
+    assert!(st.dtime > 1_600_000_000);
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmctl, &[id as u32, IPC_RMID, 0]), 0);
+}
+
 /// Read a whole (small) file as `tid` through `m`.
 fn read_file_as_mem(k: &Kernel, tid: Tid, m: &mut PagesMem, path: &str) -> String {
     let mut p = path.as_bytes().to_vec();
