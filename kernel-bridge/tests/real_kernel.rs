@@ -189,3 +189,26 @@ fn busybox_ipcs_and_ipcrm() {
     assert!(out.contains("\n0x00001234 0          root       640        3"), "{out}");
     assert!(out.ends_with("removed: sem 1 msg 1\n"), "{out}");
 }
+
+/// busybox `ipcs -m` lists System V shared memory segments with their size
+/// and attach count, `ipcrm -M`/`-m` removes them (an attached one is
+/// marked "dest" until its last detach).
+#[test]
+fn busybox_ipcs_and_ipcrm_shm() {
+    let Some(p) = build("shm_busybox") else { return };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let build = std::env::var_os("WASMLINUX_BUILD").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("build"));
+    let rootfs = build.join("rootfs");
+    if !rootfs.join("bin/busybox").exists() {
+        assert!(std::env::var_os("WASMLINUX_REQUIRE_TOOLS").is_none_or(|v| v != "1"), "{} missing", rootfs.display());
+        eprintln!("skipped: {} not built", rootfs.display());
+        return;
+    }
+    let (code, out) = run(&p, &["--root", rootfs.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\n0x00004321 0          root       600        5000       1  "), "{out}");
+    assert!(out.contains("\n0x00008765 32769      root       640        4096       0  "), "{out}");
+    assert!(out.contains("\n0x00000000 0          root       600        5000       1          dest "), "{out}");
+    assert!(!out.split("dest").nth(1).unwrap_or_default().contains("0x00008765"), "{out}");
+    assert!(out.ends_with("removed: marked 1 b 1 detached 1 a 1\n"), "{out}");
+}

@@ -706,3 +706,314 @@ fn proc_sysvipc_and_sysctls() {
     assert_eq!(read(&mut e, "/proc/sys/fs/mqueue/msgsize_max"), "8192\n");
     assert_eq!(read(&mut e, "/proc/sys/fs/mqueue/queues_max"), "256\n");
 }
+
+// ---- System V shared memory ----
+
+const SHM_RDONLY: u32 = 0o10000;
+const SHM_RND: u32 = 0o20000;
+const SHM_REMAP: u32 = 0o40000;
+const SHM_LOCK: u32 = 11;
+const SHM_UNLOCK: u32 = 12;
+const SHM_STAT: u32 = 13;
+const SHM_INFO: u32 = 14;
+const SHM_DEST: u32 = 0o1000;
+const SHM_LOCKED: u32 = 0o2000;
+const PROT_READ: u32 = 1;
+
+/// shmid64_ds (wasm32): perm key 0, uid 4, mode 20; segsz 36; atime 40,
+/// dtime 48, ctime 56 (low words); cpid 64, lpid 68, nattch 72.
+#[derive(Debug)]
+struct ShmDs {
+    key: i32,
+    uid: u32,
+    mode: u32,
+    segsz: u32,
+    atime: u32,
+    dtime: u32,
+    ctime: u32,
+    cpid: i32,
+    lpid: i32,
+    nattch: u32,
+}
+
+fn shm_ds(w: &[u32]) -> ShmDs {
+    ShmDs {
+        key: w[0] as i32,
+        uid: w[1],
+        mode: w[5],
+        segsz: w[9],
+        atime: w[10],
+        dtime: w[12],
+        ctime: w[14],
+        cpid: w[16] as i32,
+        lpid: w[17] as i32,
+        nattch: w[18],
+    }
+}
+
+fn shm_stat(e: &mut Env, id: i32) -> Result<ShmDs, i32> {
+    let r = e.call(nr::shmctl, &[id as u32, IPC_STAT, DS]);
+    if r != 0 {
+        return Err(r);
+    }
+    Ok(shm_ds(&words(e, DS, 21)))
+}
+
+fn shm_stat_in(k: &Kernel, tid: Tid, m: &mut PagesMem, id: i32) -> Result<ShmDs, i32> {
+    let r = tsc(k, tid, m, nr::shmctl, &[id as u32, IPC_STAT, DS]);
+    if r != 0 {
+        return Err(r);
+    }
+    let mut b = vec![0u8; 84];
+    m.read(DS, &mut b).unwrap();
+    Ok(shm_ds(&b.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect::<Vec<_>>()))
+}
+
+#[test]
+fn shmget_keys_limits_and_shmctl() {
+    let mut e = Env::new();
+    // Sizes: 0 and above SHMMAX are EINVAL; all segments together are bounded (ENOSPC).
+    assert_eq!(e.call(nr::shmget, &[IPC_PRIVATE, 0, 0o600]), EINVAL);
+    assert_eq!(e.call(nr::shmget, &[IPC_PRIVATE, 0xff00_0000, 0o600]), EINVAL);
+    assert_eq!(e.call(nr::shmget, &[IPC_PRIVATE, u32::MAX, 0o600]), EINVAL);
+    let big = e.call(nr::shmget, &[IPC_PRIVATE, 0xfeff_ffff, 0o600]);
+    assert!(big >= 0, "{big}");
+    assert_eq!(e.call(nr::shmget, &[IPC_PRIVATE, 0x100_0001, 0o600]), ENOSPC);
+    assert_eq!(e.call(nr::shmctl, &[big as u32, IPC_RMID, 0]), 0);
+
+    // Keys.
+    let key = 0x5eed;
+    assert_eq!(e.call(nr::shmget, &[key, 100, 0o600]), ENOENT);
+    let id = e.call(nr::shmget, &[key, 100, IPC_CREAT | IPC_EXCL | 0o600]);
+    assert!(id >= 0);
+    assert_eq!(e.call(nr::shmget, &[key, 100, IPC_CREAT | IPC_EXCL | 0o600]), EEXIST);
+    assert_eq!(e.call(nr::shmget, &[key, 101, 0]), EINVAL);
+    assert_eq!(e.call(nr::shmget, &[key, 0, 0]), id);
+    assert_eq!(e.call(nr::shmget, &[key, 50, IPC_CREAT]), id);
+
+    let st = shm_stat(&mut e, id).unwrap();
+    assert_eq!(
+        (st.key, st.mode, st.segsz, st.cpid, st.lpid, st.nattch, st.atime, st.dtime),
+        (0x5eed, 0o600, 100, 1, 0, 0, 0, 0)
+    );
+    assert!(st.ctime > 1_600_000_000);
+
+    // A host that cannot share memory: segments exist, attaching is ENOMEM.
+    assert_eq!(e.call(nr::shmat, &[id as u32, 0, 0]), ENOMEM);
+    assert_eq!(shm_stat(&mut e, id).unwrap().nattch, 0);
+
+    // Another user: access by the mode bits, IPC_SET/IPC_RMID for the owner only.
+    let (child, mut cm) = fork(&mut e);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::setuid, &[1000]), 0);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::shmget, &[key, 0, 0]), id);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::shmget, &[key, 0, 0o400]), EACCES);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::shmctl, &[id as u32, IPC_STAT, DS]), EACCES);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::shmctl, &[id as u32, IPC_RMID, 0]), EPERM);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::shmctl, &[id as u32, SHM_LOCK, 0]), EPERM);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::shmat, &[id as u32, 0, SHM_RDONLY]), EACCES);
+    // IPC_SET: uid 1000 and mode 0604 (perm.uid at 4, mode at 20).
+    let mut w = words(&e, DS, 21);
+    w[1] = 1000;
+    w[5] = 0o604 | SHM_DEST;
+    put_words(&mut e, DS, &w);
+    assert_eq!(e.call(nr::shmctl, &[id as u32, IPC_SET, DS]), 0);
+    let st = shm_stat(&mut e, id).unwrap();
+    assert_eq!((st.uid, st.mode), (1000, 0o604));
+    assert_eq!(csc(&e.k, child, &mut cm, nr::shmctl, &[id as u32, IPC_STAT, DS]), 0);
+    assert_eq!(csc(&e.k, child, &mut cm, nr::shmctl, &[id as u32, SHM_LOCK, 0]), 0);
+    assert_eq!(shm_stat(&mut e, id).unwrap().mode, 0o604 | SHM_LOCKED);
+    assert_eq!(e.call(nr::shmctl, &[id as u32, SHM_UNLOCK, 0]), 0);
+    assert_eq!(shm_stat(&mut e, id).unwrap().mode, 0o604);
+
+    // IPC_INFO (shminfo64: shmmax, shmmin, shmmni, shmseg, shmall) and SHM_INFO.
+    let idx = (id as u32 % 32768) as i32;
+    assert_eq!(e.call(nr::shmctl, &[0, IPC_INFO, DS]), idx);
+    assert_eq!(words(&e, DS, 5), vec![0xfeff_ffff, 1, 4096, 4096, 0xfeff_ffff]);
+    let p = e.call(nr::shmget, &[IPC_PRIVATE, 4097, 0o600]);
+    assert_eq!(e.call(nr::shmctl, &[0, SHM_INFO, DS]), (p as u32 % 32768) as i32);
+    assert_eq!(words(&e, DS, 3), vec![2, 3, 0]);
+    assert_eq!(e.call(nr::shmctl, &[idx as u32, SHM_STAT, DS]), id);
+    assert_eq!(words(&e, DS, 10)[9], 100);
+    assert_eq!(e.call(nr::shmctl, &[30000, SHM_STAT, DS]), EINVAL);
+    // Bad commands and ids.
+    assert_eq!(e.call(nr::shmctl, &[id as u32, IPC_STAT | 0x100, DS]), EINVAL);
+    assert_eq!(e.call(nr::shmctl, &[id as u32, 99, DS]), EINVAL);
+    assert_eq!(e.call(nr::shmctl, &[u32::MAX, IPC_STAT, DS]), EINVAL);
+    assert_eq!(e.call(nr::shmctl, &[id as u32 + 32768, IPC_STAT, DS]), EINVAL);
+    assert_eq!(e.call(nr::shmctl, &[id as u32, IPC_STAT, 0]), EFAULT);
+    assert_eq!(e.call(nr::shmat, &[u32::MAX, 0, 0]), EINVAL);
+
+    // IPC_RMID of an unattached segment removes it at once.
+    assert_eq!(e.call(nr::shmctl, &[id as u32, IPC_RMID, 0]), 0);
+    assert_eq!(shm_stat(&mut e, id).err(), Some(EINVAL));
+    assert_eq!(e.call(nr::shmget, &[key, 0, 0]), ENOENT);
+    assert_eq!(e.call(nr::shmctl, &[p as u32, IPC_RMID, 0]), 0);
+    assert_eq!(e.call(nr::shmctl, &[0, SHM_INFO, DS]), 0);
+    assert_eq!(words(&e, DS, 2), vec![0, 0]);
+}
+
+/// A kernel whose host shares memory, and init's memory that maps it.
+fn sharing_env() -> (Env, PagesMem) {
+    let e = Env::new();
+    e.host.share.store(true, std::sync::atomic::Ordering::Relaxed);
+    (e, PagesMem::new(1 << 20))
+}
+
+#[test]
+fn shmat_shares_between_attaches_and_forks_and_counts_them() {
+    let (e, mut m) = sharing_env();
+    let k = e.k.clone();
+    let id = tsc(&k, 1, &mut m, nr::shmget, &[0x77, 5000, IPC_CREAT | 0o600]);
+    assert!(id >= 0);
+    let a = tsc(&k, 1, &mut m, nr::shmat, &[id as u32, 0, 0]) as u32;
+    assert_eq!(a % 4096, 0, "{a:#x}");
+    let st = shm_stat_in(&k, 1, &mut m, id).unwrap();
+    assert_eq!((st.nattch, st.lpid), (1, 1));
+    assert!(st.atime > 1_600_000_000 && st.dtime == 0);
+    m.write(a, b"hello").unwrap();
+    let b = tsc(&k, 1, &mut m, nr::shmat, &[id as u32, 0, SHM_RDONLY]) as u32;
+    assert!(b >= a + 8192, "{a:#x} {b:#x}");
+    let mut got = [0u8; 5];
+    m.read(b, &mut got).unwrap();
+    assert_eq!(&got, b"hello");
+    assert_eq!(shm_stat_in(&k, 1, &mut m, id).unwrap().nattch, 2);
+
+    // fork: the child's mappings count, its writes are seen, its exit detaches.
+    assert!(matches!(tsc_outcome(&k, 1, &mut m, nr::clone, &[SIGCHLD]), SyscallOutcome::Fork { .. }));
+    let child = k.fork(1, SIGCHLD).unwrap();
+    let mut cm = m.clone();
+    let st = shm_stat_in(&k, 1, &mut m, id).unwrap();
+    assert_eq!((st.nattch, st.lpid), (4, 1));
+    cm.write(a + 8, b"child").unwrap();
+    let mut got = [0u8; 5];
+    m.read(b + 8, &mut got).unwrap();
+    assert_eq!(&got, b"child");
+    let _ = tsc_outcome(&k, child, &mut cm, nr::exit_group, &[0]);
+    let st = shm_stat_in(&k, 1, &mut m, id).unwrap();
+    assert_eq!((st.nattch, st.lpid), (2, child));
+    assert!(st.dtime > 1_600_000_000);
+
+    // shmdt: only at the start of an attach.
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmdt, &[a + 1]), EINVAL);
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmdt, &[a + 4096]), EINVAL);
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmdt, &[a]), 0);
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmdt, &[a]), EINVAL);
+    assert_eq!(shm_stat_in(&k, 1, &mut m, id).unwrap().nattch, 1);
+    // The detached range is private memory again.
+    m.write(a, b"priv!").unwrap();
+    m.read(b, &mut got).unwrap();
+    assert_eq!(&got, b"hello");
+
+    // A split attach counts per piece (as Linux's VMAs); shmdt takes every piece.
+    let c = tsc(&k, 1, &mut m, nr::shmat, &[id as u32, 0, 0]) as u32;
+    assert_eq!(tsc(&k, 1, &mut m, nr::mprotect, &[c + 4096, 4096, PROT_READ]), 0);
+    assert_eq!(shm_stat_in(&k, 1, &mut m, id).unwrap().nattch, 3);
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmdt, &[c]), 0);
+    assert_eq!(shm_stat_in(&k, 1, &mut m, id).unwrap().nattch, 1);
+    // munmap of an attach is a detach too.
+    let c = tsc(&k, 1, &mut m, nr::shmat, &[id as u32, 0, 0]) as u32;
+    assert_eq!(tsc(&k, 1, &mut m, nr::munmap, &[c, 8192]), 0);
+    assert_eq!(shm_stat_in(&k, 1, &mut m, id).unwrap().nattch, 1);
+
+    // Addresses: taken is EINVAL unless SHM_REMAP; misaligned is EINVAL unless SHM_RND.
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmat, &[id as u32, b, 0]), EINVAL);
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmat, &[id as u32, b + 12, 0]), EINVAL);
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmat, &[id as u32, 0, SHM_REMAP]), EINVAL);
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmat, &[id as u32, b + 12, SHM_RND | SHM_REMAP]) as u32, b);
+    assert_eq!(shm_stat_in(&k, 1, &mut m, id).unwrap().nattch, 1);
+    let free = b + 0x10_0000;
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmat, &[id as u32, free, 0]) as u32, free);
+    m.read(free, &mut got).unwrap();
+    assert_eq!(&got, b"hello");
+
+    // IPC_RMID while attached: SHM_DEST, key private, still attachable by
+    // id; destroyed at the last detach.
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmctl, &[id as u32, IPC_RMID, 0]), 0);
+    let st = shm_stat_in(&k, 1, &mut m, id).unwrap();
+    assert_eq!((st.key, st.mode, st.nattch), (0, 0o600 | SHM_DEST, 2));
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmget, &[0x77, 0, 0]), ENOENT);
+    let d = tsc(&k, 1, &mut m, nr::shmat, &[id as u32, 0, 0]) as u32;
+    assert_eq!(shm_stat_in(&k, 1, &mut m, id).unwrap().nattch, 3);
+    for addr in [b, free, d] {
+        assert_eq!(tsc(&k, 1, &mut m, nr::shmdt, &[addr]), 0);
+    }
+    assert_eq!(shm_stat_in(&k, 1, &mut m, id).err(), Some(EINVAL));
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmat, &[id as u32, 0, 0]), EINVAL);
+    assert_eq!(m.mapped(), 0);
+}
+
+#[test]
+fn shm_exit_and_exec_detach_and_procfs_row() {
+    let (e, mut m) = sharing_env();
+    let k = e.k.clone();
+    let id = tsc(&k, 1, &mut m, nr::shmget, &[IPC_PRIVATE, 4096, 0o640]);
+    assert!(matches!(tsc_outcome(&k, 1, &mut m, nr::clone, &[SIGCHLD]), SyscallOutcome::Fork { .. }));
+    let child = k.fork(1, SIGCHLD).unwrap();
+    let mut cm = m.clone();
+    let a = tsc(&k, child, &mut cm, nr::shmat, &[id as u32, 0, 0]);
+    assert!(a > 0);
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmctl, &[id as u32, IPC_RMID, 0]), 0);
+    // /proc/sysvipc/shm: Linux's 32-bit header; the row of the segment.
+    let text = read_file_as_mem(&k, 1, &mut m, "/proc/sysvipc/shm");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("       key      shmid perms       size  cpid  lpid nattch   uid   gid  cuid  cgid      atime      dtime      ctime        rss       swap")
+    );
+    let row = lines.next().unwrap();
+    assert!(
+        row.starts_with(&format!(
+            "         0 {id:>10}  1640       4096     1 {child:>5}      1     0     0     0     0 "
+        )),
+        "{row:?}"
+    );
+    assert!(row.ends_with("          0          0"), "{row:?}");
+    assert_eq!(read_file_as_mem(&k, 1, &mut m, "/proc/sys/kernel/shmmax"), "4278190079\n");
+    assert_eq!(read_file_as_mem(&k, 1, &mut m, "/proc/sys/kernel/shmall"), "4278190079\n");
+    assert_eq!(read_file_as_mem(&k, 1, &mut m, "/proc/sys/kernel/shmmni"), "4096\n");
+    // The child's exit is its detach: the removed segment goes.
+    let _ = tsc_outcome(&k, child, &mut cm, nr::exit_group, &[0]);
+    assert_eq!(shm_stat_in(&k, 1, &mut m, id).err(), Some(EINVAL));
+    assert_eq!(read_file_as_mem(&k, 1, &mut m, "/proc/sysvipc/shm").lines().count(), 1);
+}
+
+#[test]
+fn shm_exec_detaches() {
+    let (e, mut m) = sharing_env();
+    let k = e.k.clone();
+    m.write(PATH, b"/prog\0").unwrap();
+    let fd = tsc(&k, 1, &mut m, nr::openat, &[AT_FDCWD, PATH, O_WRONLY | O_CREAT, 0o755]);
+    assert!(fd >= 0);
+    m.write(BUF, b"\0asm\x01\0\0\0").unwrap();
+    assert_eq!(tsc(&k, 1, &mut m, nr::write, &[fd as u32, BUF, 8]), 8);
+    assert_eq!(tsc(&k, 1, &mut m, nr::close, &[fd as u32]), 0);
+    let id = tsc(&k, 1, &mut m, nr::shmget, &[IPC_PRIVATE, 4096, 0o600]);
+    assert!(tsc(&k, 1, &mut m, nr::shmat, &[id as u32, 0, 0]) > 0);
+    assert!(tsc(&k, 1, &mut m, nr::shmat, &[id as u32, 0, 0]) > 0);
+    assert_eq!(shm_stat_in(&k, 1, &mut m, id).unwrap().nattch, 2);
+    // argv = envp = [NULL], in a page no attach covers.
+    let (path, argv) = (BUF + 0x8000, BUF + 0x8100);
+    m.write(path, b"/prog\0").unwrap();
+    m.write(argv, &[0u8; 4]).unwrap();
+    let out = tsc_outcome(&k, 1, &mut m, nr::execve, &[path, argv, argv]);
+    assert!(matches!(out, SyscallOutcome::Exec(_)), "{out:?}");
+    let st = shm_stat_in(&k, 1, &mut m, id).unwrap();
+    assert_eq!((st.nattch, st.lpid), (0, 1));
+    assert!(st.dtime > 1_600_000_000);
+    assert_eq!(tsc(&k, 1, &mut m, nr::shmctl, &[id as u32, IPC_RMID, 0]), 0);
+}
+
+/// Read a whole (small) file as `tid` through `m`.
+fn read_file_as_mem(k: &Kernel, tid: Tid, m: &mut PagesMem, path: &str) -> String {
+    let mut p = path.as_bytes().to_vec();
+    p.push(0);
+    m.write(PATH, &p).unwrap();
+    let fd = tsc(k, tid, m, nr::openat, &[AT_FDCWD, PATH, O_RDONLY, 0]);
+    assert!(fd >= 0, "{path}: {fd}");
+    let n = tsc(k, tid, m, nr::read, &[fd as u32, BUF, 8192]);
+    assert!(n >= 0);
+    assert_eq!(tsc(k, tid, m, nr::close, &[fd as u32]), 0);
+    let mut b = vec![0u8; n as usize];
+    m.read(BUF, &mut b).unwrap();
+    String::from_utf8(b).unwrap()
+}

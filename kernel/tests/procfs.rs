@@ -216,9 +216,23 @@ fn global_files() {
     assert!(cat(&mut e, "/proc/self/mounts").unwrap().contains(" / tmpfs rw"));
     assert_eq!(
         ls(&mut e, "/proc/sys/kernel"),
-        vec![".", "..", "hostname", "msgmax", "msgmnb", "msgmni", "osrelease", "ostype", "pid_max", "sem"]
+        vec![
+            ".",
+            "..",
+            "hostname",
+            "msgmax",
+            "msgmnb",
+            "msgmni",
+            "osrelease",
+            "ostype",
+            "pid_max",
+            "sem",
+            "shmall",
+            "shmmax",
+            "shmmni"
+        ]
     );
-    assert_eq!(ls(&mut e, "/proc/sysvipc"), vec![".", "..", "msg", "sem"]);
+    assert_eq!(ls(&mut e, "/proc/sysvipc"), vec![".", "..", "msg", "sem", "shm"]);
     assert_eq!(ls(&mut e, "/proc/sys/fs/mqueue"), vec![".", "..", "msg_max", "msgsize_max", "queues_max"]);
 }
 

@@ -1678,6 +1678,74 @@ const _: () = {
     zerocopy::Immutable,
     zerocopy::KnownLayout,
 )]
+pub struct shminfo64 {
+    pub shmmax: ctypes::c_ulong,
+    pub shmmin: ctypes::c_ulong,
+    pub shmmni: ctypes::c_ulong,
+    pub shmseg: ctypes::c_ulong,
+    pub shmall: ctypes::c_ulong,
+    pub __unused1: ctypes::c_ulong,
+    pub __unused2: ctypes::c_ulong,
+    pub __unused3: ctypes::c_ulong,
+    pub __unused4: ctypes::c_ulong,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of shminfo64"][::core::mem::size_of::<shminfo64>() - 36usize];
+    ["Alignment of shminfo64"][::core::mem::align_of::<shminfo64>() - 4usize];
+    ["Offset of field: shminfo64::shmmax"][::core::mem::offset_of!(shminfo64, shmmax) - 0usize];
+    ["Offset of field: shminfo64::shmmin"][::core::mem::offset_of!(shminfo64, shmmin) - 4usize];
+    ["Offset of field: shminfo64::shmmni"][::core::mem::offset_of!(shminfo64, shmmni) - 8usize];
+    ["Offset of field: shminfo64::shmseg"][::core::mem::offset_of!(shminfo64, shmseg) - 12usize];
+    ["Offset of field: shminfo64::shmall"][::core::mem::offset_of!(shminfo64, shmall) - 16usize];
+    ["Offset of field: shminfo64::__unused1"][::core::mem::offset_of!(shminfo64, __unused1) - 20usize];
+    ["Offset of field: shminfo64::__unused2"][::core::mem::offset_of!(shminfo64, __unused2) - 24usize];
+    ["Offset of field: shminfo64::__unused3"][::core::mem::offset_of!(shminfo64, __unused3) - 28usize];
+    ["Offset of field: shminfo64::__unused4"][::core::mem::offset_of!(shminfo64, __unused4) - 32usize];
+};
+#[repr(C)]
+#[derive(
+    Debug,
+    Copy,
+    Clone,
+    PartialEq,
+    Eq,
+    zerocopy::FromBytes,
+    zerocopy::IntoBytes,
+    zerocopy::Immutable,
+    zerocopy::KnownLayout,
+)]
+pub struct shm_info {
+    pub used_ids: ctypes::c_int,
+    pub shm_tot: __kernel_ulong_t,
+    pub shm_rss: __kernel_ulong_t,
+    pub shm_swp: __kernel_ulong_t,
+    pub swap_attempts: __kernel_ulong_t,
+    pub swap_successes: __kernel_ulong_t,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of shm_info"][::core::mem::size_of::<shm_info>() - 24usize];
+    ["Alignment of shm_info"][::core::mem::align_of::<shm_info>() - 4usize];
+    ["Offset of field: shm_info::used_ids"][::core::mem::offset_of!(shm_info, used_ids) - 0usize];
+    ["Offset of field: shm_info::shm_tot"][::core::mem::offset_of!(shm_info, shm_tot) - 4usize];
+    ["Offset of field: shm_info::shm_rss"][::core::mem::offset_of!(shm_info, shm_rss) - 8usize];
+    ["Offset of field: shm_info::shm_swp"][::core::mem::offset_of!(shm_info, shm_swp) - 12usize];
+    ["Offset of field: shm_info::swap_attempts"][::core::mem::offset_of!(shm_info, swap_attempts) - 16usize];
+    ["Offset of field: shm_info::swap_successes"][::core::mem::offset_of!(shm_info, swap_successes) - 20usize];
+};
+#[repr(C)]
+#[derive(
+    Debug,
+    Copy,
+    Clone,
+    PartialEq,
+    Eq,
+    zerocopy::FromBytes,
+    zerocopy::IntoBytes,
+    zerocopy::Immutable,
+    zerocopy::KnownLayout,
+)]
 pub struct mq_attr {
     pub mq_flags: __kernel_long_t,
     pub mq_maxmsg: __kernel_long_t,
@@ -1816,6 +1884,51 @@ const _: () = {
     ["Offset of field: msqid64_ds::msg_lrpid"][::core::mem::offset_of!(msqid64_ds, msg_lrpid) - 76usize];
     ["Offset of field: msqid64_ds::__unused4"][::core::mem::offset_of!(msqid64_ds, __unused4) - 80usize];
     ["Offset of field: msqid64_ds::__unused5"][::core::mem::offset_of!(msqid64_ds, __unused5) - 84usize];
+};
+#[repr(C)]
+#[derive(
+    Debug,
+    Copy,
+    Clone,
+    PartialEq,
+    Eq,
+    zerocopy::FromBytes,
+    zerocopy::IntoBytes,
+    zerocopy::Immutable,
+    zerocopy::KnownLayout,
+)]
+pub struct shmid64_ds {
+    pub shm_perm: ipc64_perm,
+    pub shm_segsz: __kernel_size_t,
+    pub shm_atime: ctypes::c_ulong,
+    pub shm_atime_high: ctypes::c_ulong,
+    pub shm_dtime: ctypes::c_ulong,
+    pub shm_dtime_high: ctypes::c_ulong,
+    pub shm_ctime: ctypes::c_ulong,
+    pub shm_ctime_high: ctypes::c_ulong,
+    pub shm_cpid: __kernel_pid_t,
+    pub shm_lpid: __kernel_pid_t,
+    pub shm_nattch: ctypes::c_ulong,
+    pub __unused4: ctypes::c_ulong,
+    pub __unused5: ctypes::c_ulong,
+}
+#[allow(clippy::unnecessary_operation, clippy::identity_op)]
+const _: () = {
+    ["Size of shmid64_ds"][::core::mem::size_of::<shmid64_ds>() - 84usize];
+    ["Alignment of shmid64_ds"][::core::mem::align_of::<shmid64_ds>() - 4usize];
+    ["Offset of field: shmid64_ds::shm_perm"][::core::mem::offset_of!(shmid64_ds, shm_perm) - 0usize];
+    ["Offset of field: shmid64_ds::shm_segsz"][::core::mem::offset_of!(shmid64_ds, shm_segsz) - 36usize];
+    ["Offset of field: shmid64_ds::shm_atime"][::core::mem::offset_of!(shmid64_ds, shm_atime) - 40usize];
+    ["Offset of field: shmid64_ds::shm_atime_high"][::core::mem::offset_of!(shmid64_ds, shm_atime_high) - 44usize];
+    ["Offset of field: shmid64_ds::shm_dtime"][::core::mem::offset_of!(shmid64_ds, shm_dtime) - 48usize];
+    ["Offset of field: shmid64_ds::shm_dtime_high"][::core::mem::offset_of!(shmid64_ds, shm_dtime_high) - 52usize];
+    ["Offset of field: shmid64_ds::shm_ctime"][::core::mem::offset_of!(shmid64_ds, shm_ctime) - 56usize];
+    ["Offset of field: shmid64_ds::shm_ctime_high"][::core::mem::offset_of!(shmid64_ds, shm_ctime_high) - 60usize];
+    ["Offset of field: shmid64_ds::shm_cpid"][::core::mem::offset_of!(shmid64_ds, shm_cpid) - 64usize];
+    ["Offset of field: shmid64_ds::shm_lpid"][::core::mem::offset_of!(shmid64_ds, shm_lpid) - 68usize];
+    ["Offset of field: shmid64_ds::shm_nattch"][::core::mem::offset_of!(shmid64_ds, shm_nattch) - 72usize];
+    ["Offset of field: shmid64_ds::__unused4"][::core::mem::offset_of!(shmid64_ds, __unused4) - 76usize];
+    ["Offset of field: shmid64_ds::__unused5"][::core::mem::offset_of!(shmid64_ds, __unused5) - 80usize];
 };
 #[repr(C)]
 #[derive(

@@ -11,8 +11,8 @@
 //! comm}` (per thread: Pid, name, signal masks, Cpus_allowed; `comm` is
 //! writable by the threads of the process), `meminfo`, `cpuinfo`, `stat`, `mounts` (→ `self/mounts`),
 //! `uptime`, `loadavg`, `version`, `filesystems`, `sys/kernel/{hostname,
-//! ostype,osrelease,pid_max,sem,msgmax,msgmnb,msgmni}`, `sys/fs/pipe-max-size`,
-//! `sys/fs/mqueue/{msg_max,msgsize_max,queues_max}`, `sysvipc/{sem,msg}`
+//! ostype,osrelease,pid_max,sem,msgmax,msgmnb,msgmni,shmall,shmmax,shmmni}`, `sys/fs/pipe-max-size`,
+//! `sys/fs/mqueue/{msg_max,msgsize_max,queues_max}`, `sysvipc/{sem,msg,shm}`
 //! (rows from `crate::ipc`; read-only values). Formats follow
 //! Linux's `fs/proc` so busybox `ps`, `top`, `free` parse them.
 //!
@@ -101,10 +101,14 @@ enum Global {
     PipeMaxSize,
     SysvSem,
     SysvMsg,
+    SysvShm,
     KernelSem,
     KernelMsgmax,
     KernelMsgmnb,
     KernelMsgmni,
+    KernelShmall,
+    KernelShmmax,
+    KernelShmmni,
     MqMsgMax,
     MqMsgsizeMax,
     MqQueuesMax,
@@ -197,6 +201,9 @@ fn dir_entries(d: SDir) -> &'static [(&'static str, Entry)] {
             ("ostype", Entry::Global(Global::Ostype)),
             ("pid_max", Entry::Global(Global::PidMax)),
             ("sem", Entry::Global(Global::KernelSem)),
+            ("shmall", Entry::Global(Global::KernelShmall)),
+            ("shmmax", Entry::Global(Global::KernelShmmax)),
+            ("shmmni", Entry::Global(Global::KernelShmmni)),
         ],
         SDir::SysFs => {
             &[("mqueue", Entry::Dir(SDir::SysFsMqueue)), ("pipe-max-size", Entry::Global(Global::PipeMaxSize))]
@@ -206,7 +213,11 @@ fn dir_entries(d: SDir) -> &'static [(&'static str, Entry)] {
             ("msgsize_max", Entry::Global(Global::MqMsgsizeMax)),
             ("queues_max", Entry::Global(Global::MqQueuesMax)),
         ],
-        SDir::Sysvipc => &[("msg", Entry::Global(Global::SysvMsg)), ("sem", Entry::Global(Global::SysvSem))],
+        SDir::Sysvipc => &[
+            ("msg", Entry::Global(Global::SysvMsg)),
+            ("sem", Entry::Global(Global::SysvSem)),
+            ("shm", Entry::Global(Global::SysvShm)),
+        ],
     }
 }
 
@@ -642,6 +653,7 @@ fn global_contents(k: &Kernel, g: Global) -> Vec<u8> {
         Global::PipeMaxSize => format!("{}\n", crate::pipe::PIPE_MAX_SIZE),
         Global::SysvSem => crate::ipc::proc_sysvipc_sem(k),
         Global::SysvMsg => crate::ipc::proc_sysvipc_msg(k),
+        Global::SysvShm => crate::ipc::proc_sysvipc_shm(k),
         Global::KernelSem => {
             use crate::ipc::sem::*;
             format!("{SEMMSL}\t{SEMMNS}\t{SEMOPM}\t{SEMMNI}\n")
@@ -649,6 +661,9 @@ fn global_contents(k: &Kernel, g: Global) -> Vec<u8> {
         Global::KernelMsgmax => format!("{}\n", crate::ipc::msg::MSGMAX),
         Global::KernelMsgmnb => format!("{}\n", crate::ipc::msg::MSGMNB),
         Global::KernelMsgmni => format!("{}\n", crate::ipc::msg::MSGMNI),
+        Global::KernelShmall => format!("{}\n", crate::ipc::shm::SHMALL),
+        Global::KernelShmmax => format!("{}\n", crate::ipc::shm::SHMMAX),
+        Global::KernelShmmni => format!("{}\n", crate::ipc::shm::SHMMNI),
         Global::MqMsgMax => format!("{}\n", crate::ipc::mqueue::MSG_MAX),
         Global::MqMsgsizeMax => format!("{}\n", crate::ipc::mqueue::MSGSIZE_MAX),
         Global::MqQueuesMax => format!("{}\n", crate::ipc::mqueue::QUEUES_MAX),

@@ -1,7 +1,7 @@
-//! Inter-process communication: System V semaphores ([`sem`]) and message
-//! queues ([`msg`]) (man 7 sysvipc), and POSIX message queues ([`mqueue`],
-//! man 7 mq_overview; [`mqueue_fs`] is the file system `mount -t mqueue`
-//! attaches). System V shared memory is not here.
+//! Inter-process communication: System V semaphores ([`sem`]), message
+//! queues ([`msg`]) and shared memory ([`shm`]) (man 7 sysvipc), and POSIX
+//! message queues ([`mqueue`], man 7 mq_overview; [`mqueue_fs`] is the file
+//! system `mount -t mqueue` attaches).
 //!
 //! All state is on `Kernel::ipc` ([`Ipc`]). System V objects live in an
 //! [`IpcIds`] table per kind: ids are `seq * 32768 + index` with a per-kind
@@ -17,11 +17,13 @@
 //! because Linux's SEMMNS (1,024,000,000) or a root-raised `msg_qbytes`
 //! would let one guest take the host's memory.
 //!
-//! Neighbours: `syscall::ipc` decodes the calls and copies data; procfs
-//! shows `/proc/sysvipc/{sem,msg}` and the sysctl values; the exit path
-//! calls [`Kernel::ipc_exit`] (SEM_UNDO adjustments).
-//! Lock order: `Ipc::sem`, `Ipc::msg`, a queue's `Mq::inner` are taken
-//! alone (never two at once); wait queues are woken after unlocking.
+//! Neighbours: `syscall::ipc` decodes the calls and copies data (and maps
+//! shm segments); procfs shows `/proc/sysvipc/{sem,msg,shm}` and the sysctl
+//! values; the exit path calls [`Kernel::ipc_exit`] (SEM_UNDO adjustments);
+//! shm attaches are counted by the mappings that hold them (`mm::ShmRef`).
+//! Lock order: `Ipc::sem`, `Ipc::msg`, `Ipc::shm`, a queue's `Mq::inner`
+//! are taken alone (never two at once; a process's `mm` may be held before
+//! `Ipc::shm`); wait queues are woken after unlocking.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,6 +38,7 @@ pub mod mqueue;
 pub mod mqueue_fs;
 pub mod msg;
 pub mod sem;
+pub mod shm;
 
 // ---- constants (asm-generic / Linux uapi values) ----
 pub const IPC_PRIVATE: i32 = 0;
@@ -224,6 +227,16 @@ impl<T: IpcObject> IpcIds<T> {
         }
         Ok(obj)
     }
+    /// IPC_RMID of a shm segment still attached: its key no longer finds
+    /// it, and it shows key IPC_PRIVATE.
+    pub fn make_private(&mut self, id: i32) {
+        let Ok(obj) = self.get_mut(id) else { return };
+        let key = std::mem::replace(&mut obj.perm_mut().key, IPC_PRIVATE);
+        let idx = id as u32 % IPCMNI;
+        if key != IPC_PRIVATE && self.keys.get(&key) == Some(&idx) {
+            self.keys.remove(&key);
+        }
+    }
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.objs.values()
     }
@@ -274,6 +287,8 @@ pub fn ipcget<T: IpcObject>(
 pub struct Ipc {
     pub sem: Mutex<sem::SemTable>,
     pub msg: Mutex<msg::MsgTable>,
+    /// Shared memory segments (in an `Arc`: attaches hold a weak reference).
+    pub shm: Arc<Mutex<shm::ShmTable>>,
     pub mq: mqueue::MqNamespace,
     /// Bytes of queued messages (System V and POSIX), against [`HOST_MSG_BYTES`].
     pub budget: Arc<Budget>,
@@ -339,6 +354,23 @@ pub fn proc_sysvipc_msg(k: &Kernel) -> String {
             m.stime,
             m.rtime,
             m.ctime
+        ));
+    }
+    o
+}
+
+/// `/proc/sysvipc/shm`: Linux 6.1's header and columns for a 32-bit kernel
+/// (`BITS_PER_LONG <= 32`: size, rss and swap 10 wide). rss and swap are 0
+/// (the host's residency of the pages is not known).
+pub fn proc_sysvipc_shm(k: &Kernel) -> String {
+    let mut o = String::from(
+        "       key      shmid perms       size  cpid  lpid nattch   uid   gid  cuid  cgid      atime      dtime      ctime        rss       swap\n",
+    );
+    for s in shm::list(k) {
+        let p = s.perm;
+        o.push_str(&format!(
+            "{:>10} {:>10}  {:>4o} {:>10} {:>5} {:>5}  {:>5} {:>5} {:>5} {:>5} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
+            p.key, p.id, p.mode, s.segsz, s.cpid, s.lpid, s.nattch, p.uid, p.gid, p.cuid, p.cgid, s.atime, s.dtime, s.ctime, 0, 0
         ));
     }
     o

@@ -78,6 +78,60 @@ pub struct PagesBacking {
     pub offset: u64,
 }
 
+/// A System V shared memory segment as its attaches see it (`ipc::shm`
+/// implements it). Linux counts `shm_nattch` per mapping (`vm_ops->open`
+/// and `close`): a split by mprotect or a partial munmap counts twice, a
+/// fork counts the child's mappings. [`ShmRef`] does the same by counting
+/// on clone and drop.
+pub trait ShmAttach: Send + Sync + std::fmt::Debug {
+    /// The segment's id.
+    fn shmid(&self) -> i32;
+    /// Its size in bytes (`shm_segsz`).
+    fn size(&self) -> u64;
+    /// Another mapping of it exists: `shm_nattch` + 1.
+    fn opened(&self);
+    /// A mapping of it is gone: `shm_nattch` - 1; a segment marked for
+    /// removal (IPC_RMID) is destroyed at 0.
+    fn closed(&self);
+    /// An attach (shmat, fork: `attach` true) or a detach (shmdt, munmap,
+    /// exit, exec) by process `pid` at `now` (seconds): Linux's
+    /// `shm_atime`/`shm_dtime` and `shm_lpid`.
+    fn touched(&self, pid: i32, now: i64, attach: bool);
+}
+
+/// One counted attach of a System V segment, held by its mapping (see
+/// [`ShmAttach`]): a clone counts one more, a drop one less.
+pub struct ShmRef(Arc<dyn ShmAttach>);
+
+impl ShmRef {
+    /// Take over one count the caller already made.
+    pub fn counted(a: Arc<dyn ShmAttach>) -> ShmRef {
+        ShmRef(a)
+    }
+    pub fn seg(&self) -> &dyn ShmAttach {
+        &*self.0
+    }
+}
+
+impl Clone for ShmRef {
+    fn clone(&self) -> ShmRef {
+        self.0.opened();
+        ShmRef(self.0.clone())
+    }
+}
+
+impl Drop for ShmRef {
+    fn drop(&mut self) {
+        self.0.closed();
+    }
+}
+
+impl std::fmt::Debug for ShmRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "shm {}", self.0.shmid())
+    }
+}
+
 /// One mapping.
 #[derive(Debug, Clone)]
 pub struct Vma {
@@ -88,6 +142,8 @@ pub struct Vma {
     pub name: Vec<u8>,
     pub shared: Option<SharedBacking>,
     pub pages: Option<PagesBacking>,
+    /// A System V shared memory attach (with `pages`, the segment's).
+    pub shm: Option<ShmRef>,
 }
 
 /// The address-space map of one process. Cloned on fork.
@@ -197,6 +253,23 @@ impl Mm {
             .map(|(&s, v)| (s, v))
     }
 
+    /// Remove every System V shared memory attach (exit, exec): each is a
+    /// detach by `pid` at `now`. Returns them; the caller unmaps them from
+    /// the memory if it goes on, and their drop counts the detaches.
+    pub fn take_shm(&mut self, pid: i32, now: i64) -> Vec<(u32, Vma)> {
+        let starts: Vec<u32> = self.vmas.iter().filter(|(_, v)| v.shm.is_some()).map(|(&s, _)| s).collect();
+        let mut out = Vec::with_capacity(starts.len());
+        for s in starts {
+            if let Some(v) = self.vmas.remove(&s) {
+                if let Some(r) = &v.shm {
+                    r.seg().touched(pid, now, false);
+                }
+                out.push((s, v));
+            }
+        }
+        out
+    }
+
     /// Is every page of `[start, start+len)` mapped?
     pub fn fully_mapped(&self, start: u32, len: u32) -> bool {
         let mut a = start as u64;
@@ -270,6 +343,7 @@ pub(crate) fn map_anon(mm: &mut Mm, mem: &mut dyn GuestMemory, len: u32, name: &
             name: name.to_vec(),
             shared: None,
             pages: None,
+            shm: None,
         },
     );
     Ok(addr)
@@ -280,7 +354,7 @@ mod tests {
     use super::*;
 
     fn anon(len: u32) -> Vma {
-        Vma { len, prot: 3, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: Vec::new(), shared: None, pages: None }
+        Vma { len, prot: 3, flags: MAP_PRIVATE | MAP_ANONYMOUS, name: Vec::new(), shared: None, pages: None, shm: None }
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! System V semaphores and message queues, POSIX message queues: argument
-//! decoding, validation order and copies (the objects are `crate::ipc`).
+//! System V semaphores, message queues and shared memory, POSIX message
+//! queues: argument decoding, validation order and copies (the objects are
+//! `crate::ipc`); shmat/shmdt map and unmap segments here, in the caller's
+//! memory map.
 //!
 //! musl for wasm32 uses `IPC_64 = 0`: control commands arrive without the
 //! 0x100 flag (asm-generic kernels reject it, so do we) and IPC_STAT
@@ -7,15 +9,18 @@
 //! split low/high), which musl's own structs begin with. semctl's fourth
 //! argument is the value of `union semun` (an int or a pointer).
 
-use super::{Args, Ctx, SysResult};
+use super::{Args, Ctx, Ret, SysResult};
 use crate::abi::uapi;
 use crate::api::HostClock;
-use crate::cred::MAY_WRITE;
+use crate::cred::{MAY_EXEC, MAY_READ, MAY_WRITE};
 use crate::error::Errno;
 use crate::file::{oflags, OpenFile};
 use crate::ipc::mqueue::{self, MqFile, Notify, SIGEV_NONE, SIGEV_SIGNAL, SIGEV_THREAD};
-use crate::ipc::{msg, sem, IPC_INFO, IPC_NOWAIT, IPC_RMID, IPC_SET, IPC_STAT};
+use crate::ipc::{msg, sem, shm, IPC_INFO, IPC_NOWAIT, IPC_RMID, IPC_SET, IPC_STAT};
 use crate::mem::{KTimespec, UserPtr};
+use crate::mm::{
+    ensure_size, page_up, PagesBacking, Vma, MAP_SHARED, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE,
+};
 use crate::task::lock;
 use std::sync::Arc;
 use zerocopy::FromZeros;
@@ -255,6 +260,209 @@ pub fn sys_msgctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
         _ => Err(Errno::EINVAL),
     }
 }
+
+// ---- shared memory ----
+
+pub fn sys_shmget(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let creds = ctx.creds();
+    Ok(shm::shmget(ctx.kernel, a.i32(0), a.u32(1), a.u32(2), &creds, ctx.pid())?.into())
+}
+
+/// shmat(id, addr, flags): the segment mapped like a shared anonymous
+/// mapping at `addr` (rounded down with SHM_RND; replacing what is there
+/// with SHM_REMAP) or at a free address.
+pub fn sys_shmat(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (id, mut addr, flags) = (a.i32(0), a.u32(1), a.u32(2));
+    if id < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let fixed = addr != 0;
+    if addr != 0 {
+        if !addr.is_multiple_of(shm::SHMLBA) {
+            if flags & shm::SHM_RND == 0 {
+                return Err(Errno::EINVAL);
+            }
+            addr &= !(shm::SHMLBA - 1);
+            if addr == 0 && flags & shm::SHM_REMAP != 0 {
+                return Err(Errno::EINVAL);
+            }
+        }
+    } else if flags & shm::SHM_REMAP != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let (mut prot, mut may) = if flags & shm::SHM_RDONLY != 0 {
+        (PROT_READ, MAY_READ)
+    } else {
+        (PROT_READ | PROT_WRITE, MAY_READ | MAY_WRITE)
+    };
+    if flags & shm::SHM_EXEC != 0 {
+        prot |= PROT_EXEC;
+        may |= MAY_EXEC;
+    }
+    let creds = ctx.creds();
+    // One attach is counted from here; dropping `r` on an error undoes it
+    // (and destroys a segment removed meanwhile).
+    let shm::Attached { pages, key, r } = shm::attach(ctx.kernel, id, &creds, may)?;
+    // A host that cannot share memory has no pages to map.
+    let pages = pages.ok_or(Errno::ENOMEM)?;
+    let len = u32::try_from(page_up(r.seg().size())).map_err(|_| Errno::ENOMEM)?;
+    let proc = ctx.process().clone();
+    let mut mm = lock(&proc.mm);
+    let end = addr as u64 + len as u64;
+    let at = if fixed {
+        if end > TASK_SIZE {
+            return Err(Errno::EINVAL);
+        }
+        if addr < crate::mem::NULL_GUARD {
+            return Err(Errno::EPERM);
+        }
+        if mm.overlaps(addr as u64, end) {
+            if flags & shm::SHM_REMAP == 0 {
+                return Err(Errno::EINVAL);
+            }
+            let old = mm.remove_range(addr, len);
+            super::mm::unmap_pieces(ctx, &old);
+        }
+        addr
+    } else {
+        mm.find_free(len).ok_or(Errno::ENOMEM)?
+    };
+    ensure_size(ctx.mem, at as u64 + len as u64)?;
+    ctx.mem.map_shared(at, len, &pages, 0).map_err(|_| Errno::ENOMEM)?;
+    r.seg().touched(ctx.pid(), crate::ipc::now_secs(ctx.kernel), true);
+    mm.insert(
+        at,
+        Vma {
+            len,
+            prot,
+            flags: MAP_SHARED,
+            name: shm::map_name(key),
+            shared: None,
+            pages: Some(PagesBacking { pages, offset: 0 }),
+            shm: Some(r),
+        },
+    );
+    Ok(Ret::addr(at))
+}
+
+/// shmdt(addr): unmaps the attach that starts at `addr`, with every piece
+/// of the same segment a split left at its offset from `addr` (Linux's
+/// search); `EINVAL` when no segment starts there.
+pub fn sys_shmdt(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let addr = a.u32(0);
+    if !addr.is_multiple_of(PAGE_SIZE) {
+        return Err(Errno::EINVAL);
+    }
+    let proc = ctx.process().clone();
+    let pieces = {
+        let mut mm = lock(&proc.mm);
+        let at_offset = |s: u32, v: &Vma| v.pages.as_ref().is_some_and(|p| p.offset == u64::from(s - addr));
+        let first = mm.vmas.range(addr..).find(|(&s, v)| v.shm.is_some() && at_offset(s, v)).map(|(&s, v)| (s, v));
+        let Some((first, v)) = first else { return Err(Errno::EINVAL) };
+        let seg = v.shm.as_ref().map(|r| r.seg().shmid());
+        let size = v.shm.as_ref().map(|r| page_up(r.seg().size())).unwrap_or(0);
+        let starts: Vec<u32> = mm
+            .vmas
+            .range(first..)
+            .take_while(|(&s, v)| u64::from(s - addr) + u64::from(v.len) <= size)
+            .filter(|(&s, v)| v.shm.as_ref().map(|r| r.seg().shmid()) == seg && at_offset(s, v))
+            .map(|(&s, _)| s)
+            .collect();
+        let mut pieces = Vec::with_capacity(starts.len());
+        for s in starts {
+            if let Some(v) = mm.vmas.remove(&s) {
+                pieces.push((s, v));
+            }
+        }
+        pieces
+    };
+    super::mm::unmap_pieces(ctx, &pieces);
+    Ok(0.into())
+}
+
+fn write_shmid_ds(ctx: &mut Ctx<'_>, ptr: u32, st: &shm::ShmStat) -> Result<(), Errno> {
+    let (al, ah) = split_time(st.atime);
+    let (dl, dh) = split_time(st.dtime);
+    let (cl, ch) = split_time(st.ctime);
+    let ds = uapi::shmid64_ds {
+        shm_perm: st.perm.to_abi(),
+        shm_segsz: st.segsz as u32,
+        shm_atime: al,
+        shm_atime_high: ah,
+        shm_dtime: dl,
+        shm_dtime_high: dh,
+        shm_ctime: cl,
+        shm_ctime_high: ch,
+        shm_cpid: st.cpid,
+        shm_lpid: st.lpid,
+        shm_nattch: u32::try_from(st.nattch).unwrap_or(u32::MAX),
+        ..FromZeros::new_zeroed()
+    };
+    ctx.write(UserPtr::new(ptr), &ds)
+}
+
+pub fn sys_shmctl(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
+    let (id, cmd, buf) = (a.i32(0), a.i32(1), a.u32(2));
+    if id < 0 || cmd < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let cmd = cmd as u32;
+    let k = ctx.kernel;
+    let creds = ctx.creds();
+    match cmd {
+        IPC_INFO => {
+            let (_, max) = shm::info(k);
+            let out = uapi::shminfo64 {
+                shmmax: shm::SHMMAX as u32,
+                shmmin: shm::SHMMIN as u32,
+                shmmni: shm::SHMMNI as u32,
+                shmseg: shm::SHMSEG as u32,
+                shmall: shm::SHMALL as u32,
+                ..FromZeros::new_zeroed()
+            };
+            ctx.write(UserPtr::new(buf), &out)?;
+            Ok(max.into())
+        }
+        shm::SHM_INFO => {
+            let (i, max) = shm::info(k);
+            let out = uapi::shm_info {
+                used_ids: i.used_ids,
+                shm_tot: u32::try_from(i.tot).unwrap_or(u32::MAX),
+                ..FromZeros::new_zeroed()
+            };
+            ctx.write(UserPtr::new(buf), &out)?;
+            Ok(max.into())
+        }
+        IPC_STAT => {
+            let st = shm::stat(k, id, &creds)?;
+            write_shmid_ds(ctx, buf, &st)?;
+            Ok(0.into())
+        }
+        shm::SHM_STAT | shm::SHM_STAT_ANY => {
+            let st = shm::stat_index(k, id, &creds, cmd == shm::SHM_STAT_ANY)?;
+            write_shmid_ds(ctx, buf, &st)?;
+            Ok(st.perm.id.into())
+        }
+        IPC_SET => {
+            let ds = ctx.read(UserPtr::<uapi::shmid64_ds>::new(buf))?;
+            let (uid, gid, mode) = perm_of(&ds.shm_perm);
+            shm::set(k, id, &creds, uid, gid, mode)?;
+            Ok(0.into())
+        }
+        IPC_RMID => {
+            shm::rmid(k, id, &creds)?;
+            Ok(0.into())
+        }
+        shm::SHM_LOCK | shm::SHM_UNLOCK => {
+            let memlock = lock(&ctx.process().rlimits)[RLIMIT_MEMLOCK].cur;
+            shm::lock_seg(k, id, &creds, cmd == shm::SHM_LOCK, memlock)?;
+            Ok(0.into())
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+const RLIMIT_MEMLOCK: usize = 8;
 
 // ---- POSIX message queues ----
 

@@ -12,11 +12,18 @@ fn aligned(addr: u32) -> bool {
     addr.is_multiple_of(PAGE_SIZE)
 }
 
-/// Pieces of mappings go away (munmap, MAP_FIXED over them, mremap): write
-/// file copies back, and unmap host shared pages.
-fn unmap_pieces(ctx: &mut Ctx<'_>, pieces: &[(u32, Vma)]) {
+/// Pieces of mappings go away (munmap, MAP_FIXED over them, mremap, shmat
+/// with SHM_REMAP): write file copies back, and unmap host shared pages; a
+/// System V segment's piece is a detach (its drop counts it).
+pub(crate) fn unmap_pieces(ctx: &mut Ctx<'_>, pieces: &[(u32, Vma)]) {
     write_back(ctx, pieces);
     release_shared(ctx.mem, pieces);
+    if pieces.iter().any(|(_, v)| v.shm.is_some()) {
+        let now = crate::ipc::now_secs(ctx.kernel);
+        for r in pieces.iter().filter_map(|(_, v)| v.shm.as_ref()) {
+            r.seg().touched(ctx.pid(), now, false);
+        }
+    }
 }
 
 /// Write the pieces of shared file mappings that are copies back to their
@@ -195,7 +202,7 @@ pub fn sys_mmap2(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
             backing = Some(SharedBacking { file: f.clone(), offset });
         }
     }
-    mm.insert(addr, Vma { len, prot, flags, name, shared: backing, pages });
+    mm.insert(addr, Vma { len, prot, flags, name, shared: backing, pages, shm: None });
     Ok(Ret::addr(addr))
 }
 

@@ -179,10 +179,10 @@ define_syscalls! {
     190 semget => ipc::sys_semget, [I, I, X], Partial("all sets together hold at most 1,048,576 semaphores (ENOSPC; Linux SEMMNS 1,024,000,000)");
     191 semctl => ipc::sys_semctl, [I, I, I, X], Full;
     193 semop => ipc::sys_semop, [I, P, U], Partial("waiters retry in wake-up order, not Linux's FIFO queue of pending operations");
-    194 shmget => enosys, [I, U, X], Enosys("no System V IPC");
-    195 shmctl => enosys, [I, I, P], Enosys("no System V IPC");
-    196 shmat => enosys, [I, P, X], Enosys("no System V IPC");
-    197 shmdt => enosys, [P], Enosys("no System V IPC");
+    194 shmget => ipc::sys_shmget, [I, U, X], Partial("all segments together hold at most 4 GiB (ENOSPC); a host that cannot share memory still makes segments (shmat is then ENOMEM); SHM_HUGETLB/SHM_NORESERVE are ignored");
+    195 shmctl => ipc::sys_shmctl, [I, I, P], Partial("SHM_LOCK/SHM_UNLOCK only set and clear SHM_LOCKED; SHM_INFO's shm_rss and shm_swp are 0");
+    196 shmat => ipc::sys_shmat, [I, P, X], Partial("SHM_RDONLY is recorded in the mapping's protection, which the host does not enforce (writes go through); ENOMEM when the host cannot share memory");
+    197 shmdt => ipc::sys_shmdt, [P], Full;
     198 socket => socket::sys_socket, [I, I, I], Partial("AF_UNIX only (stream, dgram, seqpacket); AF_INET/AF_INET6 and others EAFNOSUPPORT");
     199 socketpair => socket::sys_socketpair, [I, I, I, P], Partial("AF_UNIX only");
     200 bind => socket::sys_bind, [Fd, P, U], Full;

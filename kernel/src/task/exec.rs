@@ -145,6 +145,9 @@ impl Kernel {
             envp: image.envp.clone(),
         };
         proc.bridge_buf.store(0, Ordering::Relaxed);
+        // System V shared memory is detached (man 2 execve); the old memory
+        // is left behind with the rest of the old image.
+        drop(lock(&proc.mm).take_shm(proc.pid, self.now_secs()));
         {
             // POSIX timers are deleted and the robust list forgotten at
             // exec (man 2 execve; the list was walked before the commit).
@@ -217,6 +220,7 @@ impl Kernel {
                 name: b"[stack]".to_vec(),
                 shared: None,
                 pages: None,
+                shm: None,
             },
         );
         let str_base = base + table_len as u32;

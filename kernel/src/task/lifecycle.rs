@@ -19,6 +19,11 @@ pub fn wait_status(st: ExitStatus) -> i32 {
 }
 
 impl Kernel {
+    /// Seconds of the realtime clock (System V IPC times).
+    pub(crate) fn now_secs(&self) -> i64 {
+        (self.host.now_ns(crate::api::HostClock::Realtime) / 1_000_000_000) as i64
+    }
+
     /// The whole process `pid` ends with `status` (exit_group, fatal
     /// signal, trap). Idempotent: the first status wins.
     pub(crate) fn exit_group(&self, pid: Pid, status: ExitStatus) {
@@ -44,6 +49,8 @@ impl Kernel {
         let files = lock(&proc.fds).take_all();
         crate::task::release_fds(&self.file_locks, pid, files);
         self.ipc_exit(pid); // SEM_UNDO adjustments (ipc::sem::exit_undo)
+                            // System V shared memory is detached (the memory itself goes with the process).
+        drop(lock(&proc.mm).take_shm(pid, self.now_secs()));
         *lock(&proc.itimer) = Default::default();
         for t in lock(&proc.cpu_itimers).iter_mut() {
             *t = crate::task::CpuItimer { gen: t.gen.wrapping_add(1), ..Default::default() };
@@ -378,6 +385,15 @@ impl Kernel {
         let (proc, task) = self.new_process(pid, creds, fds);
         *lock(&proc.fs) = lock(&pp.fs).clone();
         *lock(&proc.mm) = lock(&pp.mm).clone();
+        {
+            // The child's System V attaches were counted by the clone; like
+            // Linux's shm_open in the parent's context, each is an attach by
+            // the parent.
+            let now = self.now_secs();
+            for r in lock(&proc.mm).vmas.values().filter_map(|v| v.shm.as_ref()) {
+                r.seg().touched(pp.pid, now, true);
+            }
+        }
         lock(&proc.sig).actions = lock(&pp.sig).actions.clone();
         *lock(&proc.rlimits) = *lock(&pp.rlimits);
         // The calling thread's name, as Linux copies the forking task's comm.

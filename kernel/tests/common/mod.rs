@@ -22,6 +22,8 @@ pub struct FakeHost {
     pub stderr: Mutex<Vec<u8>>,
     pub exited: Mutex<Vec<(Tid, ExitStatus)>>,
     rng: Mutex<u64>,
+    /// `new_shared_pages` makes [`FakePages`] (default: ENODEV, no sharing).
+    pub share: std::sync::atomic::AtomicBool,
 }
 
 impl FakeHost {
@@ -34,6 +36,7 @@ impl FakeHost {
             stderr: Mutex::new(Vec::new()),
             exited: Mutex::new(Vec::new()),
             rng: Mutex::new(0x1234_5678_9abc_def0),
+            share: std::sync::atomic::AtomicBool::new(false),
         })
     }
     pub fn stdout_string(&self) -> String {
@@ -90,6 +93,190 @@ impl HostOps for FakeHost {
     }
     fn process_exited(&self, pid: Tid, status: ExitStatus) {
         self.exited.lock().unwrap().push((pid, status));
+    }
+    fn new_shared_pages(&self, len: u64) -> Result<Arc<dyn SharedPages>, wasmlinux_kernel::Errno> {
+        if !self.share.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Errno::ENODEV.code());
+        }
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Arc::new(FakePages { id, data: Mutex::new(vec![0; len as usize]) }))
+    }
+}
+
+/// Host shared pages of the fake host: bytes every [`PagesMem`] mapping them sees.
+#[derive(Debug)]
+pub struct FakePages {
+    id: u64,
+    pub data: Mutex<Vec<u8>>,
+}
+
+impl SharedPages for FakePages {
+    fn id(&self) -> u64 {
+        self.id
+    }
+    fn len(&self) -> u64 {
+        self.data.lock().unwrap().len() as u64
+    }
+    fn grow(&self, len: u64) -> Result<(), wasmlinux_kernel::Errno> {
+        let mut d = self.data.lock().unwrap();
+        if (d.len() as u64) < len {
+            d.resize(len as usize, 0);
+        }
+        Ok(())
+    }
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<(), wasmlinux_kernel::Errno> {
+        let d = self.data.lock().unwrap();
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = d.get(offset as usize + i).copied().unwrap_or(0);
+        }
+        Ok(())
+    }
+    fn write_at(&self, data: &[u8], offset: u64) -> Result<(), wasmlinux_kernel::Errno> {
+        let mut d = self.data.lock().unwrap();
+        let end = offset as usize + data.len();
+        if end > d.len() {
+            return Err(Errno::EFAULT.code());
+        }
+        d[offset as usize..end].copy_from_slice(data);
+        Ok(())
+    }
+    fn zero(&self, offset: u64, len: u64) -> Result<(), wasmlinux_kernel::Errno> {
+        self.write_at(&vec![0; len as usize], offset)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// Pages mapped at an address and the offset in them.
+type Mapped = (Arc<dyn SharedPages>, u64);
+
+/// A guest memory that can map shared pages (`GuestMemory::map_shared`):
+/// a `VecMemory` with ranges redirected to [`FakePages`]-like objects. A
+/// clone (a fork child's memory) maps the same pages, as the bridge does.
+#[derive(Debug, Clone)]
+pub struct PagesMem {
+    pub base: VecMemory,
+    /// start → (len, pages, offset)
+    maps: std::collections::BTreeMap<u32, (u32, Arc<dyn SharedPages>, u64)>,
+}
+
+impl PagesMem {
+    pub fn new(size: usize) -> PagesMem {
+        PagesMem { base: VecMemory::new(size), maps: Default::default() }
+    }
+    /// The chunk at `a` (at most `n` bytes): its length and the mapping there, if any.
+    fn chunk(&self, a: u32, n: usize) -> (usize, Option<Mapped>) {
+        if let Some((&s, (len, p, off))) = self.maps.range(..=a).next_back() {
+            if (a as u64) < s as u64 + *len as u64 {
+                let left = (s as u64 + *len as u64 - a as u64) as usize;
+                return (n.min(left), Some((p.clone(), off + (a - s) as u64)));
+            }
+        }
+        let next = self.maps.range(a.saturating_add(1)..).next().map(|(&s, _)| (s - a) as usize);
+        (next.map_or(n, |m| n.min(m)), None)
+    }
+    fn check(&self, addr: u32, len: usize) -> Result<(), wasmlinux_kernel::Errno> {
+        if addr as u64 + len as u64 > self.base.bytes.len() as u64 {
+            return Err(Errno::EFAULT.code());
+        }
+        Ok(())
+    }
+    pub fn u32_at(&self, addr: u32) -> u32 {
+        let mut b = [0u8; 4];
+        self.read(addr, &mut b).unwrap();
+        u32::from_le_bytes(b)
+    }
+    pub fn mapped(&self) -> usize {
+        self.maps.len()
+    }
+}
+
+impl GuestMemory for PagesMem {
+    fn size(&self) -> u64 {
+        self.base.size()
+    }
+    fn read(&self, addr: u32, buf: &mut [u8]) -> Result<(), wasmlinux_kernel::Errno> {
+        self.check(addr, buf.len())?;
+        let mut done = 0;
+        while done < buf.len() {
+            let a = addr + done as u32;
+            let (n, m) = self.chunk(a, buf.len() - done);
+            match m {
+                Some((p, off)) => p.read_at(&mut buf[done..done + n], off)?,
+                None => self.base.read(a, &mut buf[done..done + n])?,
+            }
+            done += n;
+        }
+        Ok(())
+    }
+    fn write(&mut self, addr: u32, data: &[u8]) -> Result<(), wasmlinux_kernel::Errno> {
+        self.check(addr, data.len())?;
+        let mut done = 0;
+        while done < data.len() {
+            let a = addr + done as u32;
+            let (n, m) = self.chunk(a, data.len() - done);
+            match m {
+                Some((p, off)) => p.write_at(&data[done..done + n], off)?,
+                None => self.base.write(a, &data[done..done + n])?,
+            }
+            done += n;
+        }
+        Ok(())
+    }
+    fn fill(&mut self, addr: u32, len: u32, byte: u8) -> Result<(), wasmlinux_kernel::Errno> {
+        self.write(addr, &vec![byte; len as usize])
+    }
+    fn grow(&mut self, new_size: u64) -> Result<(), wasmlinux_kernel::Errno> {
+        self.base.grow(new_size)
+    }
+    /// Shared ranges keep their bytes (as MADV_DONTNEED on a shared mapping).
+    fn discard(&mut self, addr: u32, len: u32) -> Result<(), wasmlinux_kernel::Errno> {
+        self.check(addr, len as usize)?;
+        let mut done = 0usize;
+        while done < len as usize {
+            let a = addr + done as u32;
+            let (n, m) = self.chunk(a, len as usize - done);
+            if m.is_none() {
+                self.base.fill(a, n as u32, 0)?;
+            }
+            done += n;
+        }
+        Ok(())
+    }
+    fn map_shared(
+        &mut self,
+        addr: u32,
+        len: u32,
+        pages: &Arc<dyn SharedPages>,
+        offset: u64,
+    ) -> Result<(), wasmlinux_kernel::Errno> {
+        self.check(addr, len as usize)?;
+        self.unmap_shared(addr, len)?;
+        self.maps.insert(addr, (len, pages.clone(), offset));
+        Ok(())
+    }
+    fn unmap_shared(&mut self, addr: u32, len: u32) -> Result<(), wasmlinux_kernel::Errno> {
+        let (s, e) = (addr as u64, addr as u64 + len as u64);
+        let hit: Vec<u32> = self
+            .maps
+            .iter()
+            .filter(|(&ms, (ml, _, _))| (ms as u64) < e && ms as u64 + *ml as u64 > s)
+            .map(|(&ms, _)| ms)
+            .collect();
+        for ms in hit {
+            let (ml, p, off) = self.maps.remove(&ms).unwrap();
+            let me = ms as u64 + ml as u64;
+            if (ms as u64) < s {
+                self.maps.insert(ms, ((s - ms as u64) as u32, p.clone(), off));
+            }
+            if me > e {
+                self.maps.insert(e as u32, ((me - e) as u32, p.clone(), off + (e - ms as u64)));
+            }
+            self.base.fill(s.max(ms as u64) as u32, (me.min(e) - s.max(ms as u64)) as u32, 0)?;
+        }
+        Ok(())
     }
 }
 

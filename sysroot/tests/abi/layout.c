@@ -44,6 +44,7 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include <sys/msg.h>
+#include <sys/shm.h>
 #include <mqueue.h>
 
 #ifdef WL_KSTAT
@@ -237,6 +238,15 @@ CHECK(off_msqid64_ds_msg_qnum, offsetof(struct msqid_ds, msg_qnum))
 CHECK(off_msqid64_ds_msg_qbytes, offsetof(struct msqid_ds, msg_qbytes))
 CHECK(off_msqid64_ds_msg_lspid, offsetof(struct msqid_ds, msg_lspid))
 CHECK(off_msqid64_ds_msg_lrpid, offsetof(struct msqid_ds, msg_lrpid))
+CHECK(off_shmid64_ds_shm_segsz, offsetof(struct shmid_ds, shm_segsz))
+CHECK(off_shmid64_ds_shm_atime, offsetof(struct shmid_ds, __shm_atime_lo))
+CHECK(off_shmid64_ds_shm_ctime_high, offsetof(struct shmid_ds, __shm_ctime_hi))
+CHECK(off_shmid64_ds_shm_cpid, offsetof(struct shmid_ds, shm_cpid))
+CHECK(off_shmid64_ds_shm_lpid, offsetof(struct shmid_ds, shm_lpid))
+CHECK(off_shmid64_ds_shm_nattch, offsetof(struct shmid_ds, shm_nattch))
+CHECK(size_shminfo64, sizeof(struct shminfo))
+CHECK(size_shm_info, sizeof(struct shm_info))
+CHECK(off_shm_info_shm_tot, offsetof(struct shm_info, shm_tot))
 CHECK(size_sembuf, sizeof(struct sembuf))
 CHECK(size_seminfo, sizeof(struct seminfo))
 CHECK(size_msginfo, sizeof(struct msginfo))

@@ -45,6 +45,7 @@
 #include <linux/capability.h>
 #include <linux/sem.h>
 #include <linux/msg.h>
+#include <linux/shm.h>
 #include <linux/mqueue.h>
 
 typedef __u32 wasmlinux_uptr; /* a guest (wasm32) pointer */
@@ -97,6 +98,23 @@ struct wasmlinux_msqid64_ds {
 };
 _Static_assert(sizeof(struct wasmlinux_msqid64_ds) == sizeof(struct msqid64_ds), "msqid64_ds");
 _Static_assert(__builtin_offsetof(struct wasmlinux_msqid64_ds, msg_lrpid) == __builtin_offsetof(struct msqid64_ds, msg_lrpid), "msqid64_ds.msg_lrpid");
+struct wasmlinux_shmid64_ds {
+	struct wasmlinux_ipc64_perm shm_perm;
+	__kernel_size_t shm_segsz;
+	unsigned long shm_atime;
+	unsigned long shm_atime_high;
+	unsigned long shm_dtime;
+	unsigned long shm_dtime_high;
+	unsigned long shm_ctime;
+	unsigned long shm_ctime_high;
+	__kernel_pid_t shm_cpid;
+	__kernel_pid_t shm_lpid;
+	unsigned long shm_nattch;
+	unsigned long __unused4;
+	unsigned long __unused5;
+};
+_Static_assert(sizeof(struct wasmlinux_shmid64_ds) == sizeof(struct shmid64_ds), "shmid64_ds");
+_Static_assert(__builtin_offsetof(struct wasmlinux_shmid64_ds, shm_nattch) == __builtin_offsetof(struct shmid64_ds, shm_nattch), "shmid64_ds.shm_nattch");
 
 /* getdents64(2): the fixed head; the NUL-terminated name starts at
  * WASMLINUX_DIRENT64_NAME_OFFSET (19) and d_reclen rounds the record up to 8. */
