@@ -229,7 +229,7 @@ pub mod shared {
         use nix::sys::mman::{mmap, MapFlags, ProtFlags};
         let r = range(addr, len, m.data_size())?;
         let page = 4096;
-        let (Some(n), true) = (std::num::NonZeroUsize::new(len), r.start % page == 0 && len % page == 0) else {
+        let (Some(n), true) = (std::num::NonZeroUsize::new(len), r.start % page == 0 && len.is_multiple_of(page)) else {
             return Err(super::EFAULT);
         };
         let off = i64::try_from(offset).map_err(|_| super::EFAULT)?;
@@ -257,7 +257,7 @@ pub mod shared {
         use nix::sys::mman::{mmap_anonymous, MapFlags, ProtFlags};
         let r = range(addr, len, m.data_size())?;
         let page = 4096;
-        let (Some(n), true) = (std::num::NonZeroUsize::new(len), r.start % page == 0 && len % page == 0) else {
+        let (Some(n), true) = (std::num::NonZeroUsize::new(len), r.start % page == 0 && len.is_multiple_of(page)) else {
             return Err(super::EFAULT);
         };
         let at = ptr(m, r.start) as usize;

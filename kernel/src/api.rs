@@ -65,6 +65,10 @@ pub trait SharedPages: Send + Sync + std::fmt::Debug {
     fn id(&self) -> u64;
     /// Size in bytes.
     fn len(&self) -> u64;
+    /// No bytes yet.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Grow to at least `len` bytes (new bytes zero; never shrinks: a
     /// mapping past the end would fault in the host).
     fn grow(&self, len: u64) -> Result<(), Errno>;
