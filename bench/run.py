@@ -40,7 +40,7 @@ WASMLINUX_CC = BUILD / "sysroot" / "bin" / "wasmlinux-cc"
 WASMLINUX = Path(os.environ.get("WASMLINUX_BIN", ROOT / "target" / "release" / "wasmlinux"))
 WASI_HOST = Path(os.environ.get("WASI_HOST_BIN", ROOT / "target" / "release" / "wasi-host"))
 USERLAND = BUILD / "userland"
-PROGRAMS = ["syscalls", "pipe", "fork", "spawn", "nop", "hello", "compute", "fileio", "scale"]
+PROGRAMS = ["syscalls", "pipe", "fork", "spawn", "nop", "hello", "compute", "fileio", "threads", "scale"]
 WASI_PROGRAMS = ["syscalls", "nop", "hello", "compute", "fileio"]  # no fork/pipe in WASI
 # wasmlinux-cc turns these on; the WASI build gets the same code-generation features.
 WASM_FEATURES = ["-mbulk-memory", "-mnontrapping-fptoint", "-msign-ext", "-mmutable-globals"]
@@ -492,6 +492,35 @@ class Bench:
                 self.measure({"write": w, "read": rd}, plat, "fileio", [f"{d}/bench-file", str(mib)])
             self.for_platforms([w, rd], go)
 
+    def threads(self):
+        """Threads, futexes and MAP_SHARED memory (bench/src/threads.c)."""
+        q = self.quick
+        no_threads = "WASI preview1 has no threads (Debian's wasi-libc is built without pthreads)"
+        for key, title, unit, args, wasi_na in (
+                ("thread-create", f"pthread_create + pthread_join of an empty thread (×{200 if q else 2000})", "µs/op",
+                 ["create", "200" if q else "2000"], no_threads),
+                ("mutex-uncontended", "pthread_mutex_lock + unlock, uncontended, one thread", "ns/op",
+                 ["mutex", "1000000" if q else "10000000"], no_threads),
+                ("mutex-contended", "pthread mutex, 4 threads contending (time per lock + unlock)", "ns/op",
+                 ["contended", "20000" if q else "200000"], no_threads),
+                ("futex-pingpong-threads", "futex ping-pong between two threads (FUTEX_PRIVATE)", "µs/round trip",
+                 ["pingpong", "2000" if q else "20000"], no_threads),
+                ("futex-pingpong-procs", "futex ping-pong between two processes over a shared anonymous page (MAP_SHARED, MAP_ANONYMOUS)",
+                 "µs/round trip", ["procpong", "2000" if q else "20000"], "WASI has no fork"),
+        ):
+            if not self.wanted(key):
+                continue
+            r = self.row(key, title, unit)
+            self.for_platforms(r, lambda plat, r=r, args=args: self.measure({args[0]: r}, plat, "threads", args), wasi_na)
+        if self.wanted("shm"):
+            mib, passes = (16, 2) if q else (64, 4)
+            w = self.row("shm-write", f"memset of a {mib} MiB shared anonymous region (MAP_SHARED, MAP_ANONYMOUS; ×{passes}, after a first touch)",
+                         "MiB/s", True)
+            rd = self.row("shm-read", f"64-bit sum over the same {mib} MiB MAP_SHARED region (×{passes})", "MiB/s", True)
+            self.for_platforms([w, rd], lambda plat: self.measure({"shm-write": w, "shm-read": rd}, plat, "threads",
+                                                                 ["shmbw", str(mib), str(passes)]),
+                               "WASI has no mmap MAP_SHARED")
+
     def scale(self):
         if not self.wanted("scale"):
             return
@@ -645,6 +674,7 @@ class Bench:
             self.interpreters()
             self.compute()
             self.fileio()
+            self.threads()
             self.scale()
         finally:
             self.runner.cleanup()
@@ -742,6 +772,9 @@ TARGETS = [
     ("matmul-np", "compute (C matmul, --no-preempt) ≤ 1.3× native", "ratio<=", 1.3),
     ("matmul-np", "compute (C matmul, --no-preempt) ≤ 1.0× WASI", "wasi<=", 1.0),
     ("sha256-np", "compute (C sha256, --no-preempt) ≤ 1.0× WASI", "wasi<=", 1.0),
+    ("thread-create", "thread create + join ≤ 3× native", "ratio<=", 3.0),
+    ("futex-pingpong-threads", "futex ping-pong between threads ≤ 2× native", "ratio<=", 2.0),
+    ("futex-pingpong-procs", "futex ping-pong between processes (MAP_SHARED) ≤ 2× native", "ratio<=", 2.0),
     ("scale", "10,000 processes", "abs>=", 10000),
 ]
 
@@ -862,7 +895,8 @@ def validate(text: str, b: Bench) -> list[str]:
             errs.append(f"malformed row: {l[:80]}")
     expected = {"getppid", "pread1", "devnull", "openclose", "stat", "pipe", "fork", "spawn", "hello-cold",
                 "hello-warm", "lua", "sqlite3", "matmul", "sha256", "file-tmpfs-write", "file-tmpfs-read",
-                "file-mount-write", "file-mount-read", "scale"}
+                "file-mount-write", "file-mount-read", "thread-create", "mutex-uncontended", "mutex-contended",
+                "futex-pingpong-threads", "futex-pingpong-procs", "shm-write", "shm-read", "scale"}
     have = {r.key for r in b.rows}
     if not b.args.only and expected - have:
         errs.append(f"rows missing: {sorted(expected - have)}")
