@@ -16,6 +16,17 @@ static void handler_info(int sig, siginfo_t *si) { got_info = sig == SIGUSR2 && 
 static int started;
 void *thread_noproto() { started++; return (void *)42; }
 static void thread_void(void *arg) { *(int *)arg = 5; }
+static int cleaned;
+void cleanup_noproto() { cleaned++; }
+void *thread_cleanup()
+{
+    pthread_cleanup_push(cleanup_noproto, 0);
+    pthread_cleanup_push(cleanup_noproto, 0);
+    pthread_cleanup_pop(1);
+    pthread_exit(0);
+    pthread_cleanup_pop(0);
+    return 0;
+}
 
 int main(void)
 {
@@ -62,5 +73,9 @@ int main(void)
     CHECK_EQ(pthread_join(t, 0), 0);
     CHECK_EQ(v, 5);
     OK("thread start routines `void *f()` and `void f(void *)` run");
+    CHECK_EQ(pthread_create(&t, 0, thread_cleanup, 0), 0);
+    CHECK_EQ(pthread_join(t, 0), 0);
+    CHECK_EQ(cleaned, 2);
+    OK("cleanup routines `void f()` run at pop and at pthread_exit");
     return t_done();
 }
