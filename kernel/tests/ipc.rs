@@ -631,6 +631,20 @@ fn mq_blocking_receive_and_notify() {
     assert_eq!(e.call(nr::mq_notify, &[fd as u32, DS]), EBUSY);
     let _ = csc_outcome(&e.k, child, &mut cmem, nr::exit_group, &[0]);
     assert_eq!(e.call(nr::mq_notify, &[fd as u32, DS]), 0);
+    // Closing any descriptor of the queue ends the closer's registration
+    // (mq_close(3)), not another process's.
+    let fd2 = e.call(nr::dup, &[fd as u32]);
+    assert!(fd2 >= 0);
+    assert_eq!(e.call(nr::close, &[fd2 as u32]), 0);
+    let (child, mut cmem) = fork(&mut e);
+    assert_eq!(csc(&e.k, child, &mut cmem, nr::mq_notify, &[fd as u32, DS]), 0);
+    assert_eq!(csc(&e.k, child, &mut cmem, nr::close, &[fd as u32]), 0);
+    assert_eq!(e.call(nr::mq_notify, &[fd as u32, DS]), 0);
+    assert_eq!(csc(&e.k, child, &mut cmem, nr::mq_notify, &[fd as u32, 0]), EBADF);
+    let _ = csc_outcome(&e.k, child, &mut cmem, nr::exit_group, &[0]);
+    assert_eq!(e.call(nr::close, &[fd as u32]), 0);
+    let fd = mq_open(&mut e, "b", O_RDWR, 0, 0);
+    assert_eq!(e.call(nr::mq_notify, &[fd as u32, DS]), 0);
 }
 
 #[test]

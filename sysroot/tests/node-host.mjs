@@ -118,6 +118,7 @@ function syscall(nr, argp) {
 const env = {
   wasmlinux_syscall32: (nr, argp) => syscall(nr, argp),
   wasmlinux_fork: () => -ENOSYS,
+  wasmlinux_fnsig: () => -1, // no type reflection: libc calls with the declared type
   emscripten_longjmp: (e, v) => { throw new LongJmp(e, v); },
 };
 for (const imp of WebAssembly.Module.imports(module)) {

@@ -1,10 +1,11 @@
 //! The host functions a module imports: `env.wasmlinux_syscall32`,
-//! `env.wasmlinux_fork` ([`sys_import`]), `env.emscripten_longjmp` and the
+//! `env.wasmlinux_fork` ([`sys_import`]), `env.wasmlinux_fnsig` ([`fn_signature`]),
+//! `env.emscripten_longjmp` and the
 //! per-module `env.invoke_*` (emscripten SjLj, [`define_invoke`]). Contract:
 //! docs/ARCHITECTURE.md, "The guest ABI".
 
 use wasmlinux_kernel::{GuestMemory, SyscallOutcome};
-use wasmtime::{AsContextMut, Caller, Engine, Func, FuncType, Linker, Ref, StoreContextMut, Trap, Val};
+use wasmtime::{AsContextMut, Caller, Engine, Func, FuncType, Linker, Ref, StoreContextMut, Trap, Val, ValType};
 
 use super::fork::begin_fork;
 use super::proc::{ForkState, Proc};
@@ -22,12 +23,46 @@ pub(super) fn base_linker(engine: &Engine) -> wasmtime::Result<Linker<Proc>> {
     linker.func_wrap("env", "wasmlinux_fork", |caller: Caller<'_, Proc>, nr: i32, args_ptr: i32| {
         sys_import(caller, nr as u32, args_ptr as u32, true)
     })?;
+    linker.func_wrap("env", "wasmlinux_fnsig", |mut caller: Caller<'_, Proc>, fnptr: i32| {
+        fn_signature(&mut caller, fnptr)
+    })?;
     linker.func_wrap(
         "env",
         "emscripten_longjmp",
         |_: Caller<'_, Proc>, env: i32, val: i32| -> wasmtime::Result<()> { Err(Longjmp { env, val }.into()) },
     )?;
     Ok(linker)
+}
+
+/// `env.wasmlinux_fnsig(fnptr)`: the type of table entry `fnptr` as
+/// `params | results << 8` when every parameter and result is an i32, else -1
+/// (also for a null, out-of-range or non-function entry). libc calls a user's
+/// signal handler or thread start routine with the arguments its definition
+/// takes: C allows defining them without a prototype (`void handler()`), which
+/// Linux calls fine but a wasm indirect call of the wrong type traps.
+fn fn_signature(caller: &mut Caller<'_, Proc>, fnptr: i32) -> i32 {
+    let Some(table) = caller.data().ex.as_ref().and_then(|e| e.table) else {
+        return -1;
+    };
+    let Some(Ref::Func(Some(func))) = table.get(&mut *caller, fnptr as u32 as u64) else {
+        return -1;
+    };
+    let ty = func.ty(&*caller);
+    let count = |tys: &mut dyn Iterator<Item = ValType>| -> Option<i32> {
+        let mut n = 0;
+        for t in tys {
+            if !matches!(t, ValType::I32) {
+                return None;
+            }
+            n += 1;
+        }
+        Some(n)
+    };
+    let (params, results) = (count(&mut ty.params()), count(&mut ty.results()));
+    match (params, results) {
+        (Some(p), Some(r)) if p < 256 && r < 256 => p | r << 8,
+        _ => -1,
+    }
 }
 
 fn read_args(cx: &mut StoreContextMut<'_, Proc>, memory: &LinearMemory, args_ptr: u32) -> Option<[u32; 6]> {

@@ -129,10 +129,16 @@ impl FdTable {
 }
 
 /// Drop descriptors removed from a table: POSIX record locks of `pid` on
-/// each file go away (any close drops them), then the references.
+/// each file go away (any close drops them), and so does `pid`'s mq_notify
+/// registration on a message queue (mq_close(3): "If the calling process has
+/// attached a notification request to this message queue via mqdes, then this
+/// request is removed"), then the references.
 pub(crate) fn release_fds(locks: &crate::vfs::lock::FileLocks, pid: i32, entries: Vec<FdEntry>) {
     for e in &entries {
         locks.on_close(&e.file, pid);
+        if let Some(q) = e.file.ops.as_any().downcast_ref::<crate::ipc::mqueue::MqFile>() {
+            let _ = q.mq.set_notify(pid, None);
+        }
     }
     drop(entries);
 }

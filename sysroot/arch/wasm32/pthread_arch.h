@@ -11,3 +11,14 @@ static inline uintptr_t __get_tp(void)
 }
 
 #define MC_PC __pc
+
+/* env.wasmlinux_fnsig (docs/ARCHITECTURE.md, "The guest ABI"): the type of an indirect
+ * function as params | results << 8 when all are i32, else -1. C lets a program define a
+ * signal handler or a thread start routine without a prototype (`void handler()`,
+ * `void *thread()`); Linux calls it with the usual arguments in registers, but a wasm
+ * indirect call through a pointer of another type traps. libc calls these user functions
+ * with the type they were defined with (crt1.c's __wasmlinux_sigentry,
+ * thread/wasm32/fncall.c). */
+__attribute__((__import_module__("env"), __import_name__("wasmlinux_fnsig")))
+int __wasmlinux_fnsig(const void *);
+hidden void *__wasmlinux_call_start(void *(*)(void *), void *);

@@ -65,10 +65,24 @@ int __wasmlinux_sigentry(int signo, void *handler, void *siginfo, void *ucontext
 	int in_cp = __wasmlinux_in_cp, ret = 0;
 	__wasmlinux_in_cp = 0;
 	if (in_cp && uc) uc->uc_mcontext.__pc = (uintptr_t)__cp_begin;
-	if (sa_flags & SA_SIGINFO)
-		((void (*)(int, siginfo_t *, void *))handler)(signo, siginfo, ucontext);
-	else
-		((void (*)(int))handler)(signo);
+	/* The handler is called with the type it was defined with (pthread_arch.h): like
+	 * Linux, which passes signo, siginfo and ucontext in registers whatever the flags, a
+	 * handler defined as `void handler()` or `int handler(int)` works. */
+	switch (__wasmlinux_fnsig(handler)) {
+	case 0x000: ((void (*)(void))handler)(); break;
+	case 0x100: ((int (*)(void))handler)(); break;
+	case 0x001: ((void (*)(int))handler)(signo); break;
+	case 0x101: ((int (*)(int))handler)(signo); break;
+	case 0x002: ((void (*)(int, siginfo_t *))handler)(signo, siginfo); break;
+	case 0x102: ((int (*)(int, siginfo_t *))handler)(signo, siginfo); break;
+	case 0x003: ((void (*)(int, siginfo_t *, void *))handler)(signo, siginfo, ucontext); break;
+	case 0x103: ((int (*)(int, siginfo_t *, void *))handler)(signo, siginfo, ucontext); break;
+	default:
+		if (sa_flags & SA_SIGINFO)
+			((void (*)(int, siginfo_t *, void *))handler)(signo, siginfo, ucontext);
+		else
+			((void (*)(int))handler)(signo);
+	}
 	if (in_cp && uc && uc->uc_mcontext.__pc == (uintptr_t)__cp_cancel)
 		ret = __cancel();
 	if (uc) uc->uc_mcontext.__pc = 0;
