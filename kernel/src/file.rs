@@ -132,6 +132,10 @@ pub trait FileOps: Send + Sync + Any {
     fn readdir(&self, _pos: u64) -> KResult<Option<(DirEntry, u64)>> {
         Err(Errno::ENOTDIR)
     }
+    /// Process `pid` closed a descriptor of this file (any descriptor; the
+    /// file may stay open through others): drop what `pid` attached to it
+    /// (a message queue's mq_notify registration). Default: nothing.
+    fn on_close(&self, _pid: i32) {}
     /// `MAP_SHARED` of this file: the host pages that hold its contents
     /// from now on, at least `min_len` bytes long, so that every mapping,
     /// read and write see the same bytes. `None` (the default): the file

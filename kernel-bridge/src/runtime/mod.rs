@@ -407,6 +407,10 @@ impl Runtime {
                 Ok(exec) => {
                     // A thread that exec'd took over its process's pid
                     // (the kernel's de_thread).
+                    // Known window: the old leader's host thread, killed by
+                    // de_thread, forgets its parker for `t` when it ends; if
+                    // that lands after this thread first parks as `t`, one
+                    // wake-up can be lost (issue 15 notes).
                     if let Some(t) = exec.new_tid {
                         self.host.task_ended(tid);
                         tid = t;

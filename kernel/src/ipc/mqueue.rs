@@ -386,6 +386,10 @@ pub struct MqFile {
 }
 
 impl FileOps for MqFile {
+    fn on_close(&self, pid: i32) {
+        // mq_close(3): the closer's notification request goes.
+        let _ = self.mq.set_notify(pid, None);
+    }
     fn read(&self, buf: &mut [u8], offset: u64) -> KResult<usize> {
         let text = self.mq.status_text().into_bytes();
         let start = usize::try_from(offset).unwrap_or(usize::MAX).min(text.len());

@@ -136,9 +136,7 @@ impl FdTable {
 pub(crate) fn release_fds(locks: &crate::vfs::lock::FileLocks, pid: i32, entries: Vec<FdEntry>) {
     for e in &entries {
         locks.on_close(&e.file, pid);
-        if let Some(q) = e.file.ops.as_any().downcast_ref::<crate::ipc::mqueue::MqFile>() {
-            let _ = q.mq.set_notify(pid, None);
-        }
+        e.file.ops.on_close(pid);
     }
     drop(entries);
 }
