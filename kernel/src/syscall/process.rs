@@ -104,9 +104,10 @@ pub fn sys_setpgid(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
     if target.sid == pid {
         return Err(Errno::EPERM);
     }
-    if pgid != pid
-        && !t.procs.values().any(|e| e.pgid == pgid && e.sid == my_sid && !matches!(e.state, ProcState::Zombie(_)))
-    {
+    // A zombie stays a member of its process group until it is reaped
+    // (Linux detaches it in release_task): a pipeline's first command may
+    // have exited before the next one joins its group.
+    if pgid != pid && !t.procs.values().any(|e| e.pgid == pgid && e.sid == my_sid) {
         return Err(Errno::EPERM);
     }
     if let Some(e) = t.procs.get_mut(&pid) {
@@ -119,7 +120,7 @@ pub fn sys_setpgid(ctx: &mut Ctx<'_>, a: Args) -> SysResult {
 pub fn sys_setsid(ctx: &mut Ctx<'_>, _a: Args) -> SysResult {
     let me = ctx.pid();
     let mut t = lock(&ctx.kernel.procs);
-    if t.procs.values().any(|e| e.pgid == me && !matches!(e.state, ProcState::Zombie(_))) {
+    if t.procs.values().any(|e| e.pgid == me) {
         return Err(Errno::EPERM);
     }
     let e = t.procs.get_mut(&me).ok_or(Errno::ESRCH)?;

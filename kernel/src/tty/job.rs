@@ -302,8 +302,8 @@ pub(crate) fn tty_ioctl(
             }
             {
                 let table = lock(&k.procs);
-                let mut members =
-                    table.procs.values().filter(|e| e.pgid == pgrp && !matches!(e.state, ProcState::Zombie(_)));
+                // Zombies are members until reaped (see setpgid).
+                let mut members = table.procs.values().filter(|e| e.pgid == pgrp);
                 match members.next() {
                     None => return Err(Errno::ESRCH),
                     Some(e) if e.sid != sid => return Err(Errno::EPERM),
