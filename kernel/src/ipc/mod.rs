@@ -217,6 +217,15 @@ impl<T: IpcObject> IpcIds<T> {
     pub fn at_index(&self, idx: i32) -> KResult<&T> {
         u32::try_from(idx).ok().and_then(|i| self.objs.get(&i)).ok_or(Errno::EINVAL)
     }
+    /// The object at table index `idx` for SEM_STAT/MSG_STAT/SHM_STAT:
+    /// read permission needed unless `any` (the `*_STAT_ANY` commands).
+    pub fn stat_at(&self, idx: i32, creds: &crate::cred::Creds, any: bool) -> KResult<&T> {
+        let o = self.at_index(idx)?;
+        if !any && !o.perm().permits(creds, crate::cred::MAY_READ) {
+            return Err(Errno::EACCES);
+        }
+        Ok(o)
+    }
     pub fn remove(&mut self, id: i32) -> KResult<T> {
         self.get(id)?;
         let idx = id as u32 % IPCMNI;

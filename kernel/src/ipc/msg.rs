@@ -285,11 +285,7 @@ pub fn stat(k: &Kernel, id: i32, creds: &Creds) -> KResult<MsgStat> {
 /// MSG_STAT / MSG_STAT_ANY (by index).
 pub fn stat_index(k: &Kernel, idx: i32, creds: &Creds, any: bool) -> KResult<MsgStat> {
     let t = lock(&k.ipc.msg);
-    let q = t.ids.at_index(idx)?;
-    if !any && !q.perm.permits(creds, MAY_READ) {
-        return Err(Errno::EACCES);
-    }
-    Ok(stat_of(q))
+    t.ids.stat_at(idx, creds, any).map(stat_of)
 }
 
 /// IPC_SET: owner, mode and `msg_qbytes` (above MSGMNB only for root).

@@ -300,11 +300,7 @@ pub fn stat(k: &Kernel, id: i32, creds: &Creds) -> KResult<SemStat> {
 /// SEM_STAT / SEM_STAT_ANY (by index; the result carries the id).
 pub fn stat_index(k: &Kernel, idx: i32, creds: &Creds, any: bool) -> KResult<SemStat> {
     let t = lock(&k.ipc.sem);
-    let s = t.ids.at_index(idx)?;
-    if !any && !s.perm.permits(creds, MAY_READ) {
-        return Err(Errno::EACCES);
-    }
-    Ok(stat_of(s))
+    t.ids.stat_at(idx, creds, any).map(stat_of)
 }
 
 /// IPC_SET.

@@ -256,11 +256,7 @@ pub fn stat(k: &Kernel, id: i32, creds: &Creds) -> KResult<ShmStat> {
 /// SHM_STAT / SHM_STAT_ANY (by index).
 pub fn stat_index(k: &Kernel, idx: i32, creds: &Creds, any: bool) -> KResult<ShmStat> {
     let t = lock(&k.ipc.shm);
-    let s = t.ids.at_index(idx)?;
-    if !any && !s.perm.permits(creds, MAY_READ) {
-        return Err(Errno::EACCES);
-    }
-    Ok(stat_of(s))
+    t.ids.stat_at(idx, creds, any).map(stat_of)
 }
 
 /// IPC_SET: owner and permission bits (SHM_DEST/SHM_LOCKED kept).
