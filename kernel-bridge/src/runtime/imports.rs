@@ -4,7 +4,7 @@
 //! per-module `env.invoke_*` (emscripten SjLj, [`define_invoke`]). Contract:
 //! docs/ARCHITECTURE.md, "The guest ABI".
 
-use wasmlinux_kernel::{GuestMemory, SyscallOutcome};
+use wasmlinux_kernel::SyscallOutcome;
 use wasmtime::{AsContextMut, Caller, Engine, Func, FuncType, Linker, Ref, StoreContextMut, Trap, Val, ValType};
 
 use super::fork::begin_fork;
@@ -67,7 +67,11 @@ fn fn_signature(caller: &mut Caller<'_, Proc>, fnptr: i32) -> i32 {
 
 fn read_args(cx: &mut StoreContextMut<'_, Proc>, memory: &LinearMemory, args_ptr: u32) -> Option<[u32; 6]> {
     let mut raw = [0u8; 24];
-    WasmMemory::new(memory.clone(), cx.as_context_mut()).read(args_ptr, &mut raw).ok()?;
+    // Read in place (no `WasmMemory`, which would clone the memory handle).
+    match memory {
+        LinearMemory::Own(m) => m.read(&*cx, args_ptr as usize, &mut raw).ok()?,
+        LinearMemory::Shared(m) => crate::guest_memory::shared::read(m, args_ptr, &mut raw).ok()?,
+    }
     let mut args = [0u32; 6];
     for (i, a) in args.iter_mut().enumerate() {
         *a = u32::from_le_bytes([raw[4 * i], raw[4 * i + 1], raw[4 * i + 2], raw[4 * i + 3]]);
